@@ -1,0 +1,37 @@
+# Warnings and sanitizers travel through INTERFACE targets, never through global CMAKE_CXX_FLAGS,
+# so that a consumer of svcsim's libraries does not inherit our warning policy.
+add_library(svcsim_warnings INTERFACE)
+add_library(svcsim::warnings ALIAS svcsim_warnings)
+target_compile_options(svcsim_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Wunused -Woverloaded-virtual -Wnull-dereference
+  -Wimplicit-fallthrough)
+
+add_library(svcsim_sanitizers INTERFACE)
+add_library(svcsim::sanitizers ALIAS svcsim_sanitizers)
+if(SVCSIM_SANITIZE)
+  target_compile_options(svcsim_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(svcsim_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+# svcsim_add_library(NAME FOLDER SOURCES...): one library per folder, public headers under
+# <folder>/include/svcsim/<folder>/, private headers beside the sources.
+function(svcsim_add_library name)
+  cmake_parse_arguments(arg "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(${name} STATIC ${arg_SOURCES})
+  add_library(svcsim::${name} ALIAS ${name})
+  target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
+                                     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${arg_PUBLIC_DEPS} svcsim_sanitizers
+                                PRIVATE ${arg_PRIVATE_DEPS} svcsim_warnings)
+endfunction()
+
+# svcsim_add_test(NAME SOURCES... DEPS ...): a GoogleTest executable discovered by CTest.
+function(svcsim_add_test name)
+  cmake_parse_arguments(arg "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${arg_SOURCES})
+  target_link_libraries(${name} PRIVATE ${arg_DEPS} GTest::gtest GTest::gtest_main svcsim_warnings)
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
+                       PROPERTIES ENVIRONMENT "SVCSIM_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()

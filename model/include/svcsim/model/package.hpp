@@ -1,0 +1,88 @@
+// Package kinds, target kinds and the catalog (servicing-model.md §1, §2).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace svcsim::model {
+
+using PackageIndex = std::uint8_t;
+using PackageMask = std::uint64_t;
+/// The state is a fixed-size value: one bit per package in each plane.
+inline constexpr int package_count_max = 64;
+
+constexpr PackageMask package_bit(PackageIndex index) { return PackageMask{1} << index; }
+
+enum class TargetKind : std::uint8_t { online, install_wim, boot_wim, winre_wim };
+inline constexpr int target_kind_count = 4;
+using TargetKindSet = std::uint8_t;
+constexpr TargetKindSet target_kind_bit(TargetKind kind) {
+  return static_cast<TargetKindSet>(1u << static_cast<unsigned>(kind));
+}
+inline constexpr TargetKindSet all_target_kinds = 0x0F;
+constexpr bool is_offline(TargetKind kind) { return kind != TargetKind::online; }
+
+std::string_view target_kind_name(TargetKind kind);
+std::optional<TargetKind> parse_target_kind(std::string_view name);
+
+enum class PackageKind : std::uint8_t {
+  ssu,
+  checkpoint_cu,
+  cu,
+  safeos_du,
+  setup_du,
+  dotnet_cu,
+  enablement,
+  language_pack,
+  fod,
+};
+inline constexpr int package_kind_count = 9;
+std::string_view package_kind_name(PackageKind kind);
+std::optional<PackageKind> parse_package_kind(std::string_view name);
+
+/// A cumulative update (checkpoint or not) is a Package_for_RollupFix: one UBR chain.
+constexpr bool is_cumulative(PackageKind kind) {
+  return kind == PackageKind::checkpoint_cu || kind == PackageKind::cu;
+}
+
+/// DismRestartType: 0 No, 1 Possible, 2 Required.
+enum class RestartType : std::uint8_t { no, possible, required };
+std::string_view restart_type_name(RestartType restart);
+std::optional<RestartType> parse_restart_type(std::string_view name);
+
+/// One catalog package. Defaults come from `package_defaults(kind)` (the table of §2); the
+/// scenario may override any of them.
+struct Package {
+  std::string id;        // the KB, e.g. "KB5086672"; how steps refer to it
+  std::string file;      // "windows11.0-kb5086672-x64.msu"
+  std::string identity;  // "Package_for_RollupFix~31bf3856ad364e35~amd64~~26100.8117.1.9"
+  PackageKind kind = PackageKind::cu;
+  std::uint32_t revision = 0;          // UBR a CU brings; stack version an SSU brings
+  std::uint32_t baseline = 0;          // checkpoint revision a CU is a delta against; 0 = none
+  std::uint32_t ssu_min = 0;           // minimum servicing stack; 0 = none
+  std::uint32_t bundled_ssu = 0;       // SSU revision inside the MSU; 0 = none
+  std::uint32_t requires_ubr_min = 0;  // enablement: minimum UBR; 0 = none
+  std::uint32_t target_build = 0;      // enablement: reported build once installed
+  TargetKindSet applies_to = all_target_kinds;
+  RestartType restart = RestartType::no;
+  bool permanent = false;
+  bool online_actions = false;         // offline add leaves online actions pending
+  std::vector<PackageIndex> requires_packages;
+};
+
+/// A package of `kind` with the defaults of servicing-model.md §2 (id and file left empty).
+Package package_defaults(PackageKind kind);
+
+/// The packages a scenario knows, indexed 0..size-1 (at most package_count_max).
+struct Catalog {
+  std::vector<Package> packages;
+
+  std::size_t size() const { return packages.size(); }
+  const Package& operator[](PackageIndex index) const { return packages[index]; }
+  std::optional<PackageIndex> find(std::string_view id) const;
+};
+
+}  // namespace svcsim::model

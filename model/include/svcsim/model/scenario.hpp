@@ -1,0 +1,122 @@
+// A scenario (scenarios.md): catalog, targets with their starting state, a plan, a fault budget
+// and what the author expects. Loaded from YAML by scenario_loader.hpp.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "svcsim/model/classify.hpp"
+#include "svcsim/model/context.hpp"
+#include "svcsim/model/knobs.hpp"
+#include "svcsim/model/operation.hpp"
+#include "svcsim/model/package.hpp"
+#include "svcsim/model/result_code.hpp"
+#include "svcsim/model/target_state.hpp"
+
+namespace svcsim::model {
+
+/// A target's declared starting state.
+struct TargetSpec {
+  std::string name;
+  TargetKind kind = TargetKind::online;
+  std::uint32_t build = 0;
+  std::uint32_t ubr = 0;
+  std::uint32_t base_ubr = 0;    // UBR with no CU record committed; `base_ubr:` or derived
+  std::uint32_t base_build = 0;  // build without an enablement package; `base_build:` or `build`
+  std::uint32_t ssu_version = 0;
+  std::vector<PackageIndex> installed;   // records committed at the start
+  std::vector<PackageIndex> superseded;  // records superseded at the start
+  TargetFlags flags;                     // offline targets start `mounted`
+};
+
+/// One plan step: its text as written ("KB5043080", "method1(KB5086672)", "reboot") and the
+/// operation it stands for.
+struct PlanStep {
+  std::string text;
+  Operation operation;
+};
+
+enum class RebootPolicy : std::uint8_t { after_3010, at_end };
+enum class ErrorPolicy : std::uint8_t { stop, continue_on_error };
+
+struct Plan {
+  std::size_t target = 0;        // index into Scenario::targets
+  std::vector<PlanStep> steps;   // the documented order
+  /// Order constraints as pairs of step indices: steps[first] must come before steps[second].
+  std::vector<std::pair<std::size_t, std::size_t>> before;
+  RebootPolicy reboot = RebootPolicy::after_3010;
+  ErrorPolicy on_error = ErrorPolicy::stop;
+  bool prevent_pending = false;  // every add carries /PreventPending
+};
+
+struct FaultBudget {
+  int max = 0;                   // explore: every placement of up to this many faults
+  FaultSet kinds = 0;
+};
+
+/// Expected values of an end state; unset fields are not checked.
+struct EndStateExpectation {
+  std::optional<std::uint32_t> build;
+  std::optional<std::uint32_t> ubr;
+  std::optional<std::uint32_t> ssu_version;
+  std::vector<std::pair<PackageIndex, CbsState>> packages;
+};
+
+/// An expectation on one named order (`expect.orders[]`), checked by `svcsim run --order`.
+struct OrderExpectation {
+  std::vector<std::string> order;  // step texts, as --order takes them
+  std::optional<OutcomeClass> outcome_class;
+  std::optional<ResultCode> first_error;
+  EndStateExpectation end_state;
+};
+
+/// Expected counts for runs with exactly `faults` faults (decimal strings: counts are exact).
+struct RunCountExpectation {
+  int faults = 0;
+  std::optional<std::string> total;
+  std::map<OutcomeClass, std::string> classes;
+  std::map<std::uint32_t, std::string> codes;  // HRESULT -> count
+};
+
+struct ExploreExpectation {
+  std::optional<std::string> orders;
+  std::vector<RunCountExpectation> runs;  // `classes`/`codes` at the top level are faults: 0
+  bool empty() const { return !orders && runs.empty(); }
+};
+
+struct Expectation {
+  std::optional<OutcomeClass> documented_order;
+  EndStateExpectation end_state;  // of the documented order
+  std::vector<OrderExpectation> orders;
+  ExploreExpectation explore;
+};
+
+struct Scenario {
+  std::string path;    // the file it was loaded from
+  std::string name;
+  std::string source;  // the public document it models
+  Knobs knobs;
+  Catalog catalog;
+  std::vector<TargetSpec> targets;
+  Plan plan;
+  FaultBudget faults;
+  Expectation expect;
+};
+
+/// The context for servicing `scenario.targets[target]`. The scenario must outlive it.
+ServicingContext make_context(const Scenario& scenario, std::size_t target);
+
+/// The starting TargetState of `scenario.targets[target]`, as declared (offline: mounted, with
+/// the committed image equal to the starting one).
+TargetState initial_state(const Scenario& scenario, std::size_t target);
+
+/// Parses one step text ("KB5043080", "method1(KB5086672)", "remove(KB5086672)", "reboot",
+/// "cleanup", "cleanup(reset_base)", "revert_pending", "mount", "commit", "discard") against the
+/// catalog. nullopt for anything else. /PreventPending is not part of the text.
+std::optional<Operation> parse_step(const Catalog& catalog, std::string_view text);
+
+}  // namespace svcsim::model

@@ -1,0 +1,611 @@
+// apply(): servicing-model.md §4 (operations) and §5 (faults), implemented once.
+// Every function here is pure and allocation-free; the state is a value copied in and out.
+#include "svcsim/model/apply.hpp"
+
+#include <bit>
+
+#include "svcsim/model/assert.hpp"
+
+namespace svcsim::model {
+namespace {
+
+/// Iterates the set bits of a mask, lowest package index first.
+template <typename Visit>
+void for_each_package(PackageMask mask, Visit visit) {
+  while (mask != 0) {
+    const auto index = static_cast<PackageIndex>(std::countr_zero(mask));
+    visit(index);
+    mask &= mask - 1;
+  }
+}
+
+PackageMask committed_records(const PackageStates& packages) {
+  return packages.in_state(CbsState::installed) | packages.in_state(CbsState::permanent) |
+         packages.in_state(CbsState::superseded);
+}
+
+PackageMask pending_records(const PackageStates& packages) {
+  return packages.in_state(CbsState::install_pending) |
+         packages.in_state(CbsState::uninstall_pending);
+}
+
+std::uint32_t newest_revision(const ServicingContext& context, PackageMask mask,
+                              std::uint32_t floor) {
+  std::uint32_t newest = floor;
+  for_each_package(mask, [&](PackageIndex index) {
+    newest = std::max(newest, context.package(index).revision);
+  });
+  return newest;
+}
+
+/// The UBR the target will report once everything pending commits (CBS resolves against pending
+/// content): the newest installed, permanent or install-pending CU, else the base.
+std::uint32_t effective_ubr_with_pending(const ServicingContext& context,
+                                         const TargetState& state) {
+  const PackageMask projected =
+      context.cumulative & (state.packages.in_state(CbsState::installed) |
+                            state.packages.in_state(CbsState::permanent) |
+                            state.packages.in_state(CbsState::install_pending));
+  return newest_revision(context, projected, context.base_ubr);
+}
+
+bool is_state_committed_or_queued(const PackageStates& packages, PackageIndex index,
+                                  bool sees_pending) {
+  const CbsState state = packages.get(index);
+  return is_committed(state) || (sees_pending && state == CbsState::install_pending);
+}
+
+/// After CU records change: the newest remaining record becomes current again if an uninstall
+/// left only superseded ones above the base (§4.3, §4.4), then `ubr` follows the newest committed
+/// CU and every older installed CU record is superseded (§4.1 offline, §4.3).
+void settle_cumulative_chain(const ServicingContext& context, TargetState& state) {
+  PackageStates& packages = state.packages;
+  const PackageMask current = context.cumulative & (packages.in_state(CbsState::installed) |
+                                                    packages.in_state(CbsState::permanent) |
+                                                    packages.in_state(CbsState::uninstall_pending));
+  const std::uint32_t current_ubr = newest_revision(context, current, context.base_ubr);
+  const PackageMask superseded = context.cumulative & packages.in_state(CbsState::superseded);
+  PackageIndex newest_superseded = 0;
+  std::uint32_t newest_superseded_revision = 0;
+  for_each_package(superseded, [&](PackageIndex index) {
+    if (context.package(index).revision > newest_superseded_revision) {
+      newest_superseded_revision = context.package(index).revision;
+      newest_superseded = index;
+    }
+  });
+  if (superseded != 0 && newest_superseded_revision > current_ubr) {
+    packages.set(newest_superseded, CbsState::installed);
+  }
+  state.ubr = committed_ubr(context, packages);
+  PackageMask older = 0;
+  for_each_package(context.cumulative & packages.in_state(CbsState::installed),
+                   [&](PackageIndex index) {
+                     if (context.package(index).revision < state.ubr) older |= package_bit(index);
+                   });
+  packages.set_all(older, CbsState::superseded);
+}
+
+/// A package's content becomes part of the image: `installed`, or `permanent` for an SSU or a
+/// package marked permanent (DISM displays both as Installed).
+void commit_packages(const ServicingContext& context, TargetState& state, PackageMask mask) {
+  const PackageMask permanent = mask & context.permanent;
+  state.packages.set_all(mask & ~permanent, CbsState::installed);
+  state.packages.set_all(permanent, CbsState::permanent);
+  for_each_package(mask & context.ssu, [&](PackageIndex index) {
+    state.ssu_version = std::max(state.ssu_version, context.package(index).revision);
+  });
+  settle_cumulative_chain(context, state);
+  state.build = reported_build(context, state.packages);
+}
+
+/// Puts packages into a pending state, remembering where each came from (the origin bit) so a
+/// rollback can restore it exactly.
+void make_pending(TargetState& state, PackageMask mask, CbsState pending, CbsState origin_state) {
+  const PackageMask from_origin = mask & state.packages.in_state(origin_state);
+  state.packages.set_all(mask, pending);
+  state.packages.set_origin(from_origin);
+}
+
+/// Returns every pending package to its state before the pending session (§4.6, §5
+/// startup_failure).
+void roll_back_pending(TargetState& state) {
+  PackageStates& packages = state.packages;
+  const PackageMask origin = packages.origin_mask();
+  const PackageMask installing = packages.in_state(CbsState::install_pending);
+  const PackageMask uninstalling = packages.in_state(CbsState::uninstall_pending);
+  packages.set_all(installing & origin, CbsState::staged);
+  packages.set_all(installing & ~origin, CbsState::absent);
+  packages.set_all(uninstalling & origin, CbsState::superseded);
+  packages.set_all(uninstalling & ~origin, CbsState::installed);
+  state.flags.set(TargetFlag::reboot_pending, false);
+  state.flags.set(TargetFlag::commit_interrupted, false);
+  state.flags.set(TargetFlag::pending_online_actions, false);
+}
+
+Outcome finish(Outcome outcome, ResultCode code) {
+  outcome.code = code;
+  return outcome;
+}
+
+Outcome unchanged(const TargetState& state, ResultCode code, OutcomeNotes notes = 0) {
+  Outcome outcome;
+  outcome.state = state;
+  outcome.code = code;
+  outcome.notes = notes;
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4.1 add: the checks, shared by a single add and by each package of a Method 1 session.
+
+enum class CheckVerdict : std::uint8_t { proceed, already, failed, skipped };
+
+struct AddCheck {
+  CheckVerdict verdict = CheckVerdict::proceed;
+  ResultCode code = ResultCode::s_ok;
+  OutcomeNotes notes = 0;
+};
+
+/// Runs §4.1 checks 2-10 for package `index` against `state`, which it may change only as the
+/// checks themselves do: check 4 may set `store_corrupt`, check 6 raises `ssu_version`.
+/// `sees_pending` is the effective-UBR rule: the knob for single adds, always on inside one
+/// Method 1 session (which by definition resolves against its own earlier packages).
+AddCheck check_add(const ServicingContext& context, TargetState& state, PackageIndex index,
+                   bool prevent_pending, bool sees_pending) {
+  const Package& package = context.package(index);
+  const PackageMask bit = package_bit(index);
+  const CbsState record = state.packages.get(index);
+  SVCSIM_ASSERT_MSG(record != CbsState::partially_installed,
+                    "a partially installed package implies an unserviceable target");
+
+  // 2. Wrong target kind.
+  if ((context.applicable & bit) == 0) {
+    return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};
+  }
+  // 3. Already there. install_pending: the reboot is still owed, so DISM says 3010 again.
+  if (is_committed(record)) {
+    return {CheckVerdict::already, ResultCode::already_installed, note_bit(OutcomeNote::nothing_to_do)};
+  }
+  if (record == CbsState::install_pending) {
+    const ResultCode code = is_offline(context.target_kind) ? ResultCode::already_installed
+                                                            : ResultCode::success_reboot_required;
+    return {CheckVerdict::already, code, note_bit(OutcomeNote::nothing_to_do)};
+  }
+  // Not in §4.1: adding a package whose uninstall waits for a reboot. CBS will not start a
+  // second operation on a package with one pending; 0x800F0806 is its answer to that.
+  if (record == CbsState::uninstall_pending) {
+    return {CheckVerdict::failed, ResultCode::cbs_e_pending, 0};
+  }
+  const std::uint32_t ubr_seen =
+      sees_pending ? effective_ubr_with_pending(context, state) : state.ubr;
+  // 4. Older than what is installed. A staged orphan is treated like an absent record here:
+  // applicability is decided afresh on every add, whatever payload is already staged.
+  if (is_cumulative(package.kind) && package.revision <= ubr_seen) {
+    if (state.flags.has(TargetFlag::components_reset)) {
+      state.flags.set(TargetFlag::store_corrupt);  // BatUtil #67: later adds may still "succeed"
+      return {CheckVerdict::failed, ResultCode::error_sxs_component_store_corrupt, 0};
+    }
+    return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};
+  }
+  if (package.kind == PackageKind::ssu && package.revision <= state.ssu_version) {
+    return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};  // OSBuilder.Public #1
+  }
+  // 4a. A servicing stack does not install under a pending reboot (knob).
+  if (package.kind == PackageKind::ssu && context.knobs.ssu_blocked_by_pending_reboot &&
+      state.flags.has(TargetFlag::reboot_pending)) {
+    return {CheckVerdict::failed, ResultCode::cbs_e_pending, 0};
+  }
+  // 5. /PreventPending: skipped, reported as success (a documented false success).
+  if (prevent_pending && has_pending_operations(state)) {
+    return {CheckVerdict::skipped, ResultCode::s_ok, note_bit(OutcomeNote::skipped_prevent_pending)};
+  }
+  OutcomeNotes notes = 0;
+  // 6. The bundled SSU installs first, in its own session: it stays whatever happens next.
+  if (package.bundled_ssu > state.ssu_version) {
+    state.ssu_version = package.bundled_ssu;
+    notes |= note_bit(OutcomeNote::bundled_ssu_installed);
+  }
+  // 7. Servicing stack too old.
+  if (package.ssu_min > state.ssu_version) {
+    return {CheckVerdict::failed, ResultCode::cbs_e_new_servicing_stack_required, notes};
+  }
+  // 8. The checkpoint baseline this CU is a delta against is missing (knob for the code).
+  if (package.baseline != 0 && ubr_seen < package.baseline) {
+    return {CheckVerdict::failed, context.knobs.missing_baseline_error, notes};
+  }
+  // 9. Enablement package below its minimum UBR.
+  if (package.kind == PackageKind::enablement && ubr_seen < package.requires_ubr_min) {
+    return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, notes};
+  }
+  // 10. A required package is neither committed nor (when CBS sees pending content) queued.
+  for (PackageIndex required : package.requires_packages) {
+    if (!is_state_committed_or_queued(state.packages, required, sees_pending)) {
+      return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, notes};
+    }
+  }
+  return {CheckVerdict::proceed, ResultCode::s_ok, notes};
+}
+
+/// §4.1 check 11: the add succeeds. Returns the code the add reports.
+ResultCode install_package(const ServicingContext& context, TargetState& state,
+                           PackageIndex index) {
+  const PackageMask bit = package_bit(index);
+  if (!is_offline(context.target_kind)) {
+    if ((context.restart_required & bit) != 0) {
+      make_pending(state, bit, CbsState::install_pending, CbsState::staged);
+      state.flags.set(TargetFlag::reboot_pending);
+      return ResultCode::success_reboot_required;  // a CU's ubr changes only at the reboot
+    }
+    commit_packages(context, state, bit);
+    return ResultCode::s_ok;
+  }
+  if ((context.online_actions & bit) != 0) {
+    make_pending(state, bit, CbsState::install_pending, CbsState::staged);
+    state.flags.set(TargetFlag::pending_online_actions);
+    return ResultCode::s_ok;
+  }
+  commit_packages(context, state, bit);
+  return ResultCode::s_ok;
+}
+
+/// §5 faults at an add or a Method 1 session that passed every check. `installing` is what the
+/// session would have installed; `before` is the state before the session, `checked` the state
+/// after the checks (bundled SSU raised). Returns false if `fault` is not an add fault.
+bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& before,
+                      const TargetState& checked, PackageMask installing) {
+  switch (fault) {
+    case Fault::execute_failure:
+      outcome.state = checked;  // state as before the session; a bundled SSU stays
+      outcome.code = ResultCode::cbs_e_installers_failed;
+      break;
+    case Fault::power_loss_staging:
+      outcome.state = checked;
+      outcome.state.packages.set_all(installing, CbsState::staged);  // orphans
+      outcome.code = ResultCode::cbs_e_session_interrupted;
+      outcome.notes |= note_bit(OutcomeNote::process_killed);
+      break;
+    case Fault::disk_full:
+      outcome.state = before;  // fails extracting the MSU, before any session: nothing changes
+      outcome.code = ResultCode::error_disk_full;
+      outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
+      break;
+    case Fault::payload_missing:
+      outcome.state = before;
+      outcome.code = ResultCode::psfx_e_missing_payload_file;
+      outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
+      break;
+    default:
+      return false;
+  }
+  outcome.fault = fault;
+  return true;
+}
+
+Outcome apply_add(const ServicingContext& context, const TargetState& state,
+                  const Operation& operation, Fault fault) {
+  Outcome outcome;
+  outcome.state = state;
+  const AddCheck check = check_add(context, outcome.state, operation.package,
+                                   operation.prevent_pending, context.knobs.baseline_sees_pending);
+  outcome.notes |= check.notes;
+  if (check.verdict != CheckVerdict::proceed) {
+    if (check.verdict == CheckVerdict::skipped || check.verdict == CheckVerdict::already) {
+      outcome.state = state;
+    }
+    return finish(outcome, check.code);
+  }
+  outcome.fault_sites |= add_faults;
+  const TargetState checked = outcome.state;
+  if (strike_add_fault(outcome, fault, state, checked, package_bit(operation.package))) {
+    return outcome;
+  }
+  return finish(outcome, install_package(context, outcome.state, operation.package));
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4.2 Method 1: the target CU and every CU at or below it in the folder, one atomic session.
+
+Outcome apply_add_folder(const ServicingContext& context, const TargetState& state,
+                         const Operation& operation, Fault fault) {
+  const Package& target = context.package(operation.package);
+  if (!is_cumulative(target.kind)) return apply_add(context, state, operation, fault);
+
+  Outcome outcome;
+  outcome.state = state;
+  TargetState& work = outcome.state;
+  if (operation.prevent_pending && has_pending_operations(state)) {
+    return unchanged(state, ResultCode::s_ok, note_bit(OutcomeNote::skipped_prevent_pending));
+  }
+  PackageMask installing = 0;
+  bool target_already = false;
+  ResultCode already_code = ResultCode::already_installed;
+  // Ascending revision, the target last; ties keep catalog order.
+  for (std::uint8_t position = 0; position <= context.cumulative_count; ++position) {
+    const bool is_target = position == context.cumulative_count;
+    const PackageIndex index =
+        is_target ? operation.package : context.cumulative_by_revision[position];
+    if (!is_target) {
+      const Package& candidate = context.package(index);
+      if (index == operation.package || candidate.revision > target.revision) continue;
+      // Skip any at or below the effective UBR (the session sees its own earlier packages).
+      const std::uint32_t ubr_seen = effective_ubr_with_pending(context, work);
+      if (candidate.revision <= ubr_seen) continue;
+    }
+    const AddCheck check = check_add(context, work, index, false, true);
+    outcome.notes |= check.notes;
+    if (check.verdict == CheckVerdict::already) {
+      if (is_target) {
+        target_already = true;
+        already_code = check.code;
+      }
+      continue;
+    }
+    if (check.verdict == CheckVerdict::failed) {
+      // Atomic: nothing of the session stays but what is permanent by nature (bundled SSUs)
+      // and latent damage the checks discovered.
+      TargetState rolled_back = state;
+      rolled_back.ssu_version = work.ssu_version;
+      rolled_back.flags.set(TargetFlag::store_corrupt, work.flags.has(TargetFlag::store_corrupt));
+      outcome.state = rolled_back;
+      return finish(outcome, check.code);
+    }
+    SVCSIM_ASSERT(check.verdict == CheckVerdict::proceed);
+    install_package(context, work, index);
+    installing |= package_bit(index);
+  }
+  if (installing == 0) {
+    outcome.state = state;
+    outcome.state.ssu_version = work.ssu_version;
+    outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
+    return finish(outcome, target_already ? already_code : ResultCode::already_installed);
+  }
+  outcome.fault_sites |= add_faults;
+  TargetState checked = state;  // the state before the session with its bundled SSUs
+  checked.ssu_version = work.ssu_version;
+  if (strike_add_fault(outcome, fault, state, checked, installing)) return outcome;
+  const bool pending = !is_offline(context.target_kind) &&
+                       (installing & work.packages.in_state(CbsState::install_pending)) != 0;
+  return finish(outcome, pending ? ResultCode::success_reboot_required : ResultCode::s_ok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4.3 reboot and its faults.
+
+Outcome apply_reboot(const ServicingContext& context, const TargetState& state, Fault fault) {
+  if (is_offline(context.target_kind)) return unchanged(state, ResultCode::cbs_e_not_applicable);
+  Outcome outcome;
+  outcome.state = state;
+  TargetState& next = outcome.state;
+  const PackageMask pending = pending_records(state.packages);
+  if (pending == 0) {
+    // Nothing of ours is pending; a reboot owed to something outside the catalog is paid.
+    const bool had_flags = state.flags.has(TargetFlag::reboot_pending) ||
+                           state.flags.has(TargetFlag::commit_interrupted);
+    next.flags.set(TargetFlag::reboot_pending, false);
+    next.flags.set(TargetFlag::commit_interrupted, false);
+    if (!had_flags) outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
+    return finish(outcome, ResultCode::s_ok);
+  }
+  outcome.fault_sites |= reboot_faults;
+  if (state.flags.has(TargetFlag::commit_interrupted)) {
+    outcome.notes |= note_bit(OutcomeNote::commit_retried);
+  }
+  switch (fault) {
+    case Fault::startup_failure:
+      // "We couldn't complete the updates. Undoing changes": the boot succeeds, the session is
+      // gone, and only a later query shows it.
+      roll_back_pending(next);
+      outcome.fault = fault;
+      outcome.notes |= note_bit(OutcomeNote::session_rolled_back);
+      return finish(outcome, ResultCode::s_ok);
+    case Fault::commit_interrupted:
+      // Power lost executing pending.xml: it stays; the next reboot retries it.
+      next.flags.set(TargetFlag::commit_interrupted);
+      outcome.fault = fault;
+      return finish(outcome, ResultCode::s_ok);
+    case Fault::rollback_failure:
+      next.packages.set_all(pending, CbsState::partially_installed);
+      next.flags.set(TargetFlag::reboot_pending, false);
+      next.flags.set(TargetFlag::commit_interrupted, false);
+      next.flags.set(TargetFlag::unserviceable);
+      outcome.fault = fault;
+      return finish(outcome, ResultCode::cbs_e_installers_failed);
+    default:
+      break;
+  }
+  const PackageMask installing = state.packages.in_state(CbsState::install_pending);
+  const PackageMask uninstalling = state.packages.in_state(CbsState::uninstall_pending);
+  next.packages.set_all(uninstalling, CbsState::absent);
+  commit_packages(context, next, installing);
+  if (installing == 0) {
+    settle_cumulative_chain(context, next);
+    next.build = reported_build(context, next.packages);
+  }
+  next.flags.set(TargetFlag::reboot_pending, false);
+  next.flags.set(TargetFlag::commit_interrupted, false);
+  return finish(outcome, ResultCode::s_ok);
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4.4 remove, §4.5 cleanup, §4.6 revert_pending.
+
+Outcome apply_remove(const ServicingContext& context, const TargetState& state,
+                     const Operation& operation) {
+  const PackageIndex index = operation.package;
+  const PackageMask bit = package_bit(index);
+  const CbsState record = state.packages.get(index);
+  if ((context.permanent & bit) != 0 || record == CbsState::permanent ||
+      record == CbsState::partially_installed) {
+    return unchanged(state, ResultCode::cbs_e_cannot_uninstall);
+  }
+  switch (record) {
+    case CbsState::absent:
+      return unchanged(state, context.knobs.remove_absent_error);
+    case CbsState::install_pending:
+      return unchanged(state, ResultCode::cbs_e_pending);
+    case CbsState::uninstall_pending:
+      return unchanged(state, ResultCode::success_reboot_required,
+                       note_bit(OutcomeNote::nothing_to_do));
+    case CbsState::staged: {
+      // An orphan stage holds no installed content: removing it needs no reboot.
+      Outcome outcome = unchanged(state, ResultCode::s_ok);
+      outcome.state.packages.set(index, CbsState::absent);
+      return outcome;
+    }
+    default:
+      break;
+  }
+  Outcome outcome = unchanged(state, ResultCode::s_ok);
+  if (!is_offline(context.target_kind)) {
+    make_pending(outcome.state, bit, CbsState::uninstall_pending, CbsState::superseded);
+    outcome.state.flags.set(TargetFlag::reboot_pending);
+    return finish(outcome, ResultCode::success_reboot_required);
+  }
+  outcome.state.packages.set(index, CbsState::absent);
+  settle_cumulative_chain(context, outcome.state);
+  outcome.state.build = reported_build(context, outcome.state.packages);
+  return outcome;
+}
+
+Outcome apply_cleanup(const ServicingContext& context, const TargetState& state,
+                      const Operation& operation) {
+  if (has_pending_operations(state)) return unchanged(state, ResultCode::cbs_e_pending);
+  Outcome outcome = unchanged(state, ResultCode::s_ok);
+  PackageStates& packages = outcome.state.packages;
+  packages.set_all(context.all & packages.in_state(CbsState::superseded), CbsState::absent);
+  // Every successful cleanup removes superseded component versions (§4.5), so an older CU can
+  // no longer be resolved against the store afterwards (§4.1 check 4).
+  outcome.state.flags.set(TargetFlag::components_reset);
+  if (operation.reset_base) {
+    packages.set_all(context.all & packages.in_state(CbsState::installed), CbsState::permanent);
+  }
+  return outcome;
+}
+
+Outcome apply_revert_pending(const TargetState& state) {
+  const bool pending = pending_records(state.packages) != 0 || has_pending_operations(state);
+  Outcome outcome = unchanged(state, ResultCode::s_ok);
+  if (!pending) {
+    outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
+    return outcome;
+  }
+  roll_back_pending(outcome.state);
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
+// §4.7 offline lifecycle.
+
+ServicedImage without_mount(ServicedImage image) {
+  image.flags.set(TargetFlag::mounted, false);
+  return image;
+}
+
+Outcome apply_offline_lifecycle(const TargetState& state, const Operation& operation) {
+  Outcome outcome = unchanged(state, ResultCode::s_ok);
+  TargetState& next = outcome.state;
+  switch (operation.kind) {
+    case OperationKind::mount:
+      if (state.flags.has(TargetFlag::mounted)) {
+        outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
+        return outcome;
+      }
+      next.flags.set(TargetFlag::mounted);
+      next.committed = without_mount(next);
+      return outcome;
+    case OperationKind::commit:
+      next.committed = without_mount(next);
+      return outcome;
+    case OperationKind::discard:
+      static_cast<ServicedImage&>(next) = next.committed;
+      next.flags.set(TargetFlag::mounted, false);
+      return outcome;
+    default:
+      SVCSIM_ASSERT_MSG(false, "not an offline lifecycle operation");
+  }
+  return outcome;
+}
+
+}  // namespace
+
+std::uint32_t committed_ubr(const ServicingContext& context, const PackageStates& packages) {
+  const PackageMask current = context.cumulative & (packages.in_state(CbsState::installed) |
+                                                    packages.in_state(CbsState::permanent) |
+                                                    packages.in_state(CbsState::uninstall_pending));
+  return newest_revision(context, current, context.base_ubr);
+}
+
+std::uint32_t effective_ubr(const ServicingContext& context, const TargetState& state) {
+  return context.knobs.baseline_sees_pending ? effective_ubr_with_pending(context, state)
+                                             : state.ubr;
+}
+
+std::uint32_t reported_build(const ServicingContext& context, const PackageStates& packages) {
+  const PackageMask enabled = context.enablement & (packages.in_state(CbsState::installed) |
+                                                    packages.in_state(CbsState::permanent) |
+                                                    packages.in_state(CbsState::uninstall_pending));
+  std::uint32_t build = context.base_build;
+  for_each_package(enabled, [&](PackageIndex index) {
+    const std::uint32_t target_build = context.package(index).target_build;
+    // Default: 24H2 -> 25H2 is 26100 -> 26200, the one enablement step the record documents.
+    build = std::max(build, target_build != 0 ? target_build : context.base_build + 100);
+  });
+  return build;
+}
+
+bool has_pending_operations(const TargetState& state) {
+  return state.flags.has(TargetFlag::reboot_pending) ||
+         state.flags.has(TargetFlag::pending_online_actions) ||
+         state.flags.has(TargetFlag::commit_interrupted);
+}
+
+Outcome apply(const ServicingContext& context, const TargetState& state, const Operation& operation,
+              Fault fault) {
+  SVCSIM_ASSERT(context.catalog != nullptr);
+  SVCSIM_ASSERT(!takes_package(operation.kind) || operation.package < context.catalog->size());
+  const bool offline = is_offline(context.target_kind);
+  const bool lifecycle = operation.kind == OperationKind::mount ||
+                         operation.kind == OperationKind::commit ||
+                         operation.kind == OperationKind::discard;
+  if (lifecycle && !offline) return unchanged(state, ResultCode::cbs_e_not_applicable);
+
+  const bool mounted = state.flags.has(TargetFlag::mounted);
+  if (offline && mounted && fault == Fault::crash_while_mounted) {
+    // The servicing process dies with the image mounted: the mount is discarded (§4.7).
+    Outcome outcome = unchanged(state, ResultCode::cbs_e_session_interrupted,
+                                note_bit(OutcomeNote::process_killed));
+    static_cast<ServicedImage&>(outcome.state) = state.committed;
+    outcome.state.flags.set(TargetFlag::mounted, false);
+    outcome.fault = fault;
+    outcome.fault_sites = fault_bit(Fault::crash_while_mounted);
+    return outcome;
+  }
+  const FaultSet crash_site = (offline && mounted) ? fault_bit(Fault::crash_while_mounted) : 0;
+  if (offline && !mounted && operation.kind != OperationKind::mount) {
+    return unchanged(state, ResultCode::error_file_not_found);  // /Image: names no mounted image
+  }
+
+  Outcome outcome;
+  if (lifecycle) {
+    outcome = apply_offline_lifecycle(state, operation);
+  } else if (operation.kind == OperationKind::reboot) {
+    outcome = apply_reboot(context, state, fault);
+  } else if (state.flags.has(TargetFlag::unserviceable)) {
+    outcome = unchanged(state, ResultCode::cbs_e_image_unserviceable);  // §4.1 check 1
+  } else {
+    switch (operation.kind) {
+      case OperationKind::add: outcome = apply_add(context, state, operation, fault); break;
+      case OperationKind::add_folder:
+        outcome = apply_add_folder(context, state, operation, fault);
+        break;
+      case OperationKind::remove: outcome = apply_remove(context, state, operation); break;
+      case OperationKind::cleanup: outcome = apply_cleanup(context, state, operation); break;
+      case OperationKind::revert_pending: outcome = apply_revert_pending(state); break;
+      default: SVCSIM_ASSERT_MSG(false, "unhandled operation kind");
+    }
+  }
+  outcome.fault_sites |= crash_site;
+  return outcome;
+}
+
+}  // namespace svcsim::model

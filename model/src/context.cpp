@@ -1,0 +1,44 @@
+// Builds a ServicingContext: the catalog's per-target masks, precomputed once per target.
+#include "svcsim/model/context.hpp"
+
+#include <algorithm>
+
+#include "svcsim/model/assert.hpp"
+
+namespace svcsim::model {
+
+ServicingContext make_context(const Catalog& catalog, TargetKind target_kind, const Knobs& knobs,
+                              std::uint32_t base_ubr, std::uint32_t base_build) {
+  SVCSIM_ASSERT(catalog.size() <= package_count_max);
+  ServicingContext context;
+  context.catalog = &catalog;
+  context.target_kind = target_kind;
+  context.knobs = knobs;
+  context.base_ubr = base_ubr;
+  context.base_build = base_build;
+
+  for (std::size_t slot = 0; slot < catalog.size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    const Package& package = catalog[index];
+    const PackageMask bit = package_bit(index);
+    context.all |= bit;
+    if (is_cumulative(package.kind)) {
+      context.cumulative |= bit;
+      context.cumulative_by_revision[context.cumulative_count++] = index;
+    }
+    if (package.kind == PackageKind::ssu) context.ssu |= bit;
+    if (package.kind == PackageKind::ssu || package.permanent) context.permanent |= bit;
+    if ((package.applies_to & target_kind_bit(target_kind)) != 0) context.applicable |= bit;
+    if (package.restart == RestartType::required) context.restart_required |= bit;
+    if (package.online_actions) context.online_actions |= bit;
+    if (package.kind == PackageKind::enablement) context.enablement |= bit;
+  }
+  std::stable_sort(context.cumulative_by_revision.begin(),
+                   context.cumulative_by_revision.begin() + context.cumulative_count,
+                   [&catalog](PackageIndex left, PackageIndex right) {
+                     return catalog[left].revision < catalog[right].revision;
+                   });
+  return context;
+}
+
+}  // namespace svcsim::model

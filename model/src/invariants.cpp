@@ -1,0 +1,239 @@
+// Invariants of servicing-model.md §6, checked independently of apply(): these functions walk
+// the packages one by one with get() and recompute what must hold, instead of reusing apply's
+// mask arithmetic, so that a bug there cannot hide itself here.
+#include "svcsim/model/invariants.hpp"
+
+#include <fmt/format.h>
+
+namespace svcsim::model {
+namespace {
+
+bool is_pending(CbsState state) {
+  return state == CbsState::install_pending || state == CbsState::uninstall_pending;
+}
+
+bool counts_for_ubr(CbsState state) {
+  return state == CbsState::installed || state == CbsState::permanent ||
+         state == CbsState::uninstall_pending;
+}
+
+InvariantViolation violation(Invariant invariant, PackageIndex package = 0) {
+  return {invariant, package};
+}
+
+std::uint32_t expected_ubr(const ServicingContext& context, const PackageStates& packages) {
+  std::uint32_t ubr = context.base_ubr;
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    if (is_cumulative(context.package(index).kind) && counts_for_ubr(packages.get(index))) {
+      ubr = std::max(ubr, context.package(index).revision);
+    }
+  }
+  return ubr;
+}
+
+std::uint32_t expected_build(const ServicingContext& context, const PackageStates& packages) {
+  std::uint32_t build = context.base_build;
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    const Package& package = context.package(index);
+    if (package.kind == PackageKind::enablement && counts_for_ubr(packages.get(index))) {
+      build = std::max(build, package.target_build != 0 ? package.target_build
+                                                        : context.base_build + 100);
+    }
+  }
+  return build;
+}
+
+bool any_pending(const ServicingContext& context, const PackageStates& packages) {
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    if (is_pending(packages.get(static_cast<PackageIndex>(slot)))) return true;
+  }
+  return false;
+}
+
+/// I3: what a failed operation may change (§4 and §5), package by package and flag by flag.
+InvariantViolation check_failed_operation(const ServicingContext& context,
+                                          const TargetState& before, const Outcome& outcome) {
+  const TargetState& after = outcome.state;
+  const Invariant i3 = Invariant::i3_failed_operation_changed;
+  if (outcome.fault == Fault::crash_while_mounted) {
+    // The mount is discarded: the live image is exactly the last committed one, unmounted.
+    ServicedImage restored = before.committed;
+    restored.flags.set(TargetFlag::mounted, false);
+    if (static_cast<const ServicedImage&>(after) != restored || after.committed != before.committed) {
+      return violation(i3);
+    }
+    return {};
+  }
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    const CbsState was = before.packages.get(index);
+    const CbsState now = after.packages.get(index);
+    if (was == now) continue;
+    const bool orphan_stage = outcome.fault == Fault::power_loss_staging &&
+                              now == CbsState::staged &&
+                              (was == CbsState::absent || was == CbsState::staged);
+    const bool failed_rollback = outcome.fault == Fault::rollback_failure && is_pending(was) &&
+                                 now == CbsState::partially_installed;
+    if (!orphan_stage && !failed_rollback) return violation(i3, index);
+  }
+  if (after.ssu_version < before.ssu_version) return violation(Invariant::i1_ssu_version_fell);
+  if (after.ubr != before.ubr || after.build != before.build || after.committed != before.committed) {
+    return violation(i3);
+  }
+  TargetFlags allowed = before.flags;
+  if (outcome.code == ResultCode::error_sxs_component_store_corrupt) {
+    allowed.set(TargetFlag::store_corrupt);
+  }
+  if (after.flags.has(TargetFlag::store_corrupt) && before.flags.has(TargetFlag::components_reset)) {
+    allowed.set(TargetFlag::store_corrupt);  // a Method 1 session that met the 14098 case
+  }
+  if (outcome.fault == Fault::rollback_failure) {
+    allowed.set(TargetFlag::unserviceable);
+    allowed.set(TargetFlag::reboot_pending, false);
+    allowed.set(TargetFlag::commit_interrupted, false);
+  }
+  if (after.flags != allowed) return violation(i3);
+  return {};
+}
+
+}  // namespace
+
+InvariantViolation check_state(const ServicingContext& context, const TargetState& state) {
+  const PackageStates& packages = state.packages;
+  const bool offline = is_offline(context.target_kind);
+
+  // I1: one state per package, and the origin bit only where a rollback needs it.
+  for (std::size_t slot = 0; slot < package_count_max; ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    const CbsState current = packages.get(index);
+    const bool in_catalog = slot < context.catalog->size();
+    if (!in_catalog && (current != CbsState::absent || packages.origin(index))) {
+      return violation(Invariant::i1_origin_canonical, index);
+    }
+    if (packages.origin(index) && !is_pending(current)) {
+      return violation(Invariant::i1_origin_canonical, index);
+    }
+    if (in_catalog && context.package(index).kind == PackageKind::ssu &&
+        (current == CbsState::installed || current == CbsState::superseded)) {
+      return violation(Invariant::i1_permanent_left, index);  // an SSU is permanent or nothing
+    }
+  }
+
+  // I2: ubr is the newest committed CU (or the base); older installed CU records are superseded
+  // and no superseded record is newer than the current one.
+  if (state.ubr != expected_ubr(context, packages)) return violation(Invariant::i2_ubr);
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    const Package& package = context.package(index);
+    if (!is_cumulative(package.kind)) continue;
+    const CbsState current = packages.get(index);
+    if (current == CbsState::installed && package.revision < state.ubr) {
+      return violation(Invariant::i2_ubr, index);
+    }
+    if (current == CbsState::superseded && package.revision > state.ubr) {
+      return violation(Invariant::i2_ubr, index);
+    }
+  }
+  if (state.build != expected_build(context, packages)) return violation(Invariant::i2_build);
+
+  // A partially installed package means CBS gave up on this target.
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    if (packages.get(index) == CbsState::partially_installed &&
+        !state.flags.has(TargetFlag::unserviceable)) {
+      return violation(Invariant::partial_without_unserviceable, index);
+    }
+  }
+
+  // I4 and the flags each target kind may carry.
+  const bool pending = any_pending(context, packages);
+  if (!offline) {
+    if (pending && !state.flags.has(TargetFlag::reboot_pending)) {
+      return violation(Invariant::i4_reboot_pending);
+    }
+    if (state.flags.has(TargetFlag::commit_interrupted) &&
+        !state.flags.has(TargetFlag::reboot_pending)) {
+      return violation(Invariant::i4_reboot_pending);
+    }
+    if (state.flags.has(TargetFlag::pending_online_actions) ||
+        state.flags.has(TargetFlag::mounted) || state.committed != ServicedImage{}) {
+      return violation(Invariant::offline_flags);
+    }
+  } else {
+    if (state.flags.has(TargetFlag::reboot_pending) ||
+        state.flags.has(TargetFlag::commit_interrupted) ||
+        state.committed.flags.has(TargetFlag::mounted)) {
+      return violation(Invariant::offline_flags);
+    }
+    for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+      if (packages.get(static_cast<PackageIndex>(slot)) == CbsState::uninstall_pending) {
+        return violation(Invariant::offline_flags, static_cast<PackageIndex>(slot));
+      }
+    }
+    if (pending != state.flags.has(TargetFlag::pending_online_actions)) {
+      return violation(Invariant::i4_reboot_pending);
+    }
+  }
+  return {};
+}
+
+InvariantViolation check_step(const ServicingContext& context, const TargetState& before,
+                              const Operation& operation, const Outcome& outcome) {
+  if (auto broken = check_state(context, outcome.state)) return broken;
+  const TargetState& after = outcome.state;
+  const bool image_restored = outcome.fault == Fault::crash_while_mounted ||
+                              (operation.kind == OperationKind::discard && is_success(outcome.code));
+
+  // I1: permanence. A discard (or a crash) legitimately returns to the last committed image.
+  if (!image_restored) {
+    for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+      const auto index = static_cast<PackageIndex>(slot);
+      if (before.packages.get(index) == CbsState::permanent &&
+          after.packages.get(index) != CbsState::permanent) {
+        return violation(Invariant::i1_permanent_left, index);
+      }
+    }
+    if (after.ssu_version < before.ssu_version) return violation(Invariant::i1_ssu_version_fell);
+  }
+
+  // I4, the other direction: reboot_pending with nothing of ours pending is only a reboot owed
+  // to something outside the catalog, carried over until the next reboot.
+  if (!is_offline(context.target_kind) && after.flags.has(TargetFlag::reboot_pending) &&
+      !any_pending(context, after.packages)) {
+    if (!before.flags.has(TargetFlag::reboot_pending) || operation.kind == OperationKind::reboot) {
+      return violation(Invariant::i4_reboot_pending);
+    }
+  }
+
+  // I3: atomicity of failed operations.
+  if (!is_success(outcome.code)) return check_failed_operation(context, before, outcome);
+  return {};
+}
+
+std::string describe(const ServicingContext& context, const TargetState& state,
+                     const InvariantViolation& broken) {
+  std::string text{invariant_name(broken.invariant)};
+  const bool names_package = broken.package < context.catalog->size();
+  const std::string package =
+      names_package ? fmt::format("{} ({}, revision {})", context.package(broken.package).id,
+                                  cbs_state_name(state.packages.get(broken.package)),
+                                  context.package(broken.package).revision)
+                    : std::string{};
+  switch (broken.invariant) {
+    case Invariant::i2_ubr:
+      return fmt::format("{}: state has ubr {} but the committed CU records give {}{}{}", text,
+                         state.ubr, expected_ubr(context, state.packages),
+                         names_package ? "; out of place: " : "", package);
+    case Invariant::i2_build:
+      return fmt::format("{}: state has build {} but the enablement packages give {}", text,
+                         state.build, expected_build(context, state.packages));
+    case Invariant::none:
+      return text;
+    default:
+      return names_package ? fmt::format("{}: {}", text, package) : text;
+  }
+}
+
+}  // namespace svcsim::model

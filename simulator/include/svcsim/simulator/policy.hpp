@@ -1,0 +1,22 @@
+// The plan's policies (scenarios.md "Outcome of one sequence"): when a reboot is inserted and when
+// an error ends the sequence. The sequence runner, the explorer and the brute-force checker all
+// decide through these three functions, so they cannot disagree.
+#pragma once
+
+#include "svcsim/model/apply.hpp"
+#include "svcsim/model/scenario.hpp"
+
+namespace svcsim::simulator {
+
+/// after_3010: a reboot follows any step whose DISM exit code is 3010.
+bool reboot_follows(const model::Plan& plan, const model::ServicingContext& context,
+                    const model::Outcome& outcome);
+
+/// at_end: one reboot after the last step, if anything is pending (online targets only).
+bool final_reboot_needed(const model::Plan& plan, const model::ServicingContext& context,
+                         const model::TargetState& state);
+
+/// on_error: stop ends the sequence at the first error (a killed process counts as one).
+bool stops_sequence(const model::Plan& plan, const model::Outcome& outcome);
+
+}  // namespace svcsim::simulator
