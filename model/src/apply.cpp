@@ -19,9 +19,12 @@ void for_each_package(PackageMask mask, Visit visit) {
   }
 }
 
-PackageMask committed_records(const PackageStates& packages) {
+/// Records whose content is the image's current one: installed, permanent, still installed while
+/// an uninstall waits, or half-uninstalled by a session whose rollback failed.
+PackageMask current_records(const PackageStates& packages) {
   return packages.in_state(CbsState::installed) | packages.in_state(CbsState::permanent) |
-         packages.in_state(CbsState::superseded);
+         packages.in_state(CbsState::uninstall_pending) |
+         (packages.in_state(CbsState::partially_installed) & packages.origin_mask());
 }
 
 PackageMask pending_records(const PackageStates& packages) {
@@ -39,12 +42,15 @@ std::uint32_t newest_revision(const ServicingContext& context, PackageMask mask,
 }
 
 /// The UBR the target will report once everything pending commits (CBS resolves against pending
-/// content): the newest installed, permanent or install-pending CU, else the base.
+/// content). Superseded records count too: none is newer than the current CU, so they change
+/// nothing, except while the current CU waits to be uninstalled, when the newest of them is the
+/// one the reboot makes current again (§4.3).
 std::uint32_t effective_ubr_with_pending(const ServicingContext& context,
                                          const TargetState& state) {
   const PackageMask projected =
       context.cumulative & (state.packages.in_state(CbsState::installed) |
                             state.packages.in_state(CbsState::permanent) |
+                            state.packages.in_state(CbsState::superseded) |
                             state.packages.in_state(CbsState::install_pending));
   return newest_revision(context, projected, context.base_ubr);
 }
@@ -60,10 +66,7 @@ bool is_state_committed_or_queued(const PackageStates& packages, PackageIndex in
 /// CU and every older installed CU record is superseded (§4.1 offline, §4.3).
 void settle_cumulative_chain(const ServicingContext& context, TargetState& state) {
   PackageStates& packages = state.packages;
-  const PackageMask current = context.cumulative & (packages.in_state(CbsState::installed) |
-                                                    packages.in_state(CbsState::permanent) |
-                                                    packages.in_state(CbsState::uninstall_pending));
-  const std::uint32_t current_ubr = newest_revision(context, current, context.base_ubr);
+  const std::uint32_t current_ubr = committed_ubr(context, packages);
   const PackageMask superseded = context.cumulative & packages.in_state(CbsState::superseded);
   PackageIndex newest_superseded = 0;
   std::uint32_t newest_superseded_revision = 0;
@@ -403,13 +406,18 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
       next.flags.set(TargetFlag::commit_interrupted);
       outcome.fault = fault;
       return finish(outcome, ResultCode::s_ok);
-    case Fault::rollback_failure:
+    case Fault::rollback_failure: {
+      // The failed session leaves its packages half done. One it was uninstalling keeps the
+      // origin bit: its content is still the current one, and `ubr` does not move.
+      const PackageMask uninstalling = state.packages.in_state(CbsState::uninstall_pending);
       next.packages.set_all(pending, CbsState::partially_installed);
+      next.packages.set_origin(uninstalling);
       next.flags.set(TargetFlag::reboot_pending, false);
       next.flags.set(TargetFlag::commit_interrupted, false);
       next.flags.set(TargetFlag::unserviceable);
       outcome.fault = fault;
       return finish(outcome, ResultCode::cbs_e_installers_failed);
+    }
     default:
       break;
   }
@@ -529,10 +537,7 @@ Outcome apply_offline_lifecycle(const TargetState& state, const Operation& opera
 }  // namespace
 
 std::uint32_t committed_ubr(const ServicingContext& context, const PackageStates& packages) {
-  const PackageMask current = context.cumulative & (packages.in_state(CbsState::installed) |
-                                                    packages.in_state(CbsState::permanent) |
-                                                    packages.in_state(CbsState::uninstall_pending));
-  return newest_revision(context, current, context.base_ubr);
+  return newest_revision(context, context.cumulative & current_records(packages), context.base_ubr);
 }
 
 std::uint32_t effective_ubr(const ServicingContext& context, const TargetState& state) {
@@ -541,9 +546,7 @@ std::uint32_t effective_ubr(const ServicingContext& context, const TargetState& 
 }
 
 std::uint32_t reported_build(const ServicingContext& context, const PackageStates& packages) {
-  const PackageMask enabled = context.enablement & (packages.in_state(CbsState::installed) |
-                                                    packages.in_state(CbsState::permanent) |
-                                                    packages.in_state(CbsState::uninstall_pending));
+  const PackageMask enabled = context.enablement & current_records(packages);
   std::uint32_t build = context.base_build;
   for_each_package(enabled, [&](PackageIndex index) {
     const std::uint32_t target_build = context.package(index).target_build;

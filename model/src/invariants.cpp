@@ -3,6 +3,9 @@
 // mask arithmetic, so that a bug there cannot hide itself here.
 #include "svcsim/model/invariants.hpp"
 
+#include <algorithm>
+#include <bit>
+
 #include <fmt/format.h>
 
 namespace svcsim::model {
@@ -12,9 +15,13 @@ bool is_pending(CbsState state) {
   return state == CbsState::install_pending || state == CbsState::uninstall_pending;
 }
 
-bool counts_for_ubr(CbsState state) {
+/// Whether a record's revision is the image's current content (I2): committed, still there while
+/// its uninstall waits, or half-uninstalled by a session whose rollback failed (origin bit).
+bool counts_for_ubr(const PackageStates& packages, PackageIndex index) {
+  const CbsState state = packages.get(index);
   return state == CbsState::installed || state == CbsState::permanent ||
-         state == CbsState::uninstall_pending;
+         state == CbsState::uninstall_pending ||
+         (state == CbsState::partially_installed && packages.origin(index));
 }
 
 InvariantViolation violation(Invariant invariant, PackageIndex package = 0) {
@@ -25,7 +32,7 @@ std::uint32_t expected_ubr(const ServicingContext& context, const PackageStates&
   std::uint32_t ubr = context.base_ubr;
   for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
     const auto index = static_cast<PackageIndex>(slot);
-    if (is_cumulative(context.package(index).kind) && counts_for_ubr(packages.get(index))) {
+    if (is_cumulative(context.package(index).kind) && counts_for_ubr(packages, index)) {
       ubr = std::max(ubr, context.package(index).revision);
     }
   }
@@ -37,7 +44,7 @@ std::uint32_t expected_build(const ServicingContext& context, const PackageState
   for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
     const auto index = static_cast<PackageIndex>(slot);
     const Package& package = context.package(index);
-    if (package.kind == PackageKind::enablement && counts_for_ubr(packages.get(index))) {
+    if (package.kind == PackageKind::enablement && counts_for_ubr(packages, index)) {
       build = std::max(build, package.target_build != 0 ? package.target_build
                                                         : context.base_build + 100);
     }
@@ -103,52 +110,53 @@ InvariantViolation check_failed_operation(const ServicingContext& context,
 InvariantViolation check_state(const ServicingContext& context, const TargetState& state) {
   const PackageStates& packages = state.packages;
   const bool offline = is_offline(context.target_kind);
+  const std::size_t package_count = context.catalog->size();
 
-  // I1: one state per package, and the origin bit only where a rollback needs it.
-  for (std::size_t slot = 0; slot < package_count_max; ++slot) {
-    const auto index = static_cast<PackageIndex>(slot);
-    const CbsState current = packages.get(index);
-    const bool in_catalog = slot < context.catalog->size();
-    if (!in_catalog && (current != CbsState::absent || packages.origin(index))) {
-      return violation(Invariant::i1_origin_canonical, index);
-    }
-    if (packages.origin(index) && !is_pending(current)) {
-      return violation(Invariant::i1_origin_canonical, index);
-    }
-    if (in_catalog && context.package(index).kind == PackageKind::ssu &&
-        (current == CbsState::installed || current == CbsState::superseded)) {
-      return violation(Invariant::i1_permanent_left, index);  // an SSU is permanent or nothing
-    }
+  // I1: slots past the catalog hold nothing at all.
+  const PackageMask outside =
+      ~context.all & (~packages.in_state(CbsState::absent) | packages.origin_mask());
+  if (outside != 0) {
+    return violation(Invariant::i1_origin_canonical,
+                     static_cast<PackageIndex>(std::countr_zero(outside)));
   }
-
-  // I2: ubr is the newest committed CU (or the base); older installed CU records are superseded
-  // and no superseded record is newer than the current one.
-  if (state.ubr != expected_ubr(context, packages)) return violation(Invariant::i2_ubr);
-  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
-    const auto index = static_cast<PackageIndex>(slot);
-    const Package& package = context.package(index);
-    if (!is_cumulative(package.kind)) continue;
-    const CbsState current = packages.get(index);
-    if (current == CbsState::installed && package.revision < state.ubr) {
-      return violation(Invariant::i2_ubr, index);
-    }
-    if (current == CbsState::superseded && package.revision > state.ubr) {
-      return violation(Invariant::i2_ubr, index);
-    }
-  }
+  const std::uint32_t ubr = expected_ubr(context, packages);
+  if (state.ubr != ubr) return violation(Invariant::i2_ubr);
   if (state.build != expected_build(context, packages)) return violation(Invariant::i2_build);
 
-  // A partially installed package means CBS gave up on this target.
-  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+  bool pending = false;
+  for (std::size_t slot = 0; slot < package_count; ++slot) {
     const auto index = static_cast<PackageIndex>(slot);
-    if (packages.get(index) == CbsState::partially_installed &&
-        !state.flags.has(TargetFlag::unserviceable)) {
+    const CbsState current = packages.get(index);
+    const Package& package = context.package(index);
+    // I1: the origin bit only where a rollback needs it; an SSU is permanent or nothing.
+    if (packages.origin(index) && !is_pending(current) &&
+        current != CbsState::partially_installed) {
+      return violation(Invariant::i1_origin_canonical, index);
+    }
+    if (package.kind == PackageKind::ssu &&
+        (current == CbsState::installed || current == CbsState::superseded)) {
+      return violation(Invariant::i1_permanent_left, index);
+    }
+    // I2: older installed CU records are superseded; no superseded record is newer than ubr.
+    if (is_cumulative(package.kind)) {
+      if (current == CbsState::installed && package.revision < ubr) {
+        return violation(Invariant::i2_ubr, index);
+      }
+      if (current == CbsState::superseded && package.revision > ubr) {
+        return violation(Invariant::i2_ubr, index);
+      }
+    }
+    // A partially installed package means CBS gave up on this target.
+    if (current == CbsState::partially_installed && !state.flags.has(TargetFlag::unserviceable)) {
       return violation(Invariant::partial_without_unserviceable, index);
     }
+    if (offline && current == CbsState::uninstall_pending) {
+      return violation(Invariant::offline_flags, index);  // offline removal is immediate
+    }
+    pending = pending || is_pending(current);
   }
 
   // I4 and the flags each target kind may carry.
-  const bool pending = any_pending(context, packages);
   if (!offline) {
     if (pending && !state.flags.has(TargetFlag::reboot_pending)) {
       return violation(Invariant::i4_reboot_pending);
@@ -161,20 +169,15 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
         state.flags.has(TargetFlag::mounted) || state.committed != ServicedImage{}) {
       return violation(Invariant::offline_flags);
     }
-  } else {
-    if (state.flags.has(TargetFlag::reboot_pending) ||
-        state.flags.has(TargetFlag::commit_interrupted) ||
-        state.committed.flags.has(TargetFlag::mounted)) {
-      return violation(Invariant::offline_flags);
-    }
-    for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
-      if (packages.get(static_cast<PackageIndex>(slot)) == CbsState::uninstall_pending) {
-        return violation(Invariant::offline_flags, static_cast<PackageIndex>(slot));
-      }
-    }
-    if (pending != state.flags.has(TargetFlag::pending_online_actions)) {
-      return violation(Invariant::i4_reboot_pending);
-    }
+    return {};
+  }
+  if (state.flags.has(TargetFlag::reboot_pending) ||
+      state.flags.has(TargetFlag::commit_interrupted) ||
+      state.committed.flags.has(TargetFlag::mounted)) {
+    return violation(Invariant::offline_flags);
+  }
+  if (pending != state.flags.has(TargetFlag::pending_online_actions)) {
+    return violation(Invariant::i4_reboot_pending);
   }
   return {};
 }
@@ -182,6 +185,11 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
 InvariantViolation check_step(const ServicingContext& context, const TargetState& before,
                               const Operation& operation, const Outcome& outcome) {
   if (auto broken = check_state(context, outcome.state)) return broken;
+  return check_transition(context, before, operation, outcome);
+}
+
+InvariantViolation check_transition(const ServicingContext& context, const TargetState& before,
+                                    const Operation& operation, const Outcome& outcome) {
   const TargetState& after = outcome.state;
   const bool image_restored = outcome.fault == Fault::crash_while_mounted ||
                               (operation.kind == OperationKind::discard && is_success(outcome.code));

@@ -59,6 +59,7 @@ TargetState initial_state(const Scenario& scenario, std::size_t target) {
 std::optional<Operation> parse_step(const Catalog& catalog, std::string_view text) {
   text = trim(text);
   Operation operation;
+  // Keywords first (step_keywords): the loader keeps package ids from shadowing them.
   if (text == "reboot") {
     operation.kind = OperationKind::reboot;
   } else if (text == "cleanup") {

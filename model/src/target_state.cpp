@@ -20,8 +20,7 @@ constexpr std::uint64_t mix(std::uint64_t value) {
 }  // namespace
 
 std::uint64_t hash_state(const TargetState& state) {
-  // TargetState has no padding holes that could hold garbage: it is value-initialised in every
-  // constructor path and copied whole, so hashing its bytes is deterministic.
+  // TargetState has no padding (static_assert in the header), so equal states have equal bytes.
   constexpr std::size_t word_count = sizeof(TargetState) / sizeof(std::uint64_t);
   std::uint64_t words[word_count + 1] = {};
   std::memcpy(words, &state, sizeof(TargetState));

@@ -38,6 +38,12 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
 InvariantViolation check_step(const ServicingContext& context, const TargetState& before,
                               const Operation& operation, const Outcome& outcome);
 
+/// The part of check_step that concerns the transition itself (I1 permanence, the other
+/// direction of I4, I3), for callers that have already checked `outcome.state` with
+/// check_state (the explorer checks each distinct state once, when it first meets it).
+InvariantViolation check_transition(const ServicingContext& context, const TargetState& before,
+                                    const Operation& operation, const Outcome& outcome);
+
 /// "I2 ubr: state has ubr 1742 but the newest committed CU is KB5086672 (8117)".
 std::string describe(const ServicingContext& context, const TargetState& state,
                      const InvariantViolation& violation);

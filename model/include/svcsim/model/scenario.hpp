@@ -2,7 +2,9 @@
 // and what the author expects. Loaded from YAML by scenario_loader.hpp.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <string_view>
 #include <map>
 #include <optional>
 #include <string>
@@ -85,6 +87,9 @@ struct RunCountExpectation {
 struct ExploreExpectation {
   std::optional<std::string> orders;
   std::vector<RunCountExpectation> runs;  // `classes`/`codes` at the top level are faults: 0
+  /// `allow`: the classes a run may end in; every other class that some run reaches is a failed
+  /// JUnit test case with its witness. Default: success and clean_failure.
+  std::vector<OutcomeClass> allow = {OutcomeClass::success, OutcomeClass::clean_failure};
   bool empty() const { return !orders && runs.empty(); }
 };
 
@@ -113,6 +118,11 @@ ServicingContext make_context(const Scenario& scenario, std::size_t target);
 /// The starting TargetState of `scenario.targets[target]`, as declared (offline: mounted, with
 /// the committed image equal to the starting one).
 TargetState initial_state(const Scenario& scenario, std::size_t target);
+
+/// The step texts that are not package ids ("reboot", "cleanup", ...). A package id equal to one
+/// of them would make a step ambiguous, so the loader refuses such ids.
+inline constexpr std::array<std::string_view, 6> step_keywords = {
+    "reboot", "cleanup", "revert_pending", "mount", "commit", "discard"};
 
 /// Parses one step text ("KB5043080", "method1(KB5086672)", "remove(KB5086672)", "reboot",
 /// "cleanup", "cleanup(reset_base)", "revert_pending", "mount", "commit", "discard") against the

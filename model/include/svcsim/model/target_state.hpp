@@ -17,7 +17,9 @@ namespace svcsim::model {
 /// Per-package CBS states for up to 64 packages, plus one `origin` bit per package that remembers
 /// where a pending package came from, so that a rollback can restore it exactly:
 ///   install_pending   + origin -> it was `staged` (an orphan) before the pending session;
-///   uninstall_pending + origin -> it was `superseded` before the pending session.
+///   uninstall_pending + origin -> it was `superseded` before the pending session;
+///   partially_installed + origin -> the session whose rollback failed was uninstalling it, so
+///                                    its content (and, for a CU, its UBR) is still current.
 /// The origin bit is zero in every other state (canonical form: equal states hash equal).
 class PackageStates {
  public:
@@ -96,6 +98,9 @@ struct ServicedImage {
   std::uint32_t ubr = 0;          // revision of the newest committed CU
   std::uint32_t ssu_version = 0;  // revision of the servicing stack
   TargetFlags flags;
+  // Explicit, always-zero padding: states are hashed as raw bytes, so no byte may be left
+  // indeterminate (a stack-allocated state's padding once made equal states hash differently).
+  std::uint8_t reserved[3] = {};
 
   friend bool operator==(const ServicedImage&, const ServicedImage&) = default;
 };
@@ -110,6 +115,8 @@ struct TargetState : ServicedImage {
 };
 
 static_assert(std::is_trivially_copyable_v<TargetState>);
+static_assert(std::has_unique_object_representations_v<TargetState>,
+              "TargetState is hashed byte by byte: it must have no padding");
 static_assert(sizeof(TargetState) <= 128, "TargetState must stay a small value type");
 
 /// A 64-bit hash of the state (wyhash-style mixing over the raw words; deterministic on every
