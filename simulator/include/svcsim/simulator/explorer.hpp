@@ -1,0 +1,114 @@
+// The explorer (`svcsim explore`): every order of the plan's steps that respects `before`, and
+// every placement of up to K faults, counted exactly by dynamic programming over the state graph
+// (architecture.md "What all orders means", scenarios.md "What explore counts").
+//
+// A graph node is (steps done, model state, faults used, first error); each edge completes one
+// more plan step (with the reboot the plan inserts after it), so the graph is layered by the
+// number of steps done and a layer is forgotten once the next is built. Model states are interned
+// and every distinct (state, operation, fault) transition is computed, and invariant-checked,
+// exactly once.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "svcsim/model/classify.hpp"
+#include "svcsim/model/scenario.hpp"
+#include "svcsim/simulator/big_count.hpp"
+#include "svcsim/simulator/sequence.hpp"
+
+namespace svcsim::simulator {
+
+struct ExploreProgress {
+  std::uint64_t states = 0;
+  std::uint64_t transitions = 0;
+  std::uint64_t bytes = 0;
+  double elapsed_s = 0;
+  std::size_t layer = 0;
+  std::size_t layer_count = 0;
+};
+
+struct ExploreOptions {
+  /// Faults per run at most; nullopt: the scenario's faults.max.
+  std::optional<int> fault_count_max;
+  /// Stop cleanly (status incomplete) past this many graph states; 0: no limit.
+  std::uint64_t state_count_max = 0;
+  /// Stop cleanly past this many bytes of explorer memory; 0: no limit.
+  std::uint64_t memory_bytes_max = 0;
+  /// Record the graph's nodes and edges (for DOT) while it has at most this many states.
+  std::uint64_t graph_state_max = 0;
+  /// Called now and then from the search (at most every 2^16 transitions).
+  std::function<void(const ExploreProgress&)> progress;
+};
+
+/// Runs with exactly `faults` faults, by class and by first error code.
+struct RunCounts {
+  BigCount total;
+  std::array<BigCount, model::outcome_class_count> classes{};
+  std::map<std::uint32_t, BigCount> codes;  // HRESULT -> runs whose first error it was
+};
+
+/// A shortest run showing one class or one first-error code.
+struct Witness {
+  bool for_code = false;                  // witnesses a first-error code (else a class)
+  model::OutcomeClass outcome_class = model::OutcomeClass::success;  // the run's class
+  std::optional<model::ResultCode> code;  // the run's first error, if any
+  std::vector<model::PlanStep> order;     // a whole order (the rest after a stop, in plan order)
+  std::vector<FaultPlacement> faults;
+  int operation_count = 0;                // steps executed, inserted reboots included
+  std::string command;                    // `svcsim run ...` that reproduces it
+};
+
+/// The explored graph, for DOT output (only when ExploreOptions::graph_state_max allows).
+struct ExploreGraph {
+  struct Node {
+    std::string label;
+    bool terminal = false;
+  };
+  struct Edge {
+    std::size_t from = 0;
+    std::size_t to = 0;
+    std::string label;
+  };
+  std::vector<Node> nodes;
+  std::vector<Edge> edges;
+};
+
+enum class ExploreStatus : std::uint8_t {
+  complete,
+  incomplete_states,   // --max-states reached
+  incomplete_memory,   // --max-memory-mib reached
+  count_overflow,      // a path count passed 2^128 (the plan is far beyond any search anyway)
+  invariant_violation,
+};
+
+struct ExploreResult {
+  ExploreStatus status = ExploreStatus::complete;
+  int fault_count_max = 0;
+  BigCount orders;
+  std::vector<RunCounts> runs;            // index j = 0 .. fault_count_max
+  std::vector<Witness> witnesses;         // per class first (class order), then per code
+  std::uint64_t states = 0;               // distinct graph nodes stored
+  std::uint64_t transitions = 0;          // edges evaluated (one plan step with its reboot)
+  std::uint64_t model_states = 0;         // distinct TargetStates interned
+  std::uint64_t peak_bytes = 0;           // explorer memory at its peak
+  double elapsed_s = 0;
+  std::string violation_text;             // invariant_violation: what broke
+  std::string violation_command;          // and the run that shows it
+  std::optional<ExploreGraph> graph;      // when recorded
+};
+
+/// Explores the scenario's plan. Deterministic: the same scenario and options give the same
+/// counts, witnesses and graph (elapsed time and memory aside).
+ExploreResult explore(const model::Scenario& scenario, const ExploreOptions& options = {});
+
+/// The number of orders of `steps` (by index) respecting `before`, given that the steps in
+/// `done_mask` are already done. Exact.
+BigCount count_completions(const model::Plan& plan, std::uint64_t done_mask);
+
+}  // namespace svcsim::simulator

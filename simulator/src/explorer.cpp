@@ -1,0 +1,827 @@
+// The explorer: a layered search of the state graph with exact path counting.
+//
+// Layer L holds the graph nodes with L plan steps done, grouped by which steps are done (the
+// mask). Layer L+1 is built mask by mask: for a mask M', every node of every predecessor group
+// M' \ {s} is advanced by step s, and the results merge in a small table that stays in L1 cache.
+// Path counts add up along the way (dynamic programming over the DAG); a run that stops early is
+// counted once per order that completes its prefix. Only 8 bytes per node (a parent link for
+// witnesses) outlive their layer.
+#include "svcsim/simulator/explorer.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "model_space.hpp"
+#include "svcsim/model/assert.hpp"
+#include "svcsim/simulator/policy.hpp"
+
+namespace svcsim::simulator {
+namespace {
+
+using model::Fault;
+using model::OutcomeClass;
+using model::ResultCode;
+
+constexpr std::uint64_t bit_of(std::size_t step) { return std::uint64_t{1} << step; }
+
+constexpr std::uint64_t mix64(std::uint64_t value) {
+  value ^= value >> 33;
+  value *= 0xFF51AFD7ED558CCDull;
+  value ^= value >> 33;
+  value *= 0xC4CEB9FE1A85EC53ull;
+  value ^= value >> 33;
+  return value;
+}
+
+// A node within its group: model state id, faults used, first error (ResultCode + 1; 0: none).
+constexpr std::uint64_t node_key(std::uint32_t id, unsigned faults, unsigned first_error) {
+  return std::uint64_t{id} | std::uint64_t{faults} << 32 | std::uint64_t{first_error} << 40;
+}
+constexpr std::uint32_t key_id(std::uint64_t key) { return static_cast<std::uint32_t>(key); }
+constexpr unsigned key_faults(std::uint64_t key) { return static_cast<unsigned>(key >> 32 & 0xFF); }
+constexpr unsigned key_error(std::uint64_t key) { return static_cast<unsigned>(key >> 40 & 0xFF); }
+
+// How a node was reached: the parent's index in the previous layer and the choice made.
+// choice = step << 8 | operation fault variant << 4 | inserted-reboot fault variant.
+constexpr std::uint16_t final_reboot_step = 0xFF;
+constexpr std::uint16_t no_final_operation = 0xFFFF;
+constexpr std::uint16_t make_choice(std::size_t step, std::size_t op_variant,
+                                    std::size_t reboot_variant) {
+  return static_cast<std::uint16_t>(step << 8 | op_variant << 4 | reboot_variant);
+}
+
+struct Link {
+  std::uint32_t parent = UINT32_MAX;
+  std::uint16_t choice = 0;
+  std::uint16_t operations = 0;  // operations executed on the shortest path found
+};
+static_assert(sizeof(Link) == 8);
+
+/// mask -> group number, open addressing; deterministic (no iteration over it).
+class MaskIndex {
+ public:
+  void clear(std::size_t expected) {
+    std::size_t capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+  }
+  /// The group of `mask`, or UINT32_MAX.
+  std::uint32_t find(std::uint64_t mask) const {
+    const std::size_t wrap = slots_.size() - 1;
+    for (std::size_t slot = mix64(mask) & wrap;; slot = (slot + 1) & wrap) {
+      if (slots_[slot].group == UINT32_MAX) return UINT32_MAX;
+      if (slots_[slot].mask == mask) return slots_[slot].group;
+    }
+  }
+  /// Inserts `mask` with `group` unless present; returns true if inserted.
+  bool insert(std::uint64_t mask, std::uint32_t group, std::size_t count_after) {
+    if (count_after * 2 > slots_.size()) grow();
+    const std::size_t wrap = slots_.size() - 1;
+    for (std::size_t slot = mix64(mask) & wrap;; slot = (slot + 1) & wrap) {
+      if (slots_[slot].group == UINT32_MAX) {
+        slots_[slot] = {mask, group};
+        return true;
+      }
+      if (slots_[slot].mask == mask) return false;
+    }
+  }
+  std::uint64_t bytes() const { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    std::uint64_t mask = 0;
+    std::uint32_t group = UINT32_MAX;
+  };
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    const std::size_t wrap = slots_.size() - 1;
+    for (const Slot& entry : old) {
+      if (entry.group == UINT32_MAX) continue;
+      std::size_t slot = mix64(entry.mask) & wrap;
+      while (slots_[slot].group != UINT32_MAX) slot = (slot + 1) & wrap;
+      slots_[slot] = entry;
+    }
+  }
+  std::vector<Slot> slots_;
+};
+
+struct Layer {
+  std::vector<std::uint64_t> masks;    // per group
+  std::vector<std::uint32_t> begins;   // per group, plus one past the end
+  MaskIndex index;
+  std::vector<std::uint64_t> keys;     // per node
+  std::vector<Count128> counts;        // per node: paths (order prefixes x placements)
+  std::vector<Link> links;             // per node
+  std::vector<std::uint32_t> graph_ids;  // per node, only while recording the graph
+
+  /// Empties the layer but keeps its buffers, so the next layer reuses the pages.
+  void clear() {
+    masks.clear();
+    begins.clear();
+    keys.clear();
+    counts.clear();
+    links.clear();
+    graph_ids.clear();
+  }
+
+  std::uint64_t bytes() const {
+    return masks.capacity() * 8 + begins.capacity() * 4 + index.bytes() + keys.capacity() * 8 +
+           counts.capacity() * sizeof(Count128) + links.capacity() * sizeof(Link) +
+           graph_ids.capacity() * 4;
+  }
+};
+
+/// The merge table for one group of the next layer: node key -> index in the layer. Small and
+/// reused, so it lives in L1 cache.
+class GroupTable {
+ public:
+  GroupTable() : slots_(256, 0) {}
+  /// Index in the layer of `key`, or UINT32_MAX.
+  std::uint32_t* find_or_slot(std::uint64_t key, const std::vector<std::uint64_t>& keys,
+                              std::uint32_t group_begin) {
+    if ((used_.size() + 1) * 2 > slots_.size()) grow(keys, group_begin);
+    const std::size_t wrap = slots_.size() - 1;
+    for (std::size_t slot = mix64(key) & wrap;; slot = (slot + 1) & wrap) {
+      const std::uint32_t entry = slots_[slot];
+      if (entry == 0) {
+        last_empty_ = slot;
+        return nullptr;
+      }
+      if (keys[group_begin + entry - 1] == key) return &slots_[slot];
+    }
+  }
+  void claim(std::uint32_t position_in_group) {
+    slots_[last_empty_] = position_in_group + 1;
+    used_.push_back(last_empty_);
+  }
+  void reset() {
+    for (std::size_t slot : used_) slots_[slot] = 0;
+    used_.clear();
+  }
+
+ private:
+  void grow(const std::vector<std::uint64_t>& keys, std::uint32_t group_begin) {
+    std::vector<std::uint32_t> entries;
+    for (std::size_t slot : used_) entries.push_back(slots_[slot]);
+    slots_.assign(slots_.size() * 2, 0);
+    used_.clear();
+    const std::size_t wrap = slots_.size() - 1;
+    for (std::uint32_t entry : entries) {
+      std::size_t slot = mix64(keys[group_begin + entry - 1]) & wrap;
+      while (slots_[slot] != 0) slot = (slot + 1) & wrap;
+      slots_[slot] = entry;
+      used_.push_back(slot);
+    }
+  }
+  std::vector<std::uint32_t> slots_;  // position in group + 1; 0 = empty
+  std::vector<std::size_t> used_;
+  std::size_t last_empty_ = 0;
+};
+
+/// Where a shortest witness ends: the node it leaves from and the final choice.
+struct WitnessEnd {
+  bool found = false;
+  OutcomeClass outcome_class = OutcomeClass::success;
+  unsigned first_error = 0;  // ResultCode + 1; 0: none
+  std::uint16_t operations = 0;
+  std::uint8_t faults = 0;
+  std::size_t layer = 0;
+  std::uint32_t node = 0;
+  std::uint16_t choice = no_final_operation;
+
+  bool improves_on(const WitnessEnd& other) const {
+    if (!other.found) return true;
+    if (operations != other.operations) return operations < other.operations;
+    return faults < other.faults;
+  }
+};
+
+class Explorer {
+ public:
+  Explorer(const model::Scenario& scenario, const ExploreOptions& options)
+      : scenario_(scenario),
+        plan_(scenario.plan),
+        options_(options),
+        context_(model::make_context(scenario, scenario.plan.target)),
+        step_count_(plan_.steps.size()) {
+    result_.fault_count_max = options.fault_count_max.value_or(scenario.faults.max);
+    SVCSIM_ASSERT(result_.fault_count_max >= 0 && result_.fault_count_max < 256);
+    SVCSIM_ASSERT(step_count_ <= 64 && step_count_ < final_reboot_step);
+    for (int kind = 1; kind < model::fault_count; ++kind) {
+      const auto fault = static_cast<Fault>(kind);
+      if ((scenario.faults.kinds & model::fault_bit(fault)) != 0) kinds_.push_back(fault);
+    }
+    if (scenario.faults.kinds == 0 && result_.fault_count_max > 0) {
+      for (int kind = 1; kind < model::fault_count; ++kind) kinds_.push_back(static_cast<Fault>(kind));
+    }
+    predecessors_.assign(step_count_, 0);
+    for (const auto& [first, second] : plan_.before) predecessors_[second] |= bit_of(first);
+    full_mask_ = step_count_ == 64 ? ~std::uint64_t{0} : bit_of(step_count_) - 1;
+    // C(26, 13) = 10.4 million groups in the widest layer: 42 MB of group starts, cheaper than
+    // hashing masks. Longer plans only ever explore a sparse part of their subsets.
+    dense_ = step_count_ <= 26;
+  }
+
+  ExploreResult run() {
+    const auto started = std::chrono::steady_clock::now();
+    started_ = started;
+    std::vector<model::Operation> operations;
+    for (const model::PlanStep& step : plan_.steps) operations.push_back(step.operation);
+    operations.push_back(model::Operation{model::OperationKind::reboot, 0, false, false});
+    space_.emplace(scenario_, context_, std::move(operations), kinds_,
+                   expected_end_state(scenario_));
+    result_.runs.assign(static_cast<std::size_t>(result_.fault_count_max) + 1, RunCounts{});
+    result_.orders = count_completions(plan_, 0);
+    recording_ = options_.graph_state_max > 0;
+    if (recording_) result_.graph.emplace();
+
+    const model::TargetState start = model::initial_state(scenario_, plan_.target);
+    if (const auto broken = model::check_state(context_, start)) {
+      result_.status = ExploreStatus::invariant_violation;
+      result_.violation_text = model::describe(context_, start, broken);
+      result_.violation_command = reproduce_command(scenario_, {}, {});
+      return finish(started);
+    }
+    Layer current;
+    current.masks.push_back(0);
+    current.begins = {0, 1};
+    current.index.clear(1);
+    current.index.insert(0, 0, 1);
+    current.keys.push_back(node_key(space_->intern(start), 0, 0));
+    current.counts.push_back(1);
+    current.links.push_back(Link{});
+    if (recording_) current.graph_ids.push_back(add_graph_node(current.keys[0], false));
+    result_.states = 1;
+
+    for (std::size_t layer = 0; layer < step_count_ && ok(); ++layer) {
+      Layer next = build_next_layer(current, layer);
+      retire(current);
+      spare_ = std::move(current);
+      current = std::move(next);
+    }
+    if (ok()) finish_full_layer(current, step_count_);
+    retire(current);
+    build_witnesses();
+    return finish(started);
+  }
+
+ private:
+  bool ok() const { return result_.status == ExploreStatus::complete; }
+
+  /// A finished layer keeps only its parent links (8 bytes a node), for witnesses.
+  void retire(Layer& layer) {
+    layer.links.shrink_to_fit();
+    history_.push_back(std::move(layer.links));
+  }
+
+  ExploreResult finish(std::chrono::steady_clock::time_point started) {
+    result_.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    result_.model_states = space_ ? space_->size() : 0;
+    note_memory(0);
+    if (recording_ && result_.graph && result_.states > options_.graph_state_max) {
+      result_.graph.reset();
+    }
+    return std::move(result_);
+  }
+
+  bool allowed(std::uint64_t mask, std::size_t step) const {
+    return (mask & bit_of(step)) == 0 && (predecessors_[step] & ~mask) == 0;
+  }
+
+  /// Builds layer L+1 from layer L. Groups are either every (L+1)-subset in colex order, where
+  /// a predecessor group is found by arithmetic (dense), or the masks actually reached, found by
+  /// hashing (sparse: long plans whose subsets cannot all be stored).
+  Layer build_next_layer(Layer& current, std::size_t layer) {
+    Layer next = std::move(spare_);
+    next.clear();
+    if (dense_) {
+      build_dense(current, layer, next);
+    } else {
+      build_sparse(current, layer, next);
+    }
+    next.begins.push_back(static_cast<std::uint32_t>(next.keys.size()));
+    check_limits(current, next);
+    return next;
+  }
+
+  void build_dense(const Layer& current, std::size_t layer, Layer& next) {
+    const auto size = static_cast<unsigned>(layer + 1);
+    const std::uint64_t group_count = binomial(static_cast<unsigned>(step_count_), size);
+    next.begins.reserve(group_count + 1);
+    std::uint64_t mask = bit_of(size) - 1;  // the first subset in colex (= numeric) order
+    std::array<unsigned, 64> positions{};
+    std::array<std::uint64_t, 64> source_ranks{};
+    for (std::uint64_t group = 0; group < group_count && ok(); ++group) {
+      // Colex rank of mask \ {positions[k]}: the set bits below k keep their index, those
+      // above move down one.
+      unsigned count = 0;
+      for (std::uint64_t rest = mask; rest != 0; rest &= rest - 1) {
+        positions[count++] = static_cast<unsigned>(std::countr_zero(rest));
+      }
+      std::uint64_t below = 0;
+      for (unsigned index = 0; index < count; ++index) {
+        source_ranks[index] = below;
+        below += binomial(positions[index], index + 1);
+      }
+      std::uint64_t above = 0;
+      for (unsigned index = count; index-- > 0;) {
+        source_ranks[index] += above;
+        above += binomial(positions[index], index);
+      }
+      const auto group_begin = static_cast<std::uint32_t>(next.keys.size());
+      next.begins.push_back(group_begin);
+      for (unsigned index = 0; index < count && ok(); ++index) {
+        const std::size_t step = positions[index];
+        const std::uint64_t previous = mask & ~bit_of(step);
+        if ((predecessors_[step] & ~previous) != 0) continue;
+        pull_group(current, layer, static_cast<std::uint32_t>(source_ranks[index]), step, mask,
+                   next, group_begin);
+      }
+      finish_group(current, next, group_begin, group);
+      // Gosper's hack: the next integer with the same number of set bits.
+      const std::uint64_t lowest = mask & (~mask + 1);
+      const std::uint64_t ripple = mask + lowest;
+      mask = ripple | (((ripple ^ mask) >> 2) / lowest);
+    }
+  }
+
+  void build_sparse(const Layer& current, std::size_t layer, Layer& next) {
+    // The masks of the next layer, in the order they are first reached.
+    next.index.clear(current.masks.size() * 2);
+    for (std::size_t group = 0; group < current.masks.size(); ++group) {
+      if (current.begins[group] == current.begins[group + 1]) continue;
+      const std::uint64_t mask = current.masks[group];
+      for (std::size_t step = 0; step < step_count_; ++step) {
+        if (!allowed(mask, step)) continue;
+        const std::uint64_t successor = mask | bit_of(step);
+        const auto number = static_cast<std::uint32_t>(next.masks.size());
+        if (next.index.insert(successor, number, next.masks.size() + 1)) {
+          next.masks.push_back(successor);
+        }
+      }
+    }
+    next.begins.reserve(next.masks.size() + 1);
+    for (std::size_t group = 0; group < next.masks.size() && ok(); ++group) {
+      const std::uint64_t mask = next.masks[group];
+      const auto group_begin = static_cast<std::uint32_t>(next.keys.size());
+      next.begins.push_back(group_begin);
+      for (std::uint64_t rest = mask; rest != 0 && ok(); rest &= rest - 1) {
+        const auto step = static_cast<std::size_t>(std::countr_zero(rest));
+        const std::uint64_t previous = mask & ~bit_of(step);
+        if ((predecessors_[step] & ~previous) != 0) continue;
+        const std::uint32_t source = current.index.find(previous);
+        if (source == UINT32_MAX) continue;
+        pull_group(current, layer, source, step, mask, next, group_begin);
+      }
+      finish_group(current, next, group_begin, group);
+    }
+  }
+
+  /// Advances every node of group `source` by `step` into the group being built.
+  void pull_group(const Layer& current, std::size_t layer, std::uint32_t source, std::size_t step,
+                  std::uint64_t mask, Layer& next, std::uint32_t group_begin) {
+    const std::uint32_t first = current.begins[source];
+    const std::uint32_t last = current.begins[source + 1];
+    // The transition table is far larger than cache: ask for every node's entry before using
+    // the first, so the misses overlap instead of queueing.
+    for (std::uint32_t node = first; node < last; ++node) {
+      space_->prefetch(key_id(current.keys[node]), step);
+    }
+    for (std::uint32_t node = first; node < last && ok(); ++node) {
+      expand(current, layer, node, step, mask, next, group_begin);
+    }
+  }
+
+  void finish_group(const Layer& current, const Layer& next, std::uint32_t group_begin,
+                    std::uint64_t group) {
+    table_.reset();
+    result_.states += next.keys.size() - group_begin;
+    if ((group & 0xFFF) == 0xFFF) check_limits(current, next);
+  }
+
+  static std::uint64_t binomial(unsigned total, unsigned chosen) {
+    static const auto table = [] {
+      std::array<std::array<std::uint64_t, 65>, 65> values{};
+      for (unsigned row = 0; row <= 64; ++row) {
+        values[row][0] = 1;
+        for (unsigned column = 1; column <= row; ++column) {
+          values[row][column] = values[row - 1][column - 1] + (column < row ? values[row - 1][column] : 0);
+        }
+      }
+      return values;
+    }();
+    return chosen > total ? 0 : table[total][chosen];
+  }
+
+  /// Advances node `node` of `current` by plan step `step`, with every fault placement the
+  /// budget allows at the operation and at the reboot inserted after it.
+  void expand(const Layer& current, std::size_t layer, std::uint32_t node, std::size_t step,
+              std::uint64_t done, Layer& next, std::uint32_t group_begin) {
+    const std::uint64_t key = current.keys[node];
+    const std::uint32_t id = key_id(key);
+    const unsigned faults = key_faults(key);
+    const unsigned first_error = key_error(key);
+    const Count128 count = current.counts[node];
+    const std::uint16_t operations = current.links[node].operations;
+    const auto budget = static_cast<unsigned>(result_.fault_count_max);
+    const MicroTransition plain = space_->transition(id, step, 0);
+
+    for (std::size_t op_variant = 0; op_variant < space_->variant_count(); ++op_variant) {
+      if (op_variant > 0 && (faults >= budget || (plain.fault_sites &
+                                                  model::fault_bit(space_->fault_of(op_variant))) == 0)) {
+        continue;
+      }
+      const MicroTransition after_op =
+          op_variant == 0 ? plain : space_->transition(id, step, op_variant);
+      const unsigned faults_op = faults + (op_variant > 0 ? 1u : 0u);
+      const unsigned error_op = first_error != 0 ? first_error : error_code(after_op);
+      if (after_op.has(micro_flag::violation)) {
+        return report_violation(layer, node, make_choice(step, op_variant, 0));
+      }
+      ++result_.transitions;
+      maybe_report_progress(layer);
+      if (after_op.has(micro_flag::stops)) {
+        terminal(after_op.next, faults_op, error_op, count, done, layer, node,
+                 make_choice(step, op_variant, 0), static_cast<std::uint16_t>(operations + 1),
+                 current);
+        continue;
+      }
+      if (!after_op.has(micro_flag::reboot_follows)) {
+        add_node(next, group_begin, node_key(after_op.next, faults_op, error_op), count,
+                 Link{node, make_choice(step, op_variant, 0),
+                      static_cast<std::uint16_t>(operations + 1)},
+                 current, node, step, op_variant, 0);
+        continue;
+      }
+      const std::uint32_t rebooting = after_op.next;
+      const MicroTransition plain_reboot = after_op.reboot_part();
+      for (std::size_t reboot_variant = 0; reboot_variant < space_->variant_count();
+           ++reboot_variant) {
+        if (reboot_variant > 0 &&
+            (faults_op >= budget ||
+             (plain_reboot.fault_sites & model::fault_bit(space_->fault_of(reboot_variant))) == 0)) {
+          continue;
+        }
+        const MicroTransition after_reboot =
+            reboot_variant == 0
+                ? plain_reboot
+                : space_->transition(rebooting, space_->reboot_operation(), reboot_variant);
+        if (after_reboot.has(micro_flag::violation)) {
+          return report_violation(layer, node, make_choice(step, op_variant, reboot_variant));
+        }
+        const unsigned faults_reboot = faults_op + (reboot_variant > 0 ? 1u : 0u);
+        const unsigned error_reboot = error_op != 0 ? error_op : error_code(after_reboot);
+        const auto operations_reboot = static_cast<std::uint16_t>(operations + 2);
+        const std::uint16_t choice = make_choice(step, op_variant, reboot_variant);
+        if (after_reboot.has(micro_flag::stops)) {
+          terminal(after_reboot.next, faults_reboot, error_reboot, count, done, layer, node, choice,
+                   operations_reboot, current);
+          continue;
+        }
+        add_node(next, group_begin, node_key(after_reboot.next, faults_reboot, error_reboot), count,
+                 Link{node, choice, operations_reboot}, current, node, step, op_variant,
+                 reboot_variant);
+      }
+    }
+  }
+
+  static unsigned error_code(const MicroTransition& transition) {
+    return transition.has(micro_flag::error) ? transition.code + 1u : 0u;
+  }
+
+  void add_node(Layer& next, std::uint32_t group_begin, std::uint64_t key, Count128 count,
+                Link link, const Layer& current, std::uint32_t parent, std::size_t step,
+                std::size_t op_variant, std::size_t reboot_variant) {
+    if (std::uint32_t* slot = table_.find_or_slot(key, next.keys, group_begin)) {
+      const std::uint32_t index = group_begin + *slot - 1;
+      Count128& total = next.counts[index];
+      if (__builtin_add_overflow(total, count, &total)) {
+        result_.status = ExploreStatus::count_overflow;
+      }
+      if (link.operations < next.links[index].operations) next.links[index] = link;
+      if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
+      return;
+    }
+    table_.claim(static_cast<std::uint32_t>(next.keys.size()) - group_begin);
+    next.keys.push_back(key);
+    next.counts.push_back(count);
+    next.links.push_back(link);
+    if (recording_) {
+      next.graph_ids.push_back(add_graph_node(key, false));
+      add_graph_edge(current, parent, next.graph_ids.back(), step, op_variant, reboot_variant);
+    }
+  }
+
+  /// A run ends in model state `id`: count it once per order that completes its prefix.
+  void terminal(std::uint32_t id, unsigned faults, unsigned first_error, Count128 count,
+                std::uint64_t done_mask, std::size_t layer, std::uint32_t node, std::uint16_t choice,
+                std::uint16_t operations, const Layer& current) {
+    const OutcomeClass outcome_class = space_->classify(id, first_error != 0);
+    BigCount runs = BigCount::from_count128(count);
+    if (done_mask != full_mask_) runs = runs * completions(done_mask);
+    RunCounts& bucket = result_.runs[faults];
+    bucket.total += runs;
+    bucket.classes[static_cast<std::size_t>(outcome_class)] += runs;
+    WitnessEnd end{true,  outcome_class, first_error, operations, static_cast<std::uint8_t>(faults),
+                   layer, node,  choice};
+    auto& by_class = class_witnesses_[static_cast<std::size_t>(outcome_class)];
+    if (end.improves_on(by_class)) by_class = end;
+    if (first_error != 0) {
+      const auto code = static_cast<ResultCode>(first_error - 1);
+      bucket.codes[model::hresult(code)] += runs;
+      auto& by_code = code_witnesses_[first_error - 1];
+      if (end.improves_on(by_code)) by_code = end;
+    }
+    if (recording_ && result_.graph) {
+      const std::uint32_t graph_node = terminal_graph_node(id, faults, first_error, outcome_class);
+      if (choice == no_final_operation) {
+        result_.graph->edges.push_back({current.graph_ids[node], graph_node, "end"});
+      } else {
+        add_graph_edge(current, node, graph_node, choice >> 8, choice >> 4 & 0xF, choice & 0xF);
+      }
+    }
+  }
+
+  /// Every step is done: the plan's final reboot (at_end) if something is pending, then the end.
+  void finish_full_layer(const Layer& current, std::size_t layer) {
+    const auto budget = static_cast<unsigned>(result_.fault_count_max);
+    for (std::uint32_t node = 0; node < current.keys.size() && ok(); ++node) {
+      const std::uint64_t key = current.keys[node];
+      const std::uint32_t id = key_id(key);
+      const unsigned faults = key_faults(key);
+      const std::uint16_t operations = current.links[node].operations;
+      if (!final_reboot_needed(plan_, context_, space_->state(id))) {
+        terminal(id, faults, key_error(key), current.counts[node], full_mask_, layer, node,
+                 no_final_operation, operations, current);
+        continue;
+      }
+      const MicroTransition plain = space_->transition(id, space_->reboot_operation(), 0);
+      for (std::size_t variant = 0; variant < space_->variant_count(); ++variant) {
+        if (variant > 0 && (faults >= budget ||
+                            (plain.fault_sites & model::fault_bit(space_->fault_of(variant))) == 0)) {
+          continue;
+        }
+        const MicroTransition after =
+            variant == 0 ? plain : space_->transition(id, space_->reboot_operation(), variant);
+        if (after.has(micro_flag::violation)) {
+          return report_violation(layer, node, make_choice(final_reboot_step, 0, variant));
+        }
+        ++result_.transitions;
+        const unsigned first_error = key_error(key) != 0 ? key_error(key) : error_code(after);
+        terminal(after.next, faults + (variant > 0 ? 1u : 0u), first_error, current.counts[node],
+                 full_mask_, layer, node, make_choice(final_reboot_step, 0, variant),
+                 static_cast<std::uint16_t>(operations + 1), current);
+      }
+    }
+  }
+
+  BigCount completions(std::uint64_t done_mask) {
+    if (plan_.before.empty()) {
+      const auto remaining = static_cast<unsigned>(step_count_) -
+                             static_cast<unsigned>(std::popcount(done_mask));
+      while (factorials_.size() <= remaining) {
+        BigCount next = factorials_.empty() ? BigCount{1} : factorials_.back();
+        if (!factorials_.empty()) next.multiply(static_cast<std::uint32_t>(factorials_.size()));
+        factorials_.push_back(next);
+      }
+      return factorials_[remaining];
+    }
+    return count_completions(plan_, done_mask);
+  }
+
+  void report_violation(std::size_t layer, std::uint32_t node, std::uint16_t choice) {
+    result_.status = ExploreStatus::invariant_violation;
+    result_.violation_text = space_->violation_text();
+    violation_end_ = WitnessEnd{true, OutcomeClass::success, 0, 0, 0, layer, node, choice};
+  }
+
+  void check_limits(const Layer& current, const Layer& next) {
+    if (options_.state_count_max != 0 && result_.states > options_.state_count_max) {
+      result_.status = ExploreStatus::incomplete_states;
+    }
+    const std::uint64_t bytes = note_memory(current.bytes() + next.bytes());
+    if (options_.memory_bytes_max != 0 && bytes > options_.memory_bytes_max) {
+      result_.status = ExploreStatus::incomplete_memory;
+    }
+    if (recording_ && result_.states > options_.graph_state_max) {
+      recording_ = false;  // too large to draw; the caller refuses DOT output
+      result_.graph.reset();
+    }
+  }
+
+  std::uint64_t note_memory(std::uint64_t layers_bytes) {
+    std::uint64_t bytes = layers_bytes + (space_ ? space_->bytes() : 0);
+    for (const auto& links : history_) bytes += links.capacity() * sizeof(Link);
+    result_.peak_bytes = std::max(result_.peak_bytes, bytes);
+    return bytes;
+  }
+
+  void maybe_report_progress(std::size_t layer) {
+    if ((result_.transitions & 0xFFFF) != 0 || !options_.progress) return;
+    ExploreProgress progress;
+    progress.states = result_.states;
+    progress.transitions = result_.transitions;
+    progress.bytes = result_.peak_bytes;
+    progress.elapsed_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    progress.layer = layer;
+    progress.layer_count = step_count_;
+    options_.progress(progress);
+  }
+
+  // --- Witnesses -------------------------------------------------------------------------
+
+  void build_witnesses() {
+    for (std::size_t index = 0; index < class_witnesses_.size(); ++index) {
+      if (!class_witnesses_[index].found) continue;
+      result_.witnesses.push_back(reconstruct(class_witnesses_[index]));
+    }
+    for (std::size_t index = 0; index < code_witnesses_.size(); ++index) {
+      if (!code_witnesses_[index].found) continue;
+      Witness witness = reconstruct(code_witnesses_[index]);
+      witness.for_code = true;
+      result_.witnesses.push_back(std::move(witness));
+    }
+    if (violation_end_.found) {
+      const Witness witness = reconstruct(violation_end_);
+      result_.violation_command = witness.command;
+    }
+  }
+
+  /// Walks the parent links back from `end` and replays the choices forward through the
+  /// transition cache to number the operations as `svcsim run --fault STEP:KIND` counts them.
+  Witness reconstruct(const WitnessEnd& end) {
+    std::vector<std::uint16_t> choices;
+    if (end.choice != no_final_operation) choices.push_back(end.choice);
+    std::size_t layer = end.layer;
+    std::uint32_t node = end.node;
+    while (layer > 0) {
+      const Link link = history_[layer][node];
+      choices.push_back(link.choice);
+      node = link.parent;
+      --layer;
+    }
+    std::reverse(choices.begin(), choices.end());
+
+    Witness witness;
+    witness.outcome_class = end.outcome_class;
+    if (end.first_error != 0) witness.code = static_cast<ResultCode>(end.first_error - 1);
+    std::uint32_t id = space_->intern(model::initial_state(scenario_, plan_.target));
+    std::uint64_t done = 0;
+    std::vector<std::size_t> order;
+    int number = 0;
+    auto place = [&](std::size_t variant) {
+      if (variant != 0) witness.faults.push_back({number, space_->fault_of(variant)});
+    };
+    for (const std::uint16_t choice : choices) {
+      const std::size_t step = choice >> 8;
+      const std::size_t op_variant = choice >> 4 & 0xF;
+      const std::size_t reboot_variant = choice & 0xF;
+      if (step == final_reboot_step) {
+        ++number;
+        place(reboot_variant);
+        id = space_->transition(id, space_->reboot_operation(), reboot_variant).next;
+        continue;
+      }
+      ++number;
+      place(op_variant);
+      order.push_back(step);
+      done |= bit_of(step);
+      const MicroTransition after_op = space_->transition(id, step, op_variant);
+      id = after_op.next;
+      if (after_op.has(micro_flag::stops)) break;
+      if (after_op.has(micro_flag::reboot_follows)) {
+        ++number;
+        place(reboot_variant);
+        const MicroTransition after_reboot =
+            space_->transition(id, space_->reboot_operation(), reboot_variant);
+        id = after_reboot.next;
+        if (after_reboot.has(micro_flag::stops)) break;
+      }
+    }
+    // A run that stopped early: any completion of its order is the same run; take plan order.
+    while (done != full_mask_) {
+      for (std::size_t step = 0; step < step_count_; ++step) {
+        if (allowed(done, step)) {
+          order.push_back(step);
+          done |= bit_of(step);
+          break;
+        }
+      }
+    }
+    for (std::size_t step : order) witness.order.push_back(plan_.steps[step]);
+    witness.operation_count = number;
+    witness.command = reproduce_command(scenario_, witness.order, witness.faults);
+    return witness;
+  }
+
+  // --- Graph recording (DOT) ---------------------------------------------------------------
+
+  std::uint32_t add_graph_node(std::uint64_t key, bool terminal_node) {
+    const model::TargetState& state = space_->state(key_id(key));
+    std::string pending;
+    for (std::size_t index = 0; index < scenario_.catalog.size(); ++index) {
+      const auto package = static_cast<model::PackageIndex>(index);
+      const auto cbs = state.packages.get(package);
+      if (cbs == model::CbsState::install_pending || cbs == model::CbsState::uninstall_pending) {
+        pending += (pending.empty() ? "" : ",") + scenario_.catalog[package].id;
+      }
+    }
+    std::string label = fmt::format("UBR {}", state.ubr);
+    if (!pending.empty()) label += "\\npending " + pending;
+    if (key_faults(key) != 0) label += fmt::format("\\nfaults {}", key_faults(key));
+    result_.graph->nodes.push_back({label, terminal_node});
+    return static_cast<std::uint32_t>(result_.graph->nodes.size() - 1);
+  }
+
+  std::uint32_t terminal_graph_node(std::uint32_t id, unsigned faults, unsigned first_error,
+                                    OutcomeClass outcome_class) {
+    const std::uint64_t key = node_key(id, faults, first_error);
+    const auto [found, inserted] = terminal_graph_ids_.try_emplace(key, 0);
+    if (inserted) {
+      const std::uint32_t graph_id = add_graph_node(key, true);
+      result_.graph->nodes[graph_id].label =
+          fmt::format("{}\\n{}", model::outcome_class_name(outcome_class),
+                      result_.graph->nodes[graph_id].label);
+      found->second = graph_id;
+    }
+    return found->second;
+  }
+
+  void add_graph_edge(const Layer& current, std::uint32_t parent, std::uint32_t to,
+                      std::size_t step, std::size_t op_variant, std::size_t reboot_variant) {
+    if (!recording_ || !result_.graph) return;
+    std::string label = step == final_reboot_step ? std::string{"reboot (at end)"}
+                                                  : plan_.steps[step].text;
+    if (op_variant != 0) label += fmt::format(" [{}]", model::fault_name(space_->fault_of(op_variant)));
+    if (reboot_variant != 0) {
+      label += fmt::format(" + reboot [{}]", model::fault_name(space_->fault_of(reboot_variant)));
+    }
+    result_.graph->edges.push_back({current.graph_ids[parent], to, label});
+  }
+
+  const model::Scenario& scenario_;
+  const model::Plan& plan_;
+  const ExploreOptions& options_;
+  model::ServicingContext context_;
+  std::size_t step_count_;
+  std::uint64_t full_mask_ = 0;
+  std::vector<std::uint64_t> predecessors_;
+  std::vector<Fault> kinds_;
+  std::optional<ModelSpace> space_;
+  GroupTable table_;
+  Layer spare_;        // the layer before last, whose buffers the next layer reuses
+  bool dense_ = false; // groups are all subsets in colex order (plans of up to 26 steps)
+  std::vector<std::vector<Link>> history_;
+  std::vector<BigCount> factorials_;
+  std::array<WitnessEnd, model::outcome_class_count> class_witnesses_{};
+  std::array<WitnessEnd, model::result_code_count> code_witnesses_{};
+  WitnessEnd violation_end_;
+  bool recording_ = false;
+  std::unordered_map<std::uint64_t, std::uint32_t> terminal_graph_ids_;  // lookup only
+  std::chrono::steady_clock::time_point started_;
+  ExploreResult result_;
+};
+
+}  // namespace
+
+ExploreResult explore(const model::Scenario& scenario, const ExploreOptions& options) {
+  Explorer explorer(scenario, options);
+  return explorer.run();
+}
+
+BigCount count_completions(const model::Plan& plan, std::uint64_t done_mask) {
+  const std::size_t step_count = plan.steps.size();
+  SVCSIM_ASSERT(step_count <= 64);
+  const std::uint64_t full = step_count == 64 ? ~std::uint64_t{0} : bit_of(step_count) - 1;
+  if (plan.before.empty()) {
+    return BigCount::factorial(static_cast<unsigned>(step_count) -
+                               static_cast<unsigned>(std::popcount(done_mask)));
+  }
+  std::vector<std::uint64_t> predecessors(step_count, 0);
+  for (const auto& [first, second] : plan.before) predecessors[second] |= bit_of(first);
+  // Linear extensions of what remains, by memoised recursion over the done sets (downsets).
+  std::unordered_map<std::uint64_t, BigCount> memo;  // lookup only: no iteration order leaks
+  auto count = [&](auto&& self, std::uint64_t done) -> BigCount {
+    if (done == full) return BigCount{1};
+    if (auto found = memo.find(done); found != memo.end()) return found->second;
+    BigCount total;
+    for (std::size_t step = 0; step < step_count; ++step) {
+      if ((done & bit_of(step)) == 0 && (predecessors[step] & ~done) == 0) {
+        total += self(self, done | bit_of(step));
+      }
+    }
+    memo.emplace(done, total);
+    return total;
+  };
+  return count(count, done_mask);
+}
+
+}  // namespace svcsim::simulator

@@ -1,0 +1,243 @@
+// Runs one sequence of plan steps on the plan's target: applies each step through the model,
+// inserts reboots by the plan's policy, checks every transition, and classes the end state.
+#include "svcsim/simulator/sequence.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include "svcsim/model/assert.hpp"
+#include "svcsim/simulator/policy.hpp"
+
+namespace svcsim::simulator {
+namespace {
+
+/// /PreventPending is a property of the plan, not of a step's text, so every add the plan runs
+/// carries it (scenarios.md: `plan.prevent_pending`).
+model::Operation with_plan_flags(const model::Plan& plan, model::Operation operation) {
+  if (operation.kind == model::OperationKind::add ||
+      operation.kind == model::OperationKind::add_folder) {
+    operation.prevent_pending = plan.prevent_pending;
+  }
+  return operation;
+}
+
+/// Runs a sequence without classing it: the expected end state E is itself the end of such a
+/// run, so classing belongs to the caller that has E.
+class SequenceRunner {
+ public:
+  SequenceRunner(const model::Scenario& scenario, const std::vector<FaultPlacement>& faults)
+      : scenario_(scenario),
+        faults_(faults),
+        struck_or_used_(faults.size(), false),
+        context_(model::make_context(scenario, scenario.plan.target)),
+        state_(model::initial_state(scenario, scenario.plan.target)) {
+    for (const FaultPlacement& placement : faults) {
+      // The command line rejects these; a caller passing them has a bug.
+      SVCSIM_ASSERT(placement.step >= 1);
+      SVCSIM_ASSERT(placement.fault != model::Fault::none);
+    }
+  }
+
+  RunResult run(const std::vector<model::PlanStep>& order) {
+    const model::Plan& plan = scenario_.plan;
+    // Each plan step may be followed by one inserted reboot, and the run may end with one more.
+    const std::size_t step_count_max = 2 * order.size() + 1;
+    bool stopped = false;
+
+    for (std::size_t index = 0; index < order.size() && !stopped; ++index) {
+      const model::PlanStep& step = order[index];
+      const bool remaining = index + 1 < order.size();
+      if (!execute(step.text, index, with_plan_flags(plan, step.operation))) return finish();
+      const model::Outcome& outcome = result_.steps.back().outcome;
+      if (stops_sequence(plan, outcome)) {
+        result_.stopped_early = remaining;
+        stopped = true;
+      } else if (reboot_follows(plan, context_, outcome)) {
+        if (!execute("reboot", std::nullopt, reboot_operation())) return finish();
+        if (stops_sequence(plan, result_.steps.back().outcome)) {
+          result_.stopped_early = remaining;
+          stopped = true;
+        }
+      }
+    }
+    if (!stopped && final_reboot_needed(plan, context_, state_)) {
+      if (!execute("reboot", std::nullopt, reboot_operation())) return finish();
+    }
+    SVCSIM_ASSERT(result_.steps.size() <= step_count_max);
+    return finish();
+  }
+
+ private:
+  static model::Operation reboot_operation() {
+    model::Operation operation;
+    operation.kind = model::OperationKind::reboot;
+    return operation;
+  }
+
+  /// The fault placed at step `number`, if any. Only the first placement at a step can strike:
+  /// one step runs once, so a second placement there is reported as not struck.
+  model::Fault take_fault(int number) {
+    for (std::size_t index = 0; index < faults_.size(); ++index) {
+      if (faults_[index].step == number && !struck_or_used_[index]) {
+        struck_or_used_[index] = true;
+        return faults_[index].fault;
+      }
+    }
+    return model::Fault::none;
+  }
+
+  void record_unstruck(int number, model::Fault fault) {
+    result_.faults_not_struck.push_back({number, fault});
+  }
+
+  /// Executes one step. Returns false when the transition broke an invariant: the run ends there
+  /// so that the report shows the first bad step, not the damage that follows from it.
+  bool execute(const std::string& text, std::optional<std::size_t> plan_step,
+               const model::Operation& operation) {
+    StepRecord record;
+    record.number = static_cast<int>(result_.steps.size()) + 1;
+    record.plan_step = plan_step;
+    record.text = text;
+    record.operation = operation;
+    record.before = state_;
+
+    const model::Fault fault = take_fault(record.number);
+    record.outcome = model::apply(context_, record.before, operation, fault);
+    if (fault != model::Fault::none && record.outcome.fault == model::Fault::none) {
+      record_unstruck(record.number, fault);
+    }
+    SVCSIM_ASSERT(record.outcome.fault == model::Fault::none || record.outcome.fault == fault);
+
+    const model::InvariantViolation violation =
+        model::check_step(context_, record.before, operation, record.outcome);
+    if (violation) {
+      result_.violation = violation;
+      result_.violation_step = record.number;
+      result_.violation_text = model::describe(context_, record.outcome.state, violation);
+    } else {
+      record.advice =
+          model::advise(context_, record.before, operation, record.outcome, advice_history_);
+      result_.advice = static_cast<model::AdviceSet>(result_.advice | record.advice);
+    }
+    model::remember_step(context_, operation, record.outcome, advice_history_);
+    if (!model::is_success(record.outcome.code) && !result_.first_error) {
+      result_.first_error = record.outcome.code;
+    }
+    state_ = record.outcome.state;
+    result_.steps.push_back(std::move(record));
+    return !violation;
+  }
+
+  RunResult finish() {
+    result_.end = state_;
+    // A placement past the last executed step never met its step.
+    for (std::size_t index = 0; index < faults_.size(); ++index) {
+      if (!struck_or_used_[index]) {
+        struck_or_used_[index] = true;
+        record_unstruck(faults_[index].step, faults_[index].fault);
+      }
+    }
+    return std::move(result_);
+  }
+
+  const model::Scenario& scenario_;
+  const std::vector<FaultPlacement>& faults_;
+  std::vector<bool> struck_or_used_;  // per placement: already offered to its step
+  model::ServicingContext context_;
+  model::TargetState state_;
+  model::AdviceHistory advice_history_;
+  RunResult result_;
+};
+
+/// True for characters a POSIX shell leaves alone in an unquoted word.
+bool is_shell_safe(char character) {
+  return (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z') ||
+         (character >= '0' && character <= '9') ||
+         std::string_view("_-.,:/+=@%").find(character) != std::string_view::npos;
+}
+
+/// Quotes `word` for a POSIX shell only when it needs it, so the common command line stays
+/// plain ("--order KB5043080,KB5086672") and "method1(KB5086672)" still pastes correctly.
+std::string shell_word(std::string_view word) {
+  if (!word.empty() && std::all_of(word.begin(), word.end(), is_shell_safe)) {
+    return std::string(word);
+  }
+  std::string quoted = "'";
+  for (char character : word) {
+    if (character == '\'') {
+      quoted += R"('\'')";
+    } else {
+      quoted += character;
+    }
+  }
+  quoted += '\'';
+  return quoted;
+}
+
+}  // namespace
+
+std::vector<model::PlanStep> documented_order(const model::Scenario& scenario) {
+  std::vector<model::PlanStep> order = scenario.plan.steps;
+  for (model::PlanStep& step : order) step.operation = with_plan_flags(scenario.plan, step.operation);
+  return order;
+}
+
+model::TargetState expected_end_state(const model::Scenario& scenario) {
+  const std::vector<FaultPlacement> no_faults;
+  SequenceRunner runner(scenario, no_faults);
+  return runner.run(documented_order(scenario)).end;
+}
+
+RunResult run_sequence(const model::Scenario& scenario, const std::vector<model::PlanStep>& order,
+                       const std::vector<FaultPlacement>& faults,
+                       const model::TargetState& expected) {
+  SVCSIM_ASSERT(scenario.plan.target < scenario.targets.size());
+  SequenceRunner runner(scenario, faults);
+  RunResult result = runner.run(order);
+  SVCSIM_ASSERT(result.steps.size() >= (order.empty() ? 0u : 1u));
+  // A state that broke an invariant has no meaningful class (classify may rely on the very
+  // invariant that broke); callers report the violation instead.
+  if (!result.violation) {
+    const model::ServicingContext context = model::make_context(scenario, scenario.plan.target);
+    result.outcome_class =
+        model::classify(context, result.end, expected, result.first_error.has_value());
+  }
+  return result;
+}
+
+std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& scenario,
+                                                        const std::vector<std::string>& texts,
+                                                        std::string* unknown) {
+  std::vector<model::PlanStep> order;
+  order.reserve(texts.size());
+  for (const std::string& text : texts) {
+    const std::optional<model::Operation> operation = model::parse_step(scenario.catalog, text);
+    if (!operation) {
+      if (unknown != nullptr) *unknown = text;
+      return std::nullopt;
+    }
+    order.push_back({text, with_plan_flags(scenario.plan, *operation)});
+  }
+  SVCSIM_ASSERT(order.size() == texts.size());
+  return order;
+}
+
+std::string reproduce_command(const model::Scenario& scenario,
+                              const std::vector<model::PlanStep>& order,
+                              const std::vector<FaultPlacement>& faults) {
+  std::string order_text;
+  for (const model::PlanStep& step : order) {
+    if (!order_text.empty()) order_text += ',';
+    order_text += step.text;
+  }
+  std::string command = "svcsim run " + shell_word(scenario.path) + " --order " +
+                        shell_word(order_text);
+  for (const FaultPlacement& placement : faults) {
+    SVCSIM_ASSERT(placement.fault != model::Fault::none);
+    command += " --fault " + std::to_string(placement.step) + ":" +
+               std::string(model::fault_name(placement.fault));
+  }
+  return command;
+}
+
+}  // namespace svcsim::simulator

@@ -1,0 +1,248 @@
+// The explorer against an independent oracle: the brute-force checker enumerates every order and
+// every fault placement through the ordinary sequence runner, and the explorer's exact counts,
+// shortest-witness lengths and witness commands must agree with it on the shipped scenarios, on
+// synthetic chains and on RapidCheck-generated scenarios. Plus hand-computed counts, order
+// constraints, limits and determinism.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "brute_force.hpp"
+#include "scenario_generator.hpp"
+#include "svcsim/model/assert.hpp"
+#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/simulator/explorer.hpp"
+#include "svcsim/simulator/synthetic_chain.hpp"
+
+namespace svcsim::simulator {
+namespace {
+
+using testing::brute_force;
+using testing::BruteForceResult;
+
+std::filesystem::path source_dir() {
+  const char* dir = std::getenv("SVCSIM_SOURCE_DIR");
+  return dir != nullptr ? std::filesystem::path(dir) : std::filesystem::path(SVCSIM_SOURCE_DIR_FALLBACK);
+}
+
+model::Scenario load(const std::filesystem::path& path) {
+  auto loaded = model::load_scenario_file(path.string());
+  if (!loaded) throw std::runtime_error(loaded.error().to_string());
+  return std::move(loaded).value();
+}
+
+ExploreOptions with_faults(int fault_count_max) {
+  ExploreOptions options;
+  options.fault_count_max = fault_count_max;
+  return options;
+}
+
+/// Everything the explorer claims that the oracle can check, as one comparable text, so a
+/// mismatch prints both sides in full.
+std::string describe_counts(const BigCount& orders, const std::vector<RunCounts>& runs) {
+  std::string text = "orders " + orders.to_string() + "\n";
+  for (std::size_t faults = 0; faults < runs.size(); ++faults) {
+    text += "j=" + std::to_string(faults) + " total " + runs[faults].total.to_string();
+    for (std::size_t index = 0; index < runs[faults].classes.size(); ++index) {
+      text += " " + std::string(model::outcome_class_name(static_cast<model::OutcomeClass>(index))) +
+              "=" + runs[faults].classes[index].to_string();
+    }
+    for (const auto& [code, count] : runs[faults].codes) {
+      text += " " + model::hresult_text(code) + "=" + count.to_string();
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+/// The explorer and the oracle agree on counts, shortest lengths, and every witness replays to
+/// the class and first error it claims.
+void expect_agreement(const model::Scenario& scenario) {
+  const ExploreResult explored = explore(scenario);
+  ASSERT_EQ(explored.status, ExploreStatus::complete) << explored.violation_text;
+  const BruteForceResult oracle = brute_force(scenario, scenario.faults.max);
+  ASSERT_EQ(describe_counts(explored.orders, explored.runs), describe_counts(oracle.orders, oracle.runs));
+
+  const model::TargetState expected = expected_end_state(scenario);
+  for (const Witness& witness : explored.witnesses) {
+    const RunResult replay = run_sequence(scenario, witness.order, witness.faults, expected);
+    EXPECT_TRUE(replay.faults_not_struck.empty()) << witness.command;
+    EXPECT_EQ(replay.outcome_class, witness.outcome_class) << witness.command;
+    EXPECT_EQ(replay.first_error, witness.code) << witness.command;
+    EXPECT_EQ(static_cast<int>(replay.steps.size()), witness.operation_count) << witness.command;
+    const testing::RunLength length{witness.operation_count, static_cast<int>(witness.faults.size())};
+    if (witness.for_code) {
+      ASSERT_TRUE(witness.code.has_value());
+      EXPECT_EQ(oracle.shortest_by_code.at(model::hresult(*witness.code)), length) << witness.command;
+    } else {
+      EXPECT_EQ(oracle.shortest_by_class[static_cast<std::size_t>(witness.outcome_class)], length)
+          << witness.command;
+    }
+  }
+  // One witness per class and per code seen, and no more.
+  std::size_t classes_seen = 0;
+  for (const auto& shortest : oracle.shortest_by_class) {
+    if (shortest.has_value()) ++classes_seen;
+  }
+  EXPECT_EQ(explored.witnesses.size(), classes_seen + oracle.shortest_by_code.size());
+}
+
+// Model assertions throw in tests, so a broken invariant fails (and RapidCheck shrinks) instead of
+// aborting the test binary.
+const bool assertions_throw = (set_assert_handler(&throwing_assert_handler), true);
+
+class ExplorerTest : public ::testing::Test {};
+
+TEST_F(ExplorerTest, ShippedScenariosAgreeWithBruteForce) {
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    expect_agreement(load(entry.path()));
+    ++checked;
+  }
+  EXPECT_GE(checked, 4u);
+}
+
+TEST_F(ExplorerTest, Kb5086672OnlineCountsByHand) {
+  // Two orders. Documented: checkpoint, reboot, CU, reboot -> success at 8117. Reverse: the CU
+  // installs its bundled SSU, then finds no 1742 baseline -> 0x800F0838, stop: clean_failure.
+  const ExploreResult result =
+      explore(load(source_dir() / "scenarios" / "kb5086672-online.yaml"), with_faults(0));
+  EXPECT_EQ(result.orders.to_string(), "2");
+  ASSERT_EQ(result.runs.size(), 1u);
+  EXPECT_EQ(result.runs[0].total.to_string(), "2");
+  EXPECT_EQ(result.runs[0].classes[0].to_string(), "1");  // success
+  EXPECT_EQ(result.runs[0].classes[1].to_string(), "1");  // clean_failure
+  ASSERT_EQ(result.runs[0].codes.size(), 1u);
+  EXPECT_EQ(result.runs[0].codes.at(0x800F0838u).to_string(), "1");
+}
+
+TEST_F(ExplorerTest, SyntheticChainsAgreeWithBruteForce) {
+  for (int package_count = 1; package_count <= 7; ++package_count) {
+    SCOPED_TRACE(package_count);
+    expect_agreement(make_synthetic_chain({.package_count = package_count}));
+  }
+  SCOPED_TRACE("n = 4, one fault of four kinds");
+  expect_agreement(make_synthetic_chain(
+      {.package_count = 4,
+       .fault_count_max = 1,
+       .fault_kinds = model::fault_bit(model::Fault::execute_failure) |
+                      model::fault_bit(model::Fault::power_loss_staging) |
+                      model::fault_bit(model::Fault::startup_failure) |
+                      model::fault_bit(model::Fault::commit_interrupted)}));
+}
+
+TEST_F(ExplorerTest, OrderCountsAreExactBeyondSixtyFourBits) {
+  // 21 steps on an unserviceable target that stops at the first error: every order ends after
+  // one step, so the graph is tiny but each stop stands for 20! orders; 21! > 2^64 in all.
+  model::Scenario scenario = make_synthetic_chain({.package_count = 21});
+  scenario.targets[0].flags.set(model::TargetFlag::unserviceable);
+  scenario.plan.on_error = model::ErrorPolicy::stop;
+  const ExploreResult result = explore(scenario);
+  ASSERT_EQ(result.status, ExploreStatus::complete);
+  EXPECT_EQ(result.orders.to_string(), "51090942171709440000");
+  EXPECT_EQ(result.runs[0].total, result.orders);
+  EXPECT_EQ(result.runs[0].classes[static_cast<std::size_t>(model::OutcomeClass::stuck)], result.orders);
+  EXPECT_EQ(result.runs[0].codes.at(0x800F0830u), result.orders);
+  EXPECT_LT(result.states, 30u);
+}
+
+TEST_F(ExplorerTest, OrderConstraintsCountLinearExtensions) {
+  model::Scenario scenario = make_synthetic_chain({.package_count = 4});
+  scenario.plan.before = {{0, 1}, {2, 3}};  // 4! / (2 * 2) = 6 orders
+  EXPECT_EQ(count_completions(scenario.plan, 0).to_string(), "6");
+  EXPECT_EQ(count_completions(scenario.plan, 0b0001).to_string(), "3");
+  expect_agreement(scenario);
+}
+
+TEST_F(ExplorerTest, StateLimitStopsCleanlyAsIncomplete) {
+  ExploreOptions options;
+  options.state_count_max = 100;
+  const ExploreResult result = explore(make_synthetic_chain({.package_count = 12}), options);
+  EXPECT_EQ(result.status, ExploreStatus::incomplete_states);
+  EXPECT_GT(result.states, 100u);
+}
+
+TEST_F(ExplorerTest, MemoryLimitStopsCleanlyAsIncomplete) {
+  ExploreOptions options;
+  options.memory_bytes_max = 1 << 20;
+  const ExploreResult result = explore(make_synthetic_chain({.package_count = 14}), options);
+  EXPECT_EQ(result.status, ExploreStatus::incomplete_memory);
+}
+
+TEST_F(ExplorerTest, BrokenStartingStateIsAnInvariantViolation) {
+  model::Scenario scenario = make_synthetic_chain({.package_count = 3});
+  scenario.targets[0].ubr = 4242;  // I2: no CU record says so
+  const ExploreResult result = explore(scenario);
+  EXPECT_EQ(result.status, ExploreStatus::invariant_violation);
+  EXPECT_NE(result.violation_text.find("I2"), std::string::npos) << result.violation_text;
+}
+
+TEST_F(ExplorerTest, SameScenarioSameResult) {
+  const model::Scenario scenario = make_synthetic_chain(
+      {.package_count = 6, .fault_count_max = 1, .fault_kinds = model::reboot_faults});
+  const ExploreResult first = explore(scenario);
+  const ExploreResult second = explore(scenario);
+  EXPECT_EQ(describe_counts(first.orders, first.runs), describe_counts(second.orders, second.runs));
+  ASSERT_EQ(first.witnesses.size(), second.witnesses.size());
+  for (std::size_t index = 0; index < first.witnesses.size(); ++index) {
+    EXPECT_EQ(first.witnesses[index].command, second.witnesses[index].command);
+  }
+  EXPECT_EQ(first.states, second.states);
+  EXPECT_EQ(first.transitions, second.transitions);
+}
+
+TEST_F(ExplorerTest, GraphIsRecordedOnlyWhenSmall) {
+  const model::Scenario scenario = make_synthetic_chain({.package_count = 4});
+  ExploreOptions options;
+  options.graph_state_max = 5000;
+  const ExploreResult small = explore(scenario, options);
+  ASSERT_TRUE(small.graph.has_value());
+  EXPECT_GE(small.graph->nodes.size(), small.states);
+  EXPECT_FALSE(small.graph->edges.empty());
+  options.graph_state_max = 3;
+  const ExploreResult large = explore(scenario, options);
+  EXPECT_FALSE(large.graph.has_value());
+}
+
+// RapidCheck: random catalogs of up to 8 packages with random kinds, revisions, baselines, SSU
+// requirements, knobs, starting states, policies and fault budgets. Plans are kept short enough
+// for the oracle's n! x placements.
+RC_GTEST_PROP(ExplorerProperty, AgreesWithBruteForceWithoutFaults, ()) {
+  const auto scenario = *testing::gen_scenario({.package_count_max = 8, .step_count_max = 6,
+                                                .fault_count_max = 0});
+  const ExploreResult explored = explore(scenario);
+  RC_ASSERT(explored.status == ExploreStatus::complete);
+  const BruteForceResult oracle = brute_force(scenario, 0);
+  RC_ASSERT(describe_counts(explored.orders, explored.runs) ==
+            describe_counts(oracle.orders, oracle.runs));
+}
+
+RC_GTEST_PROP(ExplorerProperty, AgreesWithBruteForceWithFaults, ()) {
+  const auto scenario = *testing::gen_scenario({.package_count_max = 8, .step_count_max = 4,
+                                                .fault_count_max = 2});
+  const ExploreResult explored = explore(scenario);
+  RC_LOG() << explored.violation_text << "\n" << explored.violation_command << "\n";
+  RC_ASSERT(explored.status == ExploreStatus::complete);
+  const BruteForceResult oracle = brute_force(scenario, scenario.faults.max);
+  RC_ASSERT(describe_counts(explored.orders, explored.runs) ==
+            describe_counts(oracle.orders, oracle.runs));
+  const model::TargetState expected = expected_end_state(scenario);
+  for (const Witness& witness : explored.witnesses) {
+    const RunResult replay = run_sequence(scenario, witness.order, witness.faults, expected);
+    RC_ASSERT(replay.outcome_class == witness.outcome_class);
+    RC_ASSERT(replay.first_error == witness.code);
+    const testing::RunLength length{witness.operation_count, static_cast<int>(witness.faults.size())};
+    if (witness.for_code) {
+      RC_ASSERT(oracle.shortest_by_code.at(model::hresult(*witness.code)) == length);
+    } else {
+      RC_ASSERT(oracle.shortest_by_class[static_cast<std::size_t>(witness.outcome_class)] == length);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace svcsim::simulator

@@ -1,0 +1,185 @@
+// Scenario generators for property tests (see scenario_generator.hpp).
+#include "scenario_generator.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "svcsim/model/apply.hpp"
+#include "svcsim/model/invariants.hpp"
+
+namespace svcsim::simulator::testing {
+namespace {
+
+using model::PackageKind;
+using model::TargetKind;
+
+bool chance(int percent) { return *rc::gen::inRange(0, 100) < percent; }
+
+model::Package gen_package(int index, const std::vector<std::uint32_t>& checkpoints) {
+  // Weighted toward what chains are made of: CUs, checkpoints and SSUs.
+  static const std::vector<PackageKind> kinds = {
+      PackageKind::cu, PackageKind::cu, PackageKind::cu, PackageKind::checkpoint_cu,
+      PackageKind::checkpoint_cu, PackageKind::ssu, PackageKind::ssu, PackageKind::dotnet_cu,
+      PackageKind::enablement, PackageKind::language_pack, PackageKind::fod,
+      PackageKind::safeos_du, PackageKind::setup_du};
+  const PackageKind kind = *rc::gen::elementOf(kinds);
+  model::Package package = model::package_defaults(kind);
+  package.id = "KB" + std::to_string(5000000 + index);
+  package.file = "windows11.0-kb" + std::to_string(5000000 + index) + "-x64.msu";
+  package.identity = "Package_for_" + package.id + "~31bf3856ad364e35~amd64~~0.0.0.0";
+  if (model::is_cumulative(kind)) {
+    package.revision = static_cast<std::uint32_t>(*rc::gen::inRange(1, 30)) * 100;
+    if (!checkpoints.empty() && chance(60)) package.baseline = *rc::gen::elementOf(checkpoints);
+    if (chance(30)) package.bundled_ssu = static_cast<std::uint32_t>(*rc::gen::inRange(1, 10)) * 100;
+    if (chance(30)) package.ssu_min = static_cast<std::uint32_t>(*rc::gen::inRange(1, 10)) * 100;
+  } else if (kind == PackageKind::ssu) {
+    package.revision = static_cast<std::uint32_t>(*rc::gen::inRange(1, 10)) * 100;
+  } else if (kind == PackageKind::enablement && chance(50)) {
+    package.requires_ubr_min = static_cast<std::uint32_t>(*rc::gen::inRange(1, 30)) * 100;
+  }
+  if (chance(10)) package.restart = *rc::gen::element(model::RestartType::no, model::RestartType::possible,
+                                                      model::RestartType::required);
+  if (chance(5) && kind != PackageKind::ssu) package.permanent = true;
+  if (chance(10)) package.online_actions = !package.online_actions;
+  if (chance(10)) {
+    package.applies_to = static_cast<model::TargetKindSet>(*rc::gen::inRange(1, 16));
+  }
+  return package;
+}
+
+/// A starting state that is consistent by construction: non-CU packages installed at random,
+/// at most one current CU, older CU records superseded or absent.
+void gen_start(model::Scenario& scenario, model::TargetSpec& target) {
+  const model::Catalog& catalog = scenario.catalog;
+  target.base_ubr = *rc::gen::element(1u, 500u);
+  target.base_build = 26100;
+  const std::uint32_t kind_bit = model::target_kind_bit(target.kind);
+  std::optional<model::PackageIndex> current;
+  for (std::size_t slot = 0; slot < catalog.size(); ++slot) {
+    const auto index = static_cast<model::PackageIndex>(slot);
+    const model::Package& package = catalog[index];
+    if ((package.applies_to & kind_bit) == 0 || !chance(25)) continue;
+    if (model::is_cumulative(package.kind)) {
+      if (package.revision > target.base_ubr &&
+          (!current || catalog[*current].revision < package.revision)) {
+        current = index;
+      }
+      continue;
+    }
+    if (package.kind == PackageKind::ssu || !package.online_actions ||
+        target.kind == TargetKind::online) {
+      target.installed.push_back(index);
+    }
+  }
+  target.ubr = target.base_ubr;
+  if (current) {
+    target.installed.push_back(*current);
+    target.ubr = catalog[*current].revision;
+    for (std::size_t slot = 0; slot < catalog.size(); ++slot) {
+      const auto index = static_cast<model::PackageIndex>(slot);
+      const model::Package& package = catalog[index];
+      if (index != *current && model::is_cumulative(package.kind) &&
+          (package.applies_to & kind_bit) != 0 && package.revision < target.ubr && chance(50)) {
+        target.superseded.push_back(index);
+      }
+    }
+  }
+  target.ssu_version = static_cast<std::uint32_t>(*rc::gen::inRange(0, 6)) * 100 + 1;
+  target.build = 26100;
+  for (model::PackageIndex index : target.installed) {
+    const model::Package& package = catalog[index];
+    if (package.kind == PackageKind::ssu) target.ssu_version = std::max(target.ssu_version, package.revision);
+    if (package.kind == PackageKind::enablement) target.build = 26200;
+  }
+  if (target.kind == TargetKind::online) {
+    if (chance(10)) target.flags.set(model::TargetFlag::reboot_pending);
+  } else {
+    target.flags.set(model::TargetFlag::mounted);
+  }
+  if (chance(15)) target.flags.set(model::TargetFlag::components_reset);
+  if (chance(5)) target.flags.set(model::TargetFlag::store_corrupt);
+  if (chance(3)) target.flags.set(model::TargetFlag::unserviceable);
+}
+
+model::PlanStep gen_step(const model::Scenario& scenario, bool offline) {
+  const model::Catalog& catalog = scenario.catalog;
+  const auto index = static_cast<model::PackageIndex>(
+      *rc::gen::inRange<std::size_t>(0, catalog.size()));
+  const std::string& id = catalog[index].id;
+  std::vector<std::string> texts = {id, id, id, id, "cleanup", "cleanup(reset_base)",
+                                    "revert_pending", "remove(" + id + ")"};
+  if (model::is_cumulative(catalog[index].kind)) texts.push_back("method1(" + id + ")");
+  if (offline) {
+    texts.insert(texts.end(), {"commit", "discard", "mount"});
+  } else {
+    texts.insert(texts.end(), {"reboot", "reboot"});
+  }
+  const std::string text = *rc::gen::elementOf(texts);
+  return model::PlanStep{text, *model::parse_step(catalog, text)};
+}
+
+}  // namespace
+
+rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits) {
+  return rc::gen::exec([limits] {
+    model::Scenario scenario;
+    scenario.path = "generated.yaml";
+    scenario.name = "generated";
+    const int package_count = *rc::gen::inRange(1, limits.package_count_max + 1);
+    std::vector<std::uint32_t> checkpoints;
+    for (int index = 0; index < package_count; ++index) {
+      model::Package package = gen_package(index, checkpoints);
+      if (package.kind == PackageKind::checkpoint_cu) checkpoints.push_back(package.revision);
+      if (index > 0 && chance(10)) {
+        package.requires_packages.push_back(
+            static_cast<model::PackageIndex>(*rc::gen::inRange(0, index)));
+      }
+      scenario.catalog.packages.push_back(std::move(package));
+    }
+    scenario.knobs.missing_baseline_error =
+        chance(50) ? model::ResultCode::cbs_e_missing_prerequisite_baseline
+                   : model::ResultCode::cbs_e_not_applicable;
+    scenario.knobs.already_installed_exit = chance(80) ? 0 : 2359302;
+    scenario.knobs.baseline_sees_pending = chance(70);
+    scenario.knobs.ssu_blocked_by_pending_reboot = chance(70);
+
+    model::TargetSpec target;
+    target.name = "target";
+    target.kind = *rc::gen::element(TargetKind::online, TargetKind::online, TargetKind::install_wim,
+                                    TargetKind::boot_wim, TargetKind::winre_wim);
+    scenario.targets.push_back(target);
+    gen_start(scenario, scenario.targets[0]);
+    const model::ServicingContext context = model::make_context(scenario, 0);
+    RC_PRE(!model::check_state(context, model::initial_state(scenario, 0)));
+
+    model::Plan& plan = scenario.plan;
+    plan.target = 0;
+    plan.reboot = chance(70) ? model::RebootPolicy::after_3010 : model::RebootPolicy::at_end;
+    plan.on_error = chance(60) ? model::ErrorPolicy::stop : model::ErrorPolicy::continue_on_error;
+    plan.prevent_pending = chance(15);
+    const int step_count = *rc::gen::inRange(1, limits.step_count_max + 1);
+    const bool offline = model::is_offline(scenario.targets[0].kind);
+    for (int index = 0; index < step_count; ++index) {
+      model::PlanStep step = gen_step(scenario, offline);
+      if (step.operation.kind == model::OperationKind::add ||
+          step.operation.kind == model::OperationKind::add_folder) {
+        step.operation.prevent_pending = plan.prevent_pending;
+      }
+      plan.steps.push_back(std::move(step));
+    }
+    for (std::size_t first = 0; first < plan.steps.size(); ++first) {
+      for (std::size_t second = first + 1; second < plan.steps.size(); ++second) {
+        if (chance(10)) plan.before.emplace_back(first, second);
+      }
+    }
+    scenario.faults.max = *rc::gen::inRange(0, limits.fault_count_max + 1);
+    if (scenario.faults.max > 0) {
+      scenario.faults.kinds = static_cast<model::FaultSet>(
+          (*rc::gen::inRange(1, 256) << 1) & model::all_faults);
+      if (scenario.faults.kinds == 0) scenario.faults.kinds = model::fault_bit(model::Fault::execute_failure);
+    }
+    return scenario;
+  });
+}
+
+}  // namespace svcsim::simulator::testing

@@ -1,0 +1,23 @@
+// RapidCheck generators of whole scenarios: random catalogs (kinds, revisions, baselines, bundled
+// SSUs, ssu_min, requires, per-package overrides), a target of any kind with a consistent random
+// starting state and flags, random knobs, and a random plan (adds, Method 1, reboots, cleanup,
+// remove, revert, offline lifecycle) with order constraints, policies and a fault budget.
+#pragma once
+
+#include <rapidcheck.h>
+
+#include "svcsim/model/scenario.hpp"
+
+namespace svcsim::simulator::testing {
+
+struct ScenarioLimits {
+  int package_count_max = 8;
+  int step_count_max = 6;
+  int fault_count_max = 1;
+};
+
+/// Scenarios whose starting state passes model::check_state (others are discarded by RC_PRE in
+/// the generator, rarely).
+rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits);
+
+}  // namespace svcsim::simulator::testing
