@@ -1,0 +1,332 @@
+// Rendering of explore results: text, JSON (stable keys), JUnit XML and DOT.
+#include "explore_output.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/graphviz.hpp>
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+namespace svcsim::cli {
+namespace {
+
+using model::OutcomeClass;
+using simulator::BigCount;
+
+std::string class_name(OutcomeClass outcome_class) {
+  return std::string(model::outcome_class_name(outcome_class));
+}
+
+std::string code_label(std::uint32_t hresult) {
+  const auto code = model::result_code_for_hresult(hresult);
+  return model::hresult_text(hresult) +
+         (code ? " " + std::string(model::result_name(*code)) : std::string{});
+}
+
+std::string status_name(simulator::ExploreStatus status) {
+  switch (status) {
+    case simulator::ExploreStatus::complete: return "complete";
+    case simulator::ExploreStatus::incomplete_states: return "incomplete: --max-states reached";
+    case simulator::ExploreStatus::incomplete_memory: return "incomplete: --max-memory-mib reached";
+    case simulator::ExploreStatus::count_overflow: return "incomplete: a path count passed 2^128";
+    case simulator::ExploreStatus::invariant_violation: return "invariant violation";
+  }
+  return "?";
+}
+
+std::string fault_list(const std::vector<simulator::FaultPlacement>& faults) {
+  std::string text;
+  for (const auto& fault : faults) {
+    text += fmt::format("{}{}:{}", text.empty() ? "" : ", ", fault.step,
+                        model::fault_name(fault.fault));
+  }
+  return text.empty() ? "none" : text;
+}
+
+std::string xml_escape(std::string_view text) {
+  std::string escaped;
+  for (char character : text) {
+    switch (character) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      default: escaped += character;
+    }
+  }
+  return escaped;
+}
+
+/// The shortest witness of a class, if any run reached it.
+const simulator::Witness* class_witness(const simulator::ExploreResult& result,
+                                        OutcomeClass outcome_class) {
+  for (const auto& witness : result.witnesses) {
+    if (!witness.for_code && witness.outcome_class == outcome_class) return &witness;
+  }
+  return nullptr;
+}
+
+/// Runs (any fault count) that ended in `outcome_class`.
+BigCount runs_in_class(const simulator::ExploreResult& result, OutcomeClass outcome_class) {
+  BigCount total;
+  for (const auto& runs : result.runs) total += runs.classes[static_cast<std::size_t>(outcome_class)];
+  return total;
+}
+
+bool allowed(const model::Scenario& scenario, OutcomeClass outcome_class) {
+  const auto& allow = scenario.expect.explore.allow;
+  return std::find(allow.begin(), allow.end(), outcome_class) != allow.end();
+}
+
+std::string plan_summary(const model::Scenario& scenario) {
+  std::string steps;
+  for (const auto& step : scenario.plan.steps) steps += (steps.empty() ? "" : ", ") + step.text;
+  return fmt::format("{} steps ({}), reboot {}, on_error {}", scenario.plan.steps.size(), steps,
+                     scenario.plan.reboot == model::RebootPolicy::after_3010 ? "after_3010" : "at_end",
+                     scenario.plan.on_error == model::ErrorPolicy::stop ? "stop" : "continue");
+}
+
+std::string witness_subject(const simulator::Witness& witness) {
+  if (witness.for_code) return code_label(model::hresult(*witness.code));
+  return class_name(witness.outcome_class);
+}
+
+}  // namespace
+
+std::vector<ExpectationCheck> check_explore_expectations(const model::Scenario& scenario,
+                                                         const simulator::ExploreResult& result) {
+  std::vector<ExpectationCheck> checks;
+  const auto& expect = scenario.expect.explore;
+  auto check = [&](std::string what, const std::string& expected, const BigCount& actual) {
+    const std::string actual_text = actual.to_string();
+    checks.push_back({std::move(what), expected, actual_text, expected == actual_text});
+  };
+  if (expect.orders) check("explore.orders", *expect.orders, result.orders);
+  for (const auto& runs : expect.runs) {
+    const std::string prefix = fmt::format("explore.runs[{}]", runs.faults);
+    if (runs.faults < 0 || static_cast<std::size_t>(runs.faults) >= result.runs.size()) {
+      checks.push_back({prefix, "explored", fmt::format("faults explored only up to {}",
+                                                         result.fault_count_max), false});
+      continue;
+    }
+    const simulator::RunCounts& counts = result.runs[static_cast<std::size_t>(runs.faults)];
+    if (runs.total) check(prefix + ".total", *runs.total, counts.total);
+    for (const auto& [outcome_class, expected] : runs.classes) {
+      check(prefix + ".classes." + class_name(outcome_class), expected,
+            counts.classes[static_cast<std::size_t>(outcome_class)]);
+    }
+    for (const auto& [code, expected] : runs.codes) {
+      const auto found = counts.codes.find(code);
+      check(prefix + ".codes." + model::hresult_text(code), expected,
+            found == counts.codes.end() ? BigCount{} : found->second);
+    }
+  }
+  return checks;
+}
+
+void write_explore_text(std::ostream& out, const ExploreReport& report) {
+  const model::Scenario& scenario = *report.scenario;
+  const simulator::ExploreResult& result = report.result;
+  out << "scenario: " << scenario.name << "\n";
+  if (!scenario.source.empty()) out << "source:   " << scenario.source << "\n";
+  out << "plan:     " << plan_summary(scenario) << "\n";
+  out << "faults:   up to " << result.fault_count_max << " per run\n";
+  out << "orders:   " << result.orders.to_string() << "\n";
+  out << "status:   " << status_name(result.status) << "\n";
+  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
+    const simulator::RunCounts& counts = result.runs[faults];
+    out << fmt::format("\nruns with {} fault{}: {}\n", faults, faults == 1 ? "" : "s",
+                       counts.total.to_string());
+    for (std::size_t index = 0; index < counts.classes.size(); ++index) {
+      if (counts.classes[index].is_zero()) continue;
+      out << fmt::format("  {:<14} {}\n", class_name(static_cast<OutcomeClass>(index)),
+                         counts.classes[index].to_string());
+    }
+    for (const auto& [code, count] : counts.codes) {
+      out << fmt::format("  first error {:<48} {}\n", code_label(code), count.to_string());
+    }
+  }
+  if (!result.witnesses.empty()) {
+    out << "\nshortest witnesses:\n";
+    for (const auto& witness : result.witnesses) {
+      out << fmt::format("  {:<14} {} steps, faults {}\n    {}\n", witness_subject(witness),
+                         witness.operation_count, fault_list(witness.faults), witness.command);
+    }
+  }
+  if (result.status == simulator::ExploreStatus::invariant_violation) {
+    out << "\ninvariant violation: " << result.violation_text << "\n";
+    out << "  reproduce: " << result.violation_command << "\n";
+  }
+  const double seconds = report.timing ? result.elapsed_s : 0.0;
+  const double mebibytes = report.timing ? static_cast<double>(result.peak_bytes) / (1 << 20) : 0.0;
+  out << fmt::format("\nsearch: {} states, {} transitions, {} model states, {:.3f} s, {:.1f} MiB peak\n",
+                     result.states, result.transitions, result.model_states, seconds, mebibytes);
+  for (const auto& check : report.expectations) {
+    out << fmt::format("expect: {} {}: {}", check.what, check.expected,
+                       check.ok ? "ok" : "MISMATCH (got " + check.actual + ")")
+        << "\n";
+  }
+}
+
+void write_explore_json(std::ostream& out, const ExploreReport& report) {
+  const model::Scenario& scenario = *report.scenario;
+  const simulator::ExploreResult& result = report.result;
+  nlohmann::ordered_json document;
+  document["scenario"] = scenario.name;
+  document["file"] = scenario.path;
+  document["status"] = result.status == simulator::ExploreStatus::complete ? "complete"
+                       : result.status == simulator::ExploreStatus::invariant_violation
+                           ? "invariant_violation"
+                           : "incomplete";
+  document["fault_count_max"] = result.fault_count_max;
+  document["orders"] = result.orders.to_string();
+  nlohmann::ordered_json runs = nlohmann::ordered_json::array();
+  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
+    const simulator::RunCounts& counts = result.runs[faults];
+    nlohmann::ordered_json entry;
+    entry["faults"] = faults;
+    entry["total"] = counts.total.to_string();
+    nlohmann::ordered_json classes = nlohmann::ordered_json::object();
+    for (std::size_t index = 0; index < counts.classes.size(); ++index) {
+      classes[class_name(static_cast<OutcomeClass>(index))] = counts.classes[index].to_string();
+    }
+    entry["classes"] = classes;
+    nlohmann::ordered_json codes = nlohmann::ordered_json::object();
+    for (const auto& [code, count] : counts.codes) codes[model::hresult_text(code)] = count.to_string();
+    entry["codes"] = codes;
+    runs.push_back(entry);
+  }
+  document["runs"] = runs;
+  nlohmann::ordered_json witnesses = nlohmann::ordered_json::array();
+  for (const auto& witness : result.witnesses) {
+    nlohmann::ordered_json entry;
+    entry["witnesses"] = witness.for_code ? "code" : "class";
+    entry["class"] = class_name(witness.outcome_class);
+    entry["code"] = witness.code ? nlohmann::ordered_json(model::hresult_text(model::hresult(*witness.code)))
+                                 : nlohmann::ordered_json(nullptr);
+    nlohmann::ordered_json order = nlohmann::ordered_json::array();
+    for (const auto& step : witness.order) order.push_back(step.text);
+    entry["order"] = order;
+    nlohmann::ordered_json faults = nlohmann::ordered_json::array();
+    for (const auto& fault : witness.faults) {
+      faults.push_back({{"step", fault.step}, {"kind", std::string(model::fault_name(fault.fault))}});
+    }
+    entry["faults"] = faults;
+    entry["operations"] = witness.operation_count;
+    entry["command"] = witness.command;
+    witnesses.push_back(entry);
+  }
+  document["witnesses"] = witnesses;
+  document["states"] = result.states;
+  document["transitions"] = result.transitions;
+  document["model_states"] = result.model_states;
+  document["peak_bytes"] = report.timing ? result.peak_bytes : 0;
+  document["elapsed_s"] = report.timing ? result.elapsed_s : 0.0;
+  if (result.status == simulator::ExploreStatus::invariant_violation) {
+    document["invariant_violation"] = {{"text", result.violation_text},
+                                       {"command", result.violation_command}};
+  } else {
+    document["invariant_violation"] = nullptr;
+  }
+  nlohmann::ordered_json expectations = nlohmann::ordered_json::array();
+  for (const auto& check : report.expectations) {
+    expectations.push_back({{"what", check.what}, {"expected", check.expected},
+                            {"actual", check.actual}, {"ok", check.ok}});
+  }
+  document["expectations"] = expectations;
+  out << document.dump(2) << "\n";
+}
+
+void write_explore_junit(std::ostream& out, const ExploreReport& report) {
+  const model::Scenario& scenario = *report.scenario;
+  const simulator::ExploreResult& result = report.result;
+  struct Case {
+    std::string name;
+    std::string failure_message;  // empty: passed
+    std::string failure_text;
+  };
+  std::vector<Case> cases;
+  for (const auto& check : report.expectations) {
+    cases.push_back({"expect " + check.what + " = " + check.expected,
+                     check.ok ? "" : "expected " + check.expected + ", got " + check.actual, ""});
+  }
+  for (int index = 0; index < model::outcome_class_count; ++index) {
+    const auto outcome_class = static_cast<OutcomeClass>(index);
+    if (allowed(scenario, outcome_class)) continue;
+    const BigCount count = runs_in_class(result, outcome_class);
+    Case entry{fmt::format("no run ends {} (up to {} faults)", class_name(outcome_class),
+                           result.fault_count_max),
+               "", ""};
+    if (!count.is_zero()) {
+      entry.failure_message = count.to_string() + " runs end " + class_name(outcome_class);
+      if (const auto* witness = class_witness(result, outcome_class)) {
+        entry.failure_text = "shortest witness: " + witness->command;
+      }
+    }
+    cases.push_back(entry);
+  }
+  if (result.status == simulator::ExploreStatus::invariant_violation) {
+    cases.push_back({"servicing model invariants hold", result.violation_text,
+                     "reproduce: " + result.violation_command});
+  } else if (result.status != simulator::ExploreStatus::complete) {
+    cases.push_back({"exploration completes", status_name(result.status), ""});
+  }
+  std::size_t failures = 0;
+  for (const auto& entry : cases) if (!entry.failure_message.empty()) ++failures;
+  const double seconds = report.timing ? result.elapsed_s : 0.0;
+  const std::string suite = xml_escape(scenario.name);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << fmt::format("<testsuites name=\"svcsim explore\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
+                     cases.size(), failures, seconds);
+  out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" time=\"{:.3f}\">\n",
+                     suite, cases.size(), failures, seconds);
+  for (const auto& entry : cases) {
+    out << fmt::format("    <testcase classname=\"svcsim.explore.{}\" name=\"{}\" time=\"0\"",
+                       xml_escape(scenario.path), xml_escape(entry.name));
+    if (entry.failure_message.empty()) {
+      out << "/>\n";
+      continue;
+    }
+    out << fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
+                       xml_escape(entry.failure_message), xml_escape(entry.failure_text));
+  }
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+void write_explore_dot(std::ostream& out, const ExploreReport& report) {
+  const simulator::ExploreGraph& explored = *report.result.graph;
+  struct Vertex {
+    std::string label;
+    bool terminal = false;
+  };
+  struct Edge {
+    std::string label;
+  };
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Vertex, Edge>;
+  Graph graph(explored.nodes.size());
+  for (std::size_t index = 0; index < explored.nodes.size(); ++index) {
+    graph[index] = Vertex{explored.nodes[index].label, explored.nodes[index].terminal};
+  }
+  for (const auto& edge : explored.edges) boost::add_edge(edge.from, edge.to, Edge{edge.label}, graph);
+  // Labels carry DOT's own "\n" line breaks; only quotes need escaping.
+  auto quote = [](const std::string& text) {
+    std::string quoted = "\"";
+    for (char character : text) quoted += character == '"' ? std::string("\\\"") : std::string(1, character);
+    return quoted + "\"";
+  };
+  boost::write_graphviz(
+      out, graph,
+      [&](std::ostream& stream, Graph::vertex_descriptor vertex) {
+        stream << "[label=" << quote(graph[vertex].label)
+               << (graph[vertex].terminal ? ", shape=box, style=bold" : "") << "]";
+      },
+      [&](std::ostream& stream, Graph::edge_descriptor edge) {
+        stream << "[label=" << quote(graph[edge].label) << "]";
+      },
+      [&](std::ostream& stream) {
+        stream << "label=" << quote(report.scenario->name) << ";\nrankdir=LR;\n";
+      });
+}
+
+}  // namespace svcsim::cli

@@ -1,0 +1,347 @@
+// Renders a `svcsim run` result as a readable trace or as JSON. Every word about servicing (the
+// DISM command, the result code's name, the state changes) comes from the model; this file only
+// lays it out.
+#include "trace_output.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string_view>
+
+#include "svcsim/model/advice.hpp"
+#include "svcsim/model/assert.hpp"
+#include "svcsim/model/dism_text.hpp"
+
+namespace svcsim::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;  // keys in insertion order: stable, readable documents
+
+constexpr std::string_view detail_indent = "        ";  // lines under "step N  ..."
+constexpr std::int32_t exit_code_reboot_required = 3010;
+
+const model::TargetSpec& plan_target(const model::Scenario& scenario) {
+  SVCSIM_ASSERT(scenario.plan.target < scenario.targets.size());
+  return scenario.targets[scenario.plan.target];
+}
+
+std::string code_text(model::ResultCode code) {
+  return model::hresult_text(model::hresult(code));
+}
+
+std::string placement_text(const simulator::FaultPlacement& placement) {
+  return fmt::format("{}:{}", placement.step, model::fault_name(placement.fault));
+}
+
+std::vector<std::string> flag_names(const model::TargetFlags& flags) {
+  std::vector<std::string> names;
+  for (int flag = 0; flag < model::target_flag_count; ++flag) {
+    const auto target_flag = static_cast<model::TargetFlag>(flag);
+    if (flags.has(target_flag)) names.emplace_back(model::target_flag_name(target_flag));
+  }
+  return names;
+}
+
+std::vector<std::string> advice_texts(model::AdviceSet advice) {
+  std::vector<std::string> texts;
+  // AdviceSet is a bit set over Advice; walk its bits in order so the output is stable.
+  for (int bit = 0; bit < model::advice_count; ++bit) {
+    const auto mask = static_cast<model::AdviceSet>(1u << static_cast<unsigned>(bit));
+    if ((advice & mask) != 0) {
+      texts.emplace_back(model::advice_text(static_cast<model::Advice>(mask)));
+    }
+  }
+  return texts;
+}
+
+/// What the trace says about how an outcome came about (model::OutcomeNote) and which fault
+/// struck, one phrase each.
+std::vector<std::string> outcome_notes(const simulator::StepRecord& step) {
+  const model::Outcome& outcome = step.outcome;
+  std::vector<std::string> notes;
+  if (outcome.fault != model::Fault::none) {
+    notes.push_back(fmt::format("fault struck: {}", model::fault_name(outcome.fault)));
+  }
+  if (outcome.has_note(model::OutcomeNote::bundled_ssu_installed)) {
+    notes.push_back(fmt::format("bundled SSU installed: servicing stack {} -> {} (permanent)",
+                                step.before.ssu_version, outcome.state.ssu_version));
+  }
+  if (outcome.has_note(model::OutcomeNote::skipped_prevent_pending)) {
+    notes.push_back("skipped by /PreventPending: operations were pending, nothing was installed");
+  }
+  if (outcome.has_note(model::OutcomeNote::nothing_to_do)) {
+    notes.push_back("nothing to do");
+  }
+  if (outcome.has_note(model::OutcomeNote::commit_retried)) {
+    notes.push_back("re-ran the interrupted pending.xml");
+  }
+  if (outcome.has_note(model::OutcomeNote::session_rolled_back)) {
+    notes.push_back("the boot rolled the pending session back; the reboot itself looks fine");
+  }
+  if (outcome.has_note(model::OutcomeNote::process_killed)) {
+    notes.push_back("process killed: DISM produced no exit code");
+  }
+  return notes;
+}
+
+/// "reboot (inserted after exit 3010)": why the runner put a reboot there.
+std::string step_title(const RunReport& report, const model::ServicingContext& context,
+                       std::size_t index) {
+  const simulator::StepRecord& step = report.result.steps[index];
+  if (step.plan_step.has_value()) return step.text;
+  if (index > 0) {
+    const auto previous_exit = model::dism_exit_code(context, report.result.steps[index - 1].outcome);
+    if (previous_exit == exit_code_reboot_required &&
+        report.scenario->plan.reboot == model::RebootPolicy::after_3010) {
+      return step.text + " (inserted after exit 3010)";
+    }
+  }
+  return step.text + " (inserted at end: operations pending)";
+}
+
+std::string exit_code_text(const std::optional<std::int32_t>& exit_code) {
+  return exit_code ? fmt::format("exit {}", *exit_code) : "no exit code (process killed)";
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string text;
+  for (const std::string& item : items) {
+    if (!text.empty()) text += separator;
+    text += item;
+  }
+  return text;
+}
+
+std::string order_texts(const std::vector<model::PlanStep>& order) {
+  std::vector<std::string> texts;
+  for (const model::PlanStep& step : order) texts.push_back(step.text);
+  return texts.empty() ? std::string("(no steps)") : join(texts, ", ");
+}
+
+/// A multi-line value (a long `source:`) keeps its continuation lines under the value column.
+std::string indented(std::string_view text, std::string_view indent) {
+  std::string result;
+  for (char character : text) {
+    result += character;
+    if (character == '\n') result += indent;
+  }
+  return result;
+}
+
+void write_step(std::ostream& out, const RunReport& report, const model::ServicingContext& context,
+                std::size_t index) {
+  const simulator::StepRecord& step = report.result.steps[index];
+  const model::Outcome& outcome = step.outcome;
+  out << fmt::format("{:<7} {}\n", fmt::format("step {}", step.number),
+                     step_title(report, context, index));
+  out << detail_indent << model::dism_command_line(context, step.operation) << '\n';
+  out << detail_indent
+      << fmt::format("result  {} {}, {}\n", code_text(outcome.code),
+                     model::result_name(outcome.code),
+                     exit_code_text(model::dism_exit_code(context, outcome)));
+  for (const std::string& note : outcome_notes(step)) {
+    out << detail_indent << "note    " << note << '\n';
+  }
+  for (const simulator::FaultPlacement& placement : report.result.faults_not_struck) {
+    if (placement.step == step.number) {
+      out << detail_indent << "note    fault not struck: " << model::fault_name(placement.fault)
+          << " (nothing it can strike at this step)\n";
+    }
+  }
+  const std::vector<std::string> changes =
+      model::describe_changes(context, step.before, outcome.state);
+  if (changes.empty()) out << detail_indent << "no change\n";
+  for (const std::string& change : changes) out << detail_indent << change << '\n';
+  for (const std::string& warning : advice_texts(step.advice)) {
+    out << detail_indent << "warning " << warning << '\n';
+  }
+  if (report.result.violation && report.result.violation_step == step.number) {
+    out << detail_indent << "INVARIANT VIOLATED: " << report.result.violation_text << '\n';
+  }
+}
+
+void write_end_state(std::ostream& out, const model::Scenario& scenario,
+                     const model::TargetState& end) {
+  const std::vector<std::string> flags = flag_names(end.flags);
+  out << fmt::format("end state: build {}.{}, SSU {}, flags: {}\n", end.build, end.ubr,
+                     end.ssu_version, flags.empty() ? std::string("none") : join(flags, ", "));
+  std::size_t id_width = 0;
+  for (const model::Package& package : scenario.catalog.packages) {
+    id_width = std::max(id_width, package.id.size());
+  }
+  for (std::size_t slot = 0; slot < scenario.catalog.size(); ++slot) {
+    const auto index = static_cast<model::PackageIndex>(slot);
+    out << fmt::format("  {:<{}}  {}\n", scenario.catalog[index].id, id_width,
+                       model::cbs_state_name(end.packages.get(index)));
+  }
+}
+
+void write_outcome(std::ostream& out, const RunReport& report) {
+  const simulator::RunResult& result = report.result;
+  if (result.violation) {
+    out << fmt::format("outcome:   not classed: invariant violated after step {}: {}\n",
+                       result.violation_step, result.violation_text);
+    return;
+  }
+  std::string line{model::outcome_class_name(result.outcome_class)};
+  if (result.first_error) {
+    const auto failing = std::find_if(result.steps.begin(), result.steps.end(),
+                                      [&result](const simulator::StepRecord& step) {
+                                        return step.outcome.code == *result.first_error;
+                                      });
+    SVCSIM_ASSERT(failing != result.steps.end());
+    line += fmt::format(", first error {} {} at step {}", code_text(*result.first_error),
+                        model::result_name(*result.first_error), failing->number);
+  }
+  if (result.stopped_early) line += "; on_error: stop ended the sequence early";
+  out << "outcome:   " << line << '\n';
+}
+
+void write_expectations(std::ostream& out, const RunReport& report) {
+  if (report.expectations.empty()) {
+    out << "expect:    " << report.expectations_note << '\n';
+    return;
+  }
+  std::string_view label = "expect:    ";
+  for (const ExpectationCheck& check : report.expectations) {
+    if (check.ok) {
+      out << fmt::format("{}{} {}: ok\n", label, check.what, check.expected);
+    } else {
+      out << fmt::format("{}{} {}: MISMATCH, actual {}\n", label, check.what, check.expected,
+                         check.actual);
+    }
+    label = "           ";
+  }
+}
+
+Json end_state_json(const model::Scenario& scenario, const model::TargetState& end) {
+  Json packages = Json::object();
+  for (std::size_t slot = 0; slot < scenario.catalog.size(); ++slot) {
+    const auto index = static_cast<model::PackageIndex>(slot);
+    packages[scenario.catalog[index].id] = model::cbs_state_name(end.packages.get(index));
+  }
+  return Json{{"build", end.build},
+              {"ubr", end.ubr},
+              {"ssu_version", end.ssu_version},
+              {"flags", flag_names(end.flags)},
+              {"packages", packages}};
+}
+
+Json placements_json(const std::vector<simulator::FaultPlacement>& placements) {
+  Json list = Json::array();
+  for (const simulator::FaultPlacement& placement : placements) {
+    list.push_back(Json{{"step", placement.step}, {"kind", model::fault_name(placement.fault)}});
+  }
+  return list;
+}
+
+Json step_json(const model::ServicingContext& context, const simulator::StepRecord& step) {
+  const model::Outcome& outcome = step.outcome;
+  const auto exit_code = model::dism_exit_code(context, outcome);
+  Json json;
+  json["number"] = step.number;
+  json["text"] = step.text;
+  json["inserted"] = !step.plan_step.has_value();
+  json["command"] = model::dism_command_line(context, step.operation);
+  json["code"] = code_text(outcome.code);
+  json["code_name"] = model::result_name(outcome.code);
+  json["exit_code"] = exit_code ? Json(*exit_code) : Json(nullptr);
+  json["fault"] =
+      outcome.fault != model::Fault::none ? Json(model::fault_name(outcome.fault)) : Json(nullptr);
+  json["notes"] = outcome_notes(step);
+  json["changes"] = model::describe_changes(context, step.before, outcome.state);
+  json["console"] = model::dism_console_text(context, step.before, step.operation, outcome);
+  json["warnings"] = advice_texts(step.advice);
+  return json;
+}
+
+}  // namespace
+
+void write_text_trace(std::ostream& out, const RunReport& report) {
+  SVCSIM_ASSERT(report.scenario != nullptr);
+  const model::Scenario& scenario = *report.scenario;
+  const model::TargetSpec& target = plan_target(scenario);
+  const model::ServicingContext context = model::make_context(scenario, scenario.plan.target);
+  const model::TargetState start = model::initial_state(scenario, scenario.plan.target);
+  const simulator::RunResult& result = report.result;
+
+  out << "scenario: " << scenario.name << '\n';
+  out << "source:   " << indented(scenario.source, "          ") << '\n';
+  out << fmt::format("target:   {} ({}), build {}.{}, SSU {}\n", target.name,
+                     model::target_kind_name(target.kind), start.build, start.ubr,
+                     start.ssu_version);
+  out << "order:    " << order_texts(report.order)
+      << (report.is_documented_order ? " (documented order)" : "") << '\n';
+  std::vector<std::string> placements;
+  for (const simulator::FaultPlacement& placement : report.faults) {
+    placements.push_back(placement_text(placement));
+  }
+  out << "faults:   " << (placements.empty() ? std::string("none") : join(placements, ", "))
+      << "\n\n";
+
+  for (std::size_t index = 0; index < result.steps.size(); ++index) {
+    write_step(out, report, context, index);
+  }
+  if (!result.steps.empty()) out << '\n';
+
+  write_end_state(out, scenario, result.end);
+  const std::vector<std::string> warnings = advice_texts(result.advice);
+  out << "warnings:  " << (warnings.empty() ? std::string("none") : join(warnings, "; ")) << '\n';
+  std::vector<std::string> unstruck;
+  for (const simulator::FaultPlacement& placement : result.faults_not_struck) {
+    unstruck.push_back(placement_text(placement));
+  }
+  if (!unstruck.empty()) {
+    out << "unstruck:  " << join(unstruck, ", ")
+        << " (a fault strikes only where its operation really executes)\n";
+  }
+  write_outcome(out, report);
+  write_expectations(out, report);
+  out << "reproduce: " << report.reproduce << '\n';
+}
+
+void write_json_trace(std::ostream& out, const RunReport& report) {
+  SVCSIM_ASSERT(report.scenario != nullptr);
+  const model::Scenario& scenario = *report.scenario;
+  const model::TargetSpec& target = plan_target(scenario);
+  const model::ServicingContext context = model::make_context(scenario, scenario.plan.target);
+  const simulator::RunResult& result = report.result;
+
+  Json document;
+  document["scenario"] = scenario.name;
+  document["source"] = scenario.source;
+  document["file"] = scenario.path;
+  document["target"] = Json{{"name", target.name}, {"kind", model::target_kind_name(target.kind)}};
+  Json order = Json::array();
+  for (const model::PlanStep& step : report.order) order.push_back(step.text);
+  document["order"] = order;
+  document["faults"] = placements_json(report.faults);
+  Json steps = Json::array();
+  for (const simulator::StepRecord& step : result.steps) steps.push_back(step_json(context, step));
+  document["steps"] = steps;
+  document["end_state"] = end_state_json(scenario, result.end);
+  // A state that broke an invariant is not classed (see simulator::run_sequence).
+  document["class"] = result.violation ? Json(nullptr)
+                                       : Json(model::outcome_class_name(result.outcome_class));
+  document["first_error"] =
+      result.first_error ? Json(code_text(*result.first_error)) : Json(nullptr);
+  document["faults_not_struck"] = placements_json(result.faults_not_struck);
+  Json expectations = Json::array();
+  for (const ExpectationCheck& check : report.expectations) {
+    expectations.push_back(Json{{"what", check.what},
+                                {"expected", check.expected},
+                                {"actual", check.actual},
+                                {"ok", check.ok}});
+  }
+  document["expectations"] = expectations;
+  document["invariant_violation"] =
+      result.violation
+          ? Json{{"step", result.violation_step}, {"text", result.violation_text}}
+          : Json(nullptr);
+  document["reproduce"] = report.reproduce;
+  out << document.dump(2) << '\n';
+}
+
+}  // namespace svcsim::cli

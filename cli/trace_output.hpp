@@ -1,0 +1,42 @@
+// Printing one `svcsim run` result: the readable step-by-step trace for a release engineer, and
+// the JSON document (stable keys) for tools. Deterministic: no timestamps, no host details.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "svcsim/model/scenario.hpp"
+#include "svcsim/simulator/sequence.hpp"
+
+namespace svcsim::cli {
+
+/// One checked expectation: "end_state ubr", expected "8117", actual "1742".
+struct ExpectationCheck {
+  std::string what;
+  std::string expected;
+  std::string actual;
+  bool ok = false;
+};
+
+/// Everything a trace shows about one run.
+struct RunReport {
+  const model::Scenario* scenario = nullptr;
+  std::vector<model::PlanStep> order;
+  bool is_documented_order = false;
+  std::vector<simulator::FaultPlacement> faults;
+  simulator::RunResult result;
+  std::vector<ExpectationCheck> expectations;
+  /// Why no expectation was checked, when none was ("faults given: nothing is expected").
+  std::string expectations_note;
+  std::string reproduce;
+};
+
+/// The human-readable trace: header, one block per executed step, end state, class, expectations
+/// and the command that reproduces the run.
+void write_text_trace(std::ostream& out, const RunReport& report);
+
+/// One JSON document, 2-space indent, keys in a fixed order.
+void write_json_trace(std::ostream& out, const RunReport& report);
+
+}  // namespace svcsim::cli

@@ -1,0 +1,113 @@
+# End-to-end tests through the `svcsim` executable: every shipped scenario must meet its own
+# `expect` block (exit 0), and bad input must give exit 2 with one clear line on stderr.
+# Exit codes and output are checked by tests/expect_exit.sh.
+
+find_program(SVCSIM_BASH bash REQUIRED)
+set(svcsim_expect_exit ${SVCSIM_BASH} ${PROJECT_SOURCE_DIR}/tests/expect_exit.sh)
+set(svcsim_scenario_dir ${PROJECT_SOURCE_DIR}/scenarios)
+set(svcsim_test_data_dir ${PROJECT_SOURCE_DIR}/tests/data)
+
+# svcsim_cli_test(NAME CODE [STDERR regex] [STDOUT regex] [NOT_STDOUT regex] ARGS arg...):
+# runs `svcsim ARGS...` from the source tree and expects exit CODE and the given output.
+function(svcsim_cli_test name code)
+  cmake_parse_arguments(arg "" "STDERR;STDOUT;NOT_STDOUT" "ARGS" ${ARGN})
+  set(checks)
+  if(DEFINED arg_STDERR)
+    list(APPEND checks --stderr ${arg_STDERR})
+  endif()
+  if(DEFINED arg_STDOUT)
+    list(APPEND checks --stdout ${arg_STDOUT})
+  endif()
+  if(DEFINED arg_NOT_STDOUT)
+    list(APPEND checks --not-stdout ${arg_NOT_STDOUT})
+  endif()
+  add_test(NAME ${name}
+           COMMAND ${svcsim_expect_exit} ${code} ${checks} -- $<TARGET_FILE:svcsim> ${arg_ARGS}
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endfunction()
+
+# Every shipped scenario: the documented order meets `expect`, text and JSON alike. Relative paths
+# so that the reproduce line in the output is the one a user would type in the source tree.
+set(svcsim_shipped_scenarios
+  kb5086672-online
+  kb5086672-method1
+  kb5086672-install-wim
+  server2016-ssu-gate)
+foreach(scenario IN LISTS svcsim_shipped_scenarios)
+  svcsim_cli_test(scenario.${scenario} 0
+    STDOUT "^expect: .*: ok$"
+    NOT_STDOUT "MISMATCH"
+    ARGS run scenarios/${scenario}.yaml)
+  svcsim_cli_test(scenario.${scenario}.json 0
+    STDOUT "\"class\": \"success\""
+    ARGS run scenarios/${scenario}.yaml --format json)
+endforeach()
+
+# Every `expect.orders` entry of the shipped scenarios, run with --order (keep in step with the
+# files: one line per entry).
+svcsim_cli_test(scenario.kb5086672-online.order-1 0
+  STDOUT "orders\\[0\\] class clean_failure: ok"
+  NOT_STDOUT "MISMATCH"
+  ARGS run scenarios/kb5086672-online.yaml --order KB5086672,KB5043080)
+svcsim_cli_test(scenario.kb5086672-install-wim.order-1 0
+  STDOUT "orders\\[0\\] first_error 0x800F0838: ok"
+  NOT_STDOUT "MISMATCH"
+  ARGS run scenarios/kb5086672-install-wim.yaml --order KB5086672,KB5043080)
+svcsim_cli_test(scenario.server2016-ssu-gate.order-1 0
+  STDOUT "orders\\[0\\] first_error 0x800F0823: ok"
+  NOT_STDOUT "MISMATCH"
+  ARGS run scenarios/server2016-ssu-gate.yaml --order KB5012170,SSU_14393_5285)
+
+# What the traces show.
+svcsim_cli_test(cli.documented_order_given 0
+  STDOUT "^order: +KB5043080, KB5086672 \\(documented order\\)$"
+  ARGS run scenarios/kb5086672-online.yaml --order KB5043080,KB5086672)
+svcsim_cli_test(cli.method1_one_reboot 0
+  STDOUT "^step 2  reboot \\(inserted after exit 3010\\)$"
+  NOT_STDOUT "^step 3"
+  ARGS run scenarios/kb5086672-method1.yaml)
+svcsim_cli_test(cli.install_wim_no_reboot 0
+  STDOUT "DISM /Image:C:.mount /Add-Package"
+  NOT_STDOUT "reboot"
+  ARGS run scenarios/kb5086672-install-wim.yaml)
+svcsim_cli_test(cli.fault_false_success 0
+  STDOUT "\"class\": \"false_success\""
+  ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure --format json)
+svcsim_cli_test(cli.fault_not_struck 0
+  STDOUT "^unstruck:  1:startup_failure"
+  ARGS run scenarios/kb5086672-online.yaml --fault 1:startup_failure)
+svcsim_cli_test(cli.help 0
+  STDOUT "--fault"
+  ARGS run --help)
+
+# A scenario whose expectation is deliberately wrong: exit 1.
+svcsim_cli_test(cli.wrong_expect 1
+  STDOUT "end_state ubr 1742: MISMATCH, actual 8117"
+  ARGS run tests/data/wrong-expect.yaml)
+
+# Bad input: exit 2 with one line on stderr naming where.
+svcsim_cli_test(cli.malformed_yaml 2
+  STDERR "^tests/data/malformed\\.yaml:[0-9]+:[0-9]+: "
+  ARGS run tests/data/malformed.yaml)
+svcsim_cli_test(cli.unknown_key 2
+  STDERR "^tests/data/unknown-key\\.yaml:10:5: .*revison"
+  ARGS run tests/data/unknown-key.yaml)
+svcsim_cli_test(cli.missing_file 2
+  STDERR "^tests/data/does-not-exist\\.yaml: "
+  ARGS run tests/data/does-not-exist.yaml)
+svcsim_cli_test(cli.unknown_order_step 2
+  STDERR "^svcsim: --order 'KB0000000': unknown step 'KB0000000'"
+  ARGS run scenarios/kb5086672-online.yaml --order KB0000000)
+svcsim_cli_test(cli.fault_step_zero 2
+  STDERR "^svcsim: --fault '0:disk_full': step '0' must be a whole number from 1"
+  ARGS run scenarios/kb5086672-online.yaml --fault 0:disk_full)
+svcsim_cli_test(cli.unknown_fault_kind 2
+  STDERR "^svcsim: --fault '2:bogus': unknown fault kind 'bogus' \\(expected one of: execute_failure, "
+  ARGS run scenarios/kb5086672-online.yaml --fault 2:bogus)
+svcsim_cli_test(cli.bad_format 2
+  STDERR "xml"
+  ARGS run scenarios/kb5086672-online.yaml --format xml)
+svcsim_cli_test(cli.no_subcommand 2
+  ARGS)
+svcsim_cli_test(cli.unknown_option 2
+  ARGS run scenarios/kb5086672-online.yaml --bogus)
