@@ -1,0 +1,109 @@
+// Prints the explorer's scaling curve on synthetic chains as a Markdown table: states,
+// transitions, seconds, states per second and bytes per stored state (the explorer's own tally
+// and the process's peak resident set), and for small n the brute-force oracle's time beside it.
+// Each n runs in a child process so that every peak-RSS figure is its own.
+//
+//   svcsim_explore_scaling --from 8 --to 24 [--faults 1] [--brute-force-to 10]
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "brute_force.hpp"
+#include "svcsim/simulator/explorer.hpp"
+#include "svcsim/simulator/synthetic_chain.hpp"
+
+namespace {
+
+using namespace svcsim;
+
+long peak_rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+int run_row(int package_count, int fault_count, int brute_force_to) {
+  constexpr model::FaultSet four_fault_kinds =
+      model::fault_bit(model::Fault::execute_failure) |
+      model::fault_bit(model::Fault::power_loss_staging) |
+      model::fault_bit(model::Fault::startup_failure) |
+      model::fault_bit(model::Fault::commit_interrupted);
+  const auto scenario = simulator::make_synthetic_chain(
+      {.package_count = package_count, .fault_count_max = fault_count,
+       .fault_kinds = fault_count > 0 ? four_fault_kinds : model::FaultSet{0}});
+  const simulator::ExploreResult result = simulator::explore(scenario);
+  if (result.status != simulator::ExploreStatus::complete) {
+    std::printf("| %d | %d | explore did not complete (status %d) |\n", package_count, fault_count,
+                static_cast<int>(result.status));
+    return 1;
+  }
+  const double states = static_cast<double>(result.states);
+  const double rss_bytes = static_cast<double>(peak_rss_kib()) * 1024.0;
+  std::string brute = "";
+  if (package_count <= brute_force_to) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto oracle = simulator::testing::brute_force(scenario, fault_count);
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const bool agree = oracle.orders == result.orders && oracle.runs[0].total == result.runs[0].total;
+    brute = fmt::format(" {:.3f} | {:.0f}x {} |", seconds, seconds / result.elapsed_s,
+                        agree ? "" : "(COUNTS DISAGREE)");
+  }
+  std::printf("%s\n",
+              fmt::format("| {} | {} | {} | {} | {} | {:.3f} | {:.2f} | {:.1f} | {:.1f} | {:.1f} |{}",
+                          package_count, fault_count, result.states, result.transitions,
+                          result.model_states, result.elapsed_s, states / result.elapsed_s / 1e6,
+                          static_cast<double>(result.peak_bytes) / states, rss_bytes / (1 << 20),
+                          rss_bytes / states, brute)
+                  .c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int from = 8;
+  int to = 20;
+  int faults = 0;
+  int brute_force_to = 10;
+  for (int index = 1; index + 1 < argc; index += 2) {
+    const std::string_view name = argv[index];
+    const int value = std::atoi(argv[index + 1]);
+    if (name == "--from") from = value;
+    else if (name == "--to") to = value;
+    else if (name == "--faults") faults = value;
+    else if (name == "--brute-force-to") brute_force_to = value;
+    else {
+      std::fprintf(stderr, "usage: %s [--from N] [--to N] [--faults K] [--brute-force-to N]\n", argv[0]);
+      return 2;
+    }
+  }
+  if (from < 1 || to > 64 || from > to || faults < 0) {
+    std::fprintf(stderr, "svcsim_explore_scaling: need 1 <= --from <= --to <= 64, --faults >= 0\n");
+    return 2;
+  }
+  std::printf("| n | k | states | transitions | model states | seconds | M states/s | bytes/state "
+              "(tracked) | peak RSS MiB | bytes/state (RSS) |%s\n",
+              brute_force_to >= from ? " brute force s | speed-up |" : "");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|%s\n", brute_force_to >= from ? "---|---|" : "");
+  std::fflush(stdout);
+  int failures = 0;
+  for (int package_count = from; package_count <= to; ++package_count) {
+    const pid_t child = fork();
+    if (child == 0) std::_Exit(run_row(package_count, faults, brute_force_to));
+    int status = 0;
+    waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) ++failures;
+  }
+  return failures == 0 ? 0 : 1;
+}
