@@ -434,8 +434,7 @@ class Explorer {
     const MicroTransition plain = space_->transition(id, step, 0);
 
     for (std::size_t op_variant = 0; op_variant < space_->variant_count(); ++op_variant) {
-      if (op_variant > 0 && (faults >= budget || (plain.fault_sites &
-                                                  model::fault_bit(space_->fault_of(op_variant))) == 0)) {
+      if (op_variant > 0 && (faults >= budget || !plain.can_strike(space_->fault_of(op_variant)))) {
         continue;
       }
       const MicroTransition after_op =
@@ -465,8 +464,7 @@ class Explorer {
       for (std::size_t reboot_variant = 0; reboot_variant < space_->variant_count();
            ++reboot_variant) {
         if (reboot_variant > 0 &&
-            (faults_op >= budget ||
-             (plain_reboot.fault_sites & model::fault_bit(space_->fault_of(reboot_variant))) == 0)) {
+            (faults_op >= budget || !plain_reboot.can_strike(space_->fault_of(reboot_variant)))) {
           continue;
         }
         const MicroTransition after_reboot =
@@ -564,8 +562,7 @@ class Explorer {
       }
       const MicroTransition plain = space_->transition(id, space_->reboot_operation(), 0);
       for (std::size_t variant = 0; variant < space_->variant_count(); ++variant) {
-        if (variant > 0 && (faults >= budget ||
-                            (plain.fault_sites & model::fault_bit(space_->fault_of(variant))) == 0)) {
+        if (variant > 0 && (faults >= budget || !plain.can_strike(space_->fault_of(variant)))) {
           continue;
         }
         const MicroTransition after =

@@ -18,29 +18,25 @@ namespace svcsim::simulator {
 
 /// One cached transition: where the operation leads and how the plan's policies read it. When a
 /// reboot follows (after_3010), the entry also carries the fault-free reboot's result, so the
-/// explorer's common path costs one cache line instead of two dependent ones.
+/// explorer's common path costs one cache line instead of two dependent ones. 12 bytes: the
+/// table is the explorer's largest structure after the graph itself.
 struct MicroTransition {
   std::uint32_t next = 0;
-  std::uint32_t next_after_reboot = 0;  // reboot_follows: the state after the plain reboot
-  model::FaultSet fault_sites = 0;
-  model::FaultSet reboot_fault_sites = 0;
-  std::uint8_t code = 0;         // model::ResultCode
-  std::uint8_t flags = 0;        // micro_flag bits
-  std::uint8_t reboot_code = 0;  // reboot_follows: the plain reboot's code
-  std::uint8_t reboot_flags = 0; // reboot_follows: the plain reboot's micro_flag bits
+  std::uint32_t next_after_reboot = 0;   // reboot_follows: the state after the plain reboot
+  std::uint8_t code = 0;                 // model::ResultCode
+  std::uint8_t flags = 0;                // micro_flag bits
+  std::uint8_t fault_sites = 0;          // model::FaultSet >> 1 (bit 0 of a FaultSet is `none`)
+  std::uint8_t reboot_fault_sites = 0;   // the plain reboot's, likewise
 
   bool has(std::uint8_t flag) const { return (flags & flag) != 0; }
-  /// The plain inserted reboot's part, as a transition of its own.
-  MicroTransition reboot_part() const {
-    MicroTransition reboot;
-    reboot.next = next_after_reboot;
-    reboot.fault_sites = reboot_fault_sites;
-    reboot.code = reboot_code;
-    reboot.flags = reboot_flags;
-    return reboot;
+  bool can_strike(model::Fault fault) const {
+    return (fault_sites << 1 & model::fault_bit(fault)) != 0;
   }
+  /// The plain inserted reboot's part, as a transition of its own. A fault-free reboot always
+  /// reports S_OK (ModelSpace asserts it), so only its violation flag needs keeping.
+  MicroTransition reboot_part() const;
 };
-static_assert(sizeof(MicroTransition) == 16);
+static_assert(sizeof(MicroTransition) == 12);
 
 namespace micro_flag {
 inline constexpr std::uint8_t computed = 1u << 0;
@@ -48,7 +44,18 @@ inline constexpr std::uint8_t reboot_follows = 1u << 1;  // after_3010: a reboot
 inline constexpr std::uint8_t stops = 1u << 2;           // on_error: stop ends the sequence
 inline constexpr std::uint8_t error = 1u << 3;           // the code is not a success
 inline constexpr std::uint8_t violation = 1u << 4;       // check_step found a broken invariant
+inline constexpr std::uint8_t reboot_violation = 1u << 5;  // ... in the plain reboot that follows
 }  // namespace micro_flag
+
+inline MicroTransition MicroTransition::reboot_part() const {
+  MicroTransition reboot;
+  reboot.next = next_after_reboot;
+  reboot.fault_sites = reboot_fault_sites;
+  reboot.code = 0;  // S_OK
+  reboot.flags = static_cast<std::uint8_t>(
+      micro_flag::computed | (has(micro_flag::reboot_violation) ? micro_flag::violation : 0));
+  return reboot;
+}
 
 class ModelSpace {
  public:
@@ -74,7 +81,13 @@ class ModelSpace {
     __builtin_prefetch(&transitions_[id * stride_ + operation * variant_count_]);
   }
 
-  const model::TargetState& state(std::uint32_t id) const { return states_[id]; }
+  /// The state with id `id` (rebuilt from its stored halves).
+  model::TargetState state(std::uint32_t id) const {
+    model::TargetState state;
+    static_cast<model::ServicedImage&>(state) = images_[id];
+    if (!committed_images_.empty()) state.committed = committed_images_[id];
+    return state;
+  }
   /// The class of a run ending in state `id` (cached).
   model::OutcomeClass classify(std::uint32_t id, bool any_error);
 
@@ -83,7 +96,7 @@ class ModelSpace {
   model::Fault fault_of(std::size_t variant) const {
     return variant == 0 ? model::Fault::none : kinds_[variant - 1];
   }
-  std::size_t size() const { return states_.size(); }
+  std::size_t size() const { return images_.size(); }
   std::uint64_t bytes() const;
 
   /// The first invariant violation met, as text ("" if none).
@@ -103,7 +116,11 @@ class ModelSpace {
   std::size_t variant_count_ = 1;  // fault variants: none, then each kind
   std::size_t stride_ = 0;         // transitions per state: operations x variants
 
-  std::vector<model::TargetState> states_;
+  // States are stored as their live image, plus the committed image for offline targets only
+  // (an online target's is always empty): half the bytes for the common case.
+  bool offline_ = false;
+  std::vector<model::ServicedImage> images_;
+  std::vector<model::ServicedImage> committed_images_;
   std::vector<std::uint64_t> hashes_;
   std::vector<std::uint32_t> index_;  // open addressing: id + 1, 0 = empty
   std::vector<MicroTransition> transitions_;
