@@ -111,3 +111,52 @@ svcsim_cli_test(cli.no_subcommand 2
   ARGS)
 svcsim_cli_test(cli.unknown_option 2
   ARGS run scenarios/kb5086672-online.yaml --bogus)
+
+# `svcsim explore`: every shipped scenario meets its `expect.explore` block (exact counts derived
+# by hand in each file's comments), in every output format.
+foreach(scenario IN LISTS svcsim_shipped_scenarios)
+  svcsim_cli_test(explore.${scenario} 0
+    STDOUT "^expect: explore.orders .*: ok$"
+    NOT_STDOUT "MISMATCH"
+    ARGS explore scenarios/${scenario}.yaml)
+endforeach()
+svcsim_cli_test(explore.json_stable_keys 0
+  STDOUT "\"command\": \"svcsim run scenarios/kb5086672-online.yaml --order KB5086672,KB5043080\""
+  ARGS explore scenarios/kb5086672-online.yaml --format json --no-timing)
+svcsim_cli_test(explore.junit 0
+  STDOUT "<testcase classname=\"svcsim.explore.scenarios/kb5086672-online.yaml\" name=\"no run ends stuck \\(up to 1 faults\\)\" time=\"0\">"
+  ARGS explore scenarios/kb5086672-online.yaml --format junit)
+svcsim_cli_test(explore.junit_names_witness 0
+  STDOUT "shortest witness: svcsim run scenarios/kb5086672-online.yaml --order KB5043080,KB5086672 --fault 4:commit_interrupted"
+  ARGS explore scenarios/kb5086672-online.yaml --format junit)
+svcsim_cli_test(explore.json_orders_decimal_string 0
+  STDOUT "^  \"orders\": \"2\",$"
+  ARGS explore scenarios/kb5086672-online.yaml --format json --no-timing)
+svcsim_cli_test(explore.dot 0
+  STDOUT "^digraph G \\{"
+  ARGS explore scenarios/kb5086672-method1.yaml --format dot)
+svcsim_cli_test(explore.no_faults 0
+  STDOUT "runs with 0 faults: 2"
+  NOT_STDOUT "runs with 1 fault"
+  ARGS explore scenarios/kb5086672-online.yaml --faults 0)
+svcsim_cli_test(explore.max_states_incomplete 3
+  STDOUT "status:   incomplete: --max-states reached"
+  ARGS explore scenarios/kb5086672-online.yaml --max-states 1)
+svcsim_cli_test(explore.wrong_expectation 1
+  STDOUT "explore.orders 3: MISMATCH \\(got 2\\)"
+  ARGS explore tests/data/wrong-explore-expect.yaml)
+svcsim_cli_test(explore.bad_format 2
+  STDERR "^svcsim: "
+  ARGS explore scenarios/kb5086672-online.yaml --format xml)
+svcsim_cli_test(explore.bad_scenario 2
+  STDERR "tests/data/unknown-key.yaml:[0-9]+:[0-9]+: "
+  ARGS explore tests/data/unknown-key.yaml)
+
+# Determinism: the same scenario gives byte-identical JSON (timing zeroed by --no-timing), for
+# run and for explore.
+add_test(NAME explore.deterministic_json
+         COMMAND ${SVCSIM_BASH} -c "diff <('$<TARGET_FILE:svcsim>' explore scenarios/kb5086672-online.yaml --format json --no-timing) <('$<TARGET_FILE:svcsim>' explore scenarios/kb5086672-online.yaml --format json --no-timing)"
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+add_test(NAME scenario.deterministic_json
+         COMMAND ${SVCSIM_BASH} -c "diff <('$<TARGET_FILE:svcsim>' run scenarios/kb5086672-online.yaml --format json) <('$<TARGET_FILE:svcsim>' run scenarios/kb5086672-online.yaml --format json)"
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

@@ -1,0 +1,34 @@
+// Readable text for property failures: operations as a shrunk sequence prints them
+// ("add KB5000002 [power_loss_staging]"), states, and whole generated scenarios (RapidCheck finds
+// showValue by argument-dependent lookup, so a counterexample prints the catalog, not "<???>").
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "svcsim/model/context.hpp"
+#include "svcsim/model/operation.hpp"
+#include "svcsim/model/scenario.hpp"
+#include "svcsim/model/target_state.hpp"
+
+namespace svcsim::properties {
+
+/// "add KB5000002 /PreventPending [power_loss_staging]", "reboot [startup_failure]", "mount".
+std::string operation_text(const model::ServicingContext& context, const model::Operation& operation,
+                           model::Fault fault = model::Fault::none);
+
+/// "ubr 1200 build 26100 ssu 300 flags{reboot_pending} KB5000000=installed KB5000001=absent ...";
+/// a pending package whose origin bit is set is marked with '*'. Offline: the committed image too.
+std::string state_text(const model::ServicingContext& context, const model::TargetState& state);
+
+/// The catalog, knobs, target and plan of a scenario, one package per line.
+std::string scenario_text(const model::Scenario& scenario);
+
+}  // namespace svcsim::properties
+
+namespace svcsim::model {
+
+/// RapidCheck's hook for printing a generated Scenario in a counterexample.
+void showValue(const Scenario& scenario, std::ostream& os);
+
+}  // namespace svcsim::model
