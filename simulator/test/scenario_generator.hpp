@@ -7,6 +7,7 @@
 #include <rapidcheck.h>
 
 #include "svcsim/model/scenario.hpp"
+#include "svcsim/model/scenario_writer.hpp"
 
 namespace svcsim::simulator::testing {
 
@@ -21,3 +22,8 @@ struct ScenarioLimits {
 rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits);
 
 }  // namespace svcsim::simulator::testing
+
+namespace svcsim::model {
+/// RapidCheck prints a failing scenario as the YAML file that reproduces it.
+inline void showValue(const Scenario& scenario, std::ostream& out) { out << "\n" << to_yaml(scenario); }
+}  // namespace svcsim::model
