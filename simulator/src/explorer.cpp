@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <memory>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -111,13 +112,45 @@ class MaskIndex {
   std::vector<Slot> slots_;
 };
 
+/// Parent links of every layer, appended in one chunked arena: a link is never moved or copied
+/// once written, so a finished layer costs exactly 8 bytes a node and no page is touched twice.
+class LinkArena {
+ public:
+  std::uint64_t size() const { return size_; }
+  void push_back(const Link& link) {
+    if ((size_ & chunk_mask) == 0) {
+      // Raw storage: every slot is written by push_back before it is read.
+      chunks_.emplace_back(static_cast<Link*>(::operator new(chunk_size * sizeof(Link))));
+    }
+    chunks_[size_ >> chunk_bits].get()[size_ & chunk_mask] = link;
+    ++size_;
+  }
+  Link& operator[](std::uint64_t index) {
+    return chunks_[index >> chunk_bits].get()[index & chunk_mask];
+  }
+  const Link& operator[](std::uint64_t index) const {
+    return chunks_[index >> chunk_bits].get()[index & chunk_mask];
+  }
+  std::uint64_t bytes() const { return chunks_.size() * chunk_size * sizeof(Link); }
+
+ private:
+  static constexpr unsigned chunk_bits = 20;  // 8 MiB a chunk
+  static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
+  static constexpr std::uint64_t chunk_mask = chunk_size - 1;
+  struct Free {
+    void operator()(Link* link) const { ::operator delete(link); }
+  };
+  std::vector<std::unique_ptr<Link, Free>> chunks_;
+  std::uint64_t size_ = 0;
+};
+
 struct Layer {
   std::vector<std::uint64_t> masks;    // per group
   std::vector<std::uint32_t> begins;   // per group, plus one past the end
   MaskIndex index;
   std::vector<std::uint64_t> keys;     // per node
   std::vector<Count128> counts;        // per node: paths (order prefixes x placements)
-  std::vector<Link> links;             // per node
+  std::uint64_t link_base = 0;         // the arena index of node 0's link
   std::vector<std::uint32_t> graph_ids;  // per node, only while recording the graph
 
   /// Empties the layer but keeps its buffers, so the next layer reuses the pages.
@@ -126,13 +159,12 @@ struct Layer {
     begins.clear();
     keys.clear();
     counts.clear();
-    links.clear();
     graph_ids.clear();
   }
 
   std::uint64_t bytes() const {
     return masks.capacity() * 8 + begins.capacity() * 4 + index.bytes() + keys.capacity() * 8 +
-           counts.capacity() * sizeof(Count128) + links.capacity() * sizeof(Link) +
+           counts.capacity() * sizeof(Count128) +
            graph_ids.capacity() * 4;
   }
 };
@@ -255,7 +287,8 @@ class Explorer {
     current.index.insert(0, 0, 1);
     current.keys.push_back(node_key(space_->intern(start), 0, 0));
     current.counts.push_back(1);
-    current.links.push_back(Link{});
+    current.link_base = links_.size();
+    links_.push_back(Link{});
     if (recording_) current.graph_ids.push_back(add_graph_node(current.keys[0], false));
     result_.states = 1;
 
@@ -274,11 +307,8 @@ class Explorer {
  private:
   bool ok() const { return result_.status == ExploreStatus::complete; }
 
-  /// A finished layer keeps only its parent links (8 bytes a node), for witnesses.
-  void retire(Layer& layer) {
-    layer.links.shrink_to_fit();
-    history_.push_back(std::move(layer.links));
-  }
+  /// A finished layer keeps only its parent links (8 bytes a node, in the arena), for witnesses.
+  void retire(const Layer& layer) { layer_link_bases_.push_back(layer.link_base); }
 
   ExploreResult finish(std::chrono::steady_clock::time_point started) {
     result_.elapsed_s =
@@ -301,12 +331,22 @@ class Explorer {
   Layer build_next_layer(Layer& current, std::size_t layer) {
     Layer next = std::move(spare_);
     next.clear();
+    next.link_base = links_.size();
+    // One allocation a layer instead of a doubling cascade (each a fresh mapping to fault in):
+    // expect the next layer to grow as the last one did, a little more.
+    const auto expected = static_cast<std::size_t>(
+        static_cast<double>(current.keys.size()) * growth_ * 1.1) + 16;
+    next.keys.reserve(expected);
+    next.counts.reserve(expected);
     if (dense_) {
       build_dense(current, layer, next);
     } else {
       build_sparse(current, layer, next);
     }
     next.begins.push_back(static_cast<std::uint32_t>(next.keys.size()));
+    growth_ = current.keys.empty() ? 1.0
+                                   : static_cast<double>(next.keys.size()) /
+                                         static_cast<double>(current.keys.size());
     check_limits(current, next);
     return next;
   }
@@ -429,7 +469,7 @@ class Explorer {
     const unsigned faults = key_faults(key);
     const unsigned first_error = key_error(key);
     const Count128 count = current.counts[node];
-    const std::uint16_t operations = current.links[node].operations;
+    const std::uint16_t operations = links_[current.link_base + node].operations;
     const auto budget = static_cast<unsigned>(result_.fault_count_max);
     const MicroTransition plain = space_->transition(id, step, 0);
 
@@ -470,7 +510,7 @@ class Explorer {
         const MicroTransition after_reboot =
             reboot_variant == 0
                 ? plain_reboot
-                : space_->transition(rebooting, space_->reboot_operation(), reboot_variant);
+                : space_->pending_reboot(rebooting, reboot_variant);
         if (after_reboot.has(micro_flag::violation)) {
           return report_violation(layer, node, make_choice(step, op_variant, reboot_variant));
         }
@@ -503,14 +543,15 @@ class Explorer {
       if (__builtin_add_overflow(total, count, &total)) {
         result_.status = ExploreStatus::count_overflow;
       }
-      if (link.operations < next.links[index].operations) next.links[index] = link;
+      Link& stored = links_[next.link_base + index];
+      if (link.operations < stored.operations) stored = link;
       if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
       return;
     }
     table_.claim(static_cast<std::uint32_t>(next.keys.size()) - group_begin);
     next.keys.push_back(key);
     next.counts.push_back(count);
-    next.links.push_back(link);
+    links_.push_back(link);
     if (recording_) {
       next.graph_ids.push_back(add_graph_node(key, false));
       add_graph_edge(current, parent, next.graph_ids.back(), step, op_variant, reboot_variant);
@@ -554,7 +595,7 @@ class Explorer {
       const std::uint64_t key = current.keys[node];
       const std::uint32_t id = key_id(key);
       const unsigned faults = key_faults(key);
-      const std::uint16_t operations = current.links[node].operations;
+      const std::uint16_t operations = links_[current.link_base + node].operations;
       if (!final_reboot_needed(plan_, context_, space_->state(id))) {
         terminal(id, faults, key_error(key), current.counts[node], full_mask_, layer, node,
                  no_final_operation, operations, current);
@@ -615,7 +656,7 @@ class Explorer {
 
   std::uint64_t note_memory(std::uint64_t layers_bytes) {
     std::uint64_t bytes = layers_bytes + (space_ ? space_->bytes() : 0);
-    for (const auto& links : history_) bytes += links.capacity() * sizeof(Link);
+    bytes += links_.bytes();
     result_.peak_bytes = std::max(result_.peak_bytes, bytes);
     return bytes;
   }
@@ -660,7 +701,7 @@ class Explorer {
     std::size_t layer = end.layer;
     std::uint32_t node = end.node;
     while (layer > 0) {
-      const Link link = history_[layer][node];
+      const Link link = links_[layer_link_bases_[layer] + node];
       choices.push_back(link.choice);
       node = link.parent;
       --layer;
@@ -697,8 +738,7 @@ class Explorer {
       if (after_op.has(micro_flag::reboot_follows)) {
         ++number;
         place(reboot_variant);
-        const MicroTransition after_reboot =
-            space_->transition(id, space_->reboot_operation(), reboot_variant);
+        const MicroTransition after_reboot = space_->pending_reboot(id, reboot_variant);
         id = after_reboot.next;
         if (after_reboot.has(micro_flag::stops)) break;
       }
@@ -775,8 +815,10 @@ class Explorer {
   std::optional<ModelSpace> space_;
   GroupTable table_;
   Layer spare_;        // the layer before last, whose buffers the next layer reuses
+  double growth_ = 1.0; // how much the last layer grew over the one before
   bool dense_ = false; // groups are all subsets in colex order (plans of up to 26 steps)
-  std::vector<std::vector<Link>> history_;
+  LinkArena links_;                          // every layer's parent links, appended
+  std::vector<std::uint64_t> layer_link_bases_;  // per retired layer: where its links start
   std::vector<BigCount> factorials_;
   std::array<WitnessEnd, model::outcome_class_count> class_witnesses_{};
   std::array<WitnessEnd, model::result_code_count> code_witnesses_{};

@@ -6,24 +6,12 @@
 
 namespace svcsim::simulator {
 
-ModelSpace::ModelSpace(const model::Scenario& scenario, const model::ServicingContext& context,
-                       std::vector<model::Operation> operations, std::vector<model::Fault> kinds,
-                       model::TargetState expected)
-    : scenario_(scenario),
-      context_(context),
-      operations_(std::move(operations)),
-      kinds_(std::move(kinds)),
-      expected_(expected),
-      variant_count_(kinds_.size() + 1),
-      stride_(operations_.size() * variant_count_),
-      offline_(model::is_offline(context.target_kind)),
-      index_(1024, 0) {
-  SVCSIM_ASSERT(!operations_.empty());
-  SVCSIM_ASSERT(operations_.back().kind == model::OperationKind::reboot);
-  SVCSIM_ASSERT(kinds_.size() < 15);  // a variant fits in the explorer's 4-bit choice field
-}
+// --- StateTable -------------------------------------------------------------------------------
 
-std::uint32_t ModelSpace::intern(const model::TargetState& state) {
+StateTable::StateTable(bool offline, std::size_t column_count)
+    : offline_(offline), column_count_(column_count), index_(1024, 0) {}
+
+std::uint32_t StateTable::intern(const model::TargetState& state, bool& is_new) {
   const std::uint64_t hash = model::hash_state(state);
   const std::size_t mask = index_.size() - 1;
   for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
@@ -35,21 +23,29 @@ std::uint32_t ModelSpace::intern(const model::TargetState& state) {
       images_.push_back(state);
       if (offline_) committed_images_.push_back(state.committed);
       hashes_.push_back(hash);
-      transitions_.resize(transitions_.size() + stride_);
-      classes_.push_back(0);
+      transitions_.resize(transitions_.size() + column_count_);
       index_[slot] = id + 1;
       if (images_.size() * 2 > index_.size()) grow_index();
+      is_new = true;
       return id;
     }
     const std::uint32_t id = entry - 1;
     if (hashes_[id] == hash && images_[id] == static_cast<const model::ServicedImage&>(state) &&
         (!offline_ || committed_images_[id] == state.committed)) {
+      is_new = false;
       return id;
     }
   }
 }
 
-void ModelSpace::grow_index() {
+model::TargetState StateTable::state(std::uint32_t id) const {
+  model::TargetState state;
+  static_cast<model::ServicedImage&>(state) = images_[id];
+  if (offline_) state.committed = committed_images_[id];
+  return state;
+}
+
+void StateTable::grow_index() {
   std::vector<std::uint32_t> grown(index_.size() * 2, 0);
   const std::size_t mask = grown.size() - 1;
   for (std::uint32_t id = 0; id < images_.size(); ++id) {
@@ -60,22 +56,66 @@ void ModelSpace::grow_index() {
   index_.swap(grown);
 }
 
-std::uint32_t ModelSpace::intern_checked(const model::TargetState& state, bool& broken) {
-  const std::size_t known = images_.size();
-  const std::uint32_t id = intern(state);
-  if (id == known) {  // new: every distinct state is checked once, here
-    if (const auto violation = model::check_state(context_, state)) {
-      broken = true;
-      if (violation_text_.empty()) violation_text_ = model::describe(context_, state, violation);
-    }
+std::uint64_t StateTable::bytes() const {
+  return (images_.capacity() + committed_images_.capacity()) * sizeof(model::ServicedImage) +
+         hashes_.capacity() * sizeof(std::uint64_t) + index_.capacity() * sizeof(std::uint32_t) +
+         transitions_.capacity() * sizeof(MicroTransition);
+}
+
+// --- ModelSpace -------------------------------------------------------------------------------
+
+ModelSpace::ModelSpace(const model::Scenario& scenario, const model::ServicingContext& context,
+                       std::vector<model::Operation> operations, std::vector<model::Fault> kinds,
+                       model::TargetState expected)
+    : scenario_(scenario),
+      context_(context),
+      operations_(std::move(operations)),
+      kinds_(std::move(kinds)),
+      expected_(expected),
+      variant_count_(kinds_.size() + 1),
+      nodes_(model::is_offline(context.target_kind), operations_.size() * variant_count_),
+      pending_(model::is_offline(context.target_kind), variant_count_) {
+  SVCSIM_ASSERT(!operations_.empty());
+  SVCSIM_ASSERT(operations_.back().kind == model::OperationKind::reboot);
+  SVCSIM_ASSERT(kinds_.size() < 15);  // a variant fits in the explorer's 4-bit choice field
+}
+
+std::uint32_t ModelSpace::intern(const model::TargetState& state) {
+  bool is_new = false;
+  const std::uint32_t id = nodes_.intern(state, is_new);
+  if (is_new) {
+    if (const auto broken = model::check_state(context_, state)) note_violation(state, broken);
+    classes_.resize(nodes_.size(), 0);
   }
   return id;
+}
+
+void ModelSpace::note_violation(const model::TargetState& state,
+                                const model::InvariantViolation& broken) {
+  if (violation_text_.empty()) violation_text_ = model::describe(context_, state, broken);
+}
+
+bool ModelSpace::check(const model::TargetState& before, const model::Operation& operation,
+                       const model::Outcome& outcome, bool state_is_new) {
+  bool broken = false;
+  // Every distinct state is checked once, when first met; every distinct transition once, here.
+  if (state_is_new) {
+    if (const auto violation = model::check_state(context_, outcome.state)) {
+      note_violation(outcome.state, violation);
+      broken = true;
+    }
+  }
+  if (const auto violation = model::check_transition(context_, before, operation, outcome)) {
+    note_violation(outcome.state, violation);
+    broken = true;
+  }
+  return broken;
 }
 
 MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t operation, std::size_t variant) {
   const model::Operation& op = operations_[operation];
   const model::Fault fault = fault_of(variant);
-  const model::TargetState before = state(id);  // a copy: intern() below may reallocate
+  const model::TargetState before = nodes_.state(id);
   const model::Outcome outcome = model::apply(context_, before, op, fault);
   SVCSIM_ASSERT_MSG(fault == model::Fault::none || outcome.fault == fault,
                     "the explorer asks only for faults listed in fault_sites");
@@ -83,18 +123,16 @@ MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t operation, std
   result.fault_sites = static_cast<std::uint8_t>(outcome.fault_sites >> 1);
   result.code = static_cast<std::uint8_t>(outcome.code);
   result.flags = micro_flag::computed;
-  bool broken = false;
-  result.next = intern_checked(outcome.state, broken);
-  if (const auto violation = model::check_transition(context_, before, op, outcome)) {
-    broken = true;
-    if (violation_text_.empty()) violation_text_ = model::describe(context_, outcome.state, violation);
-  }
-  if (broken) result.flags |= micro_flag::violation;
   if (!model::is_success(outcome.code)) result.flags |= micro_flag::error;
   if (stops_sequence(scenario_.plan, outcome)) result.flags |= micro_flag::stops;
+
+  bool is_new = false;
   if (reboot_follows(scenario_.plan, context_, outcome)) {
+    // The target waits for the reboot the plan inserts: a pending state.
     result.flags |= micro_flag::reboot_follows;
-    const MicroTransition reboot = transition(result.next, reboot_operation(), 0);
+    result.next = pending_.intern(outcome.state, is_new);
+    if (check(before, op, outcome, is_new)) result.flags |= micro_flag::violation;
+    const MicroTransition reboot = pending_reboot(result.next, 0);
     // A fault-free reboot commits or finds nothing to do; it never fails, never stops a plan and
     // never asks for another reboot. The 12-byte entry relies on that.
     SVCSIM_ASSERT(static_cast<model::ResultCode>(reboot.code) == model::ResultCode::s_ok);
@@ -102,8 +140,34 @@ MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t operation, std
     result.next_after_reboot = reboot.next;
     result.reboot_fault_sites = reboot.fault_sites;
     if (reboot.has(micro_flag::violation)) result.flags |= micro_flag::reboot_violation;
+  } else {
+    result.next = nodes_.intern(outcome.state, is_new);
+    if (is_new) classes_.resize(nodes_.size(), 0);
+    if (check(before, op, outcome, is_new)) result.flags |= micro_flag::violation;
   }
-  transitions_[id * stride_ + operation * variant_count_ + variant] = result;
+  nodes_.entry(id, operation * variant_count_ + variant) = result;
+  return result;
+}
+
+MicroTransition ModelSpace::compute_pending_reboot(std::uint32_t id, std::size_t variant) {
+  const model::Operation& reboot = operations_[reboot_operation()];
+  const model::Fault fault = fault_of(variant);
+  const model::TargetState before = pending_.state(id);
+  const model::Outcome outcome = model::apply(context_, before, reboot, fault);
+  SVCSIM_ASSERT_MSG(fault == model::Fault::none || outcome.fault == fault,
+                    "the explorer asks only for faults listed in fault_sites");
+  SVCSIM_ASSERT(!reboot_follows(scenario_.plan, context_, outcome));  // a reboot never says 3010
+  MicroTransition result;
+  result.fault_sites = static_cast<std::uint8_t>(outcome.fault_sites >> 1);
+  result.code = static_cast<std::uint8_t>(outcome.code);
+  result.flags = micro_flag::computed;
+  if (!model::is_success(outcome.code)) result.flags |= micro_flag::error;
+  if (stops_sequence(scenario_.plan, outcome)) result.flags |= micro_flag::stops;
+  bool is_new = false;
+  result.next = nodes_.intern(outcome.state, is_new);
+  if (is_new) classes_.resize(nodes_.size(), 0);
+  if (check(before, reboot, outcome, is_new)) result.flags |= micro_flag::violation;
+  pending_.entry(id, variant) = result;
   return result;
 }
 
@@ -112,16 +176,14 @@ model::OutcomeClass ModelSpace::classify(std::uint32_t id, bool any_error) {
   const unsigned cached = (classes_[id] >> shift) & 0x0Fu;
   if (cached != 0) return static_cast<model::OutcomeClass>(cached - 1);
   const model::OutcomeClass outcome_class =
-      model::classify(context_, state(id), expected_, any_error);
+      model::classify(context_, nodes_.state(id), expected_, any_error);
   classes_[id] = static_cast<std::uint8_t>(
       classes_[id] | ((static_cast<unsigned>(outcome_class) + 1u) << shift));
   return outcome_class;
 }
 
 std::uint64_t ModelSpace::bytes() const {
-  return (images_.capacity() + committed_images_.capacity()) * sizeof(model::ServicedImage) +
-         hashes_.capacity() * sizeof(std::uint64_t) + index_.capacity() * sizeof(std::uint32_t) +
-         transitions_.capacity() * sizeof(MicroTransition) + classes_.capacity();
+  return nodes_.bytes() + pending_.bytes() + classes_.capacity();
 }
 
 }  // namespace svcsim::simulator
