@@ -110,8 +110,9 @@ void make_pending(TargetState& state, PackageMask mask, CbsState pending, CbsSta
 }
 
 /// Returns every pending package to its state before the pending session (§4.6, §5
-/// startup_failure).
-void roll_back_pending(TargetState& state) {
+/// startup_failure), then settles the CU chain: a CU committed at once meanwhile (restart no or
+/// possible) may now supersede a record the rollback made installed again.
+void roll_back_pending(const ServicingContext& context, TargetState& state) {
   PackageStates& packages = state.packages;
   const PackageMask origin = packages.origin_mask();
   const PackageMask installing = packages.in_state(CbsState::install_pending);
@@ -123,6 +124,8 @@ void roll_back_pending(TargetState& state) {
   state.flags.set(TargetFlag::reboot_pending, false);
   state.flags.set(TargetFlag::commit_interrupted, false);
   state.flags.set(TargetFlag::pending_online_actions, false);
+  settle_cumulative_chain(context, state);
+  state.build = reported_build(context, state.packages);
 }
 
 Outcome finish(Outcome outcome, ResultCode code) {
@@ -397,7 +400,7 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
     case Fault::startup_failure:
       // "We couldn't complete the updates. Undoing changes": the boot succeeds, the session is
       // gone, and only a later query shows it.
-      roll_back_pending(next);
+      roll_back_pending(context, next);
       outcome.fault = fault;
       outcome.notes |= note_bit(OutcomeNote::session_rolled_back);
       return finish(outcome, ResultCode::s_ok);
@@ -490,14 +493,14 @@ Outcome apply_cleanup(const ServicingContext& context, const TargetState& state,
   return outcome;
 }
 
-Outcome apply_revert_pending(const TargetState& state) {
+Outcome apply_revert_pending(const ServicingContext& context, const TargetState& state) {
   const bool pending = pending_records(state.packages) != 0 || has_pending_operations(state);
   Outcome outcome = unchanged(state, ResultCode::s_ok);
   if (!pending) {
     outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
     return outcome;
   }
-  roll_back_pending(outcome.state);
+  roll_back_pending(context, outcome.state);
   return outcome;
 }
 
@@ -603,7 +606,7 @@ Outcome apply(const ServicingContext& context, const TargetState& state, const O
         break;
       case OperationKind::remove: outcome = apply_remove(context, state, operation); break;
       case OperationKind::cleanup: outcome = apply_cleanup(context, state, operation); break;
-      case OperationKind::revert_pending: outcome = apply_revert_pending(state); break;
+      case OperationKind::revert_pending: outcome = apply_revert_pending(context, state); break;
       default: SVCSIM_ASSERT_MSG(false, "unhandled operation kind");
     }
   }

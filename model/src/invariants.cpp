@@ -230,10 +230,16 @@ std::string describe(const ServicingContext& context, const TargetState& state,
                                   context.package(broken.package).revision)
                     : std::string{};
   switch (broken.invariant) {
-    case Invariant::i2_ubr:
+    case Invariant::i2_ubr: {
+      const std::uint32_t expected = expected_ubr(context, state.packages);
+      if (state.ubr == expected && names_package) {
+        return fmt::format("{}: {} is out of place beside ubr {} (an installed CU record older "
+                           "than ubr must be superseded; a superseded one cannot be newer)",
+                           text, package, state.ubr);
+      }
       return fmt::format("{}: state has ubr {} but the committed CU records give {}{}{}", text,
-                         state.ubr, expected_ubr(context, state.packages),
-                         names_package ? "; out of place: " : "", package);
+                         state.ubr, expected, names_package ? "; out of place: " : "", package);
+    }
     case Invariant::i2_build:
       return fmt::format("{}: state has build {} but the enablement packages give {}", text,
                          state.build, expected_build(context, state.packages));

@@ -13,7 +13,11 @@ namespace {
 using model::PackageKind;
 using model::TargetKind;
 
-bool chance(int percent) { return *rc::gen::inRange(0, 100) < percent; }
+/// True with probability `percent`/100 whatever the generation size, shrinking to false: a plain
+/// `inRange(0, 100) < percent` is scaled by the size, so at small sizes (the first cases, and
+/// every shrink) it is always 0 and every rare option (unserviceable, store_corrupt, overrides)
+/// would be on.
+bool chance(int percent) { return *rc::gen::resize(100, rc::gen::inRange(0, 100)) >= 100 - percent; }
 
 model::Package gen_package(int index, const std::vector<std::uint32_t>& checkpoints) {
   // Weighted toward what chains are made of: CUs, checkpoints and SSUs.

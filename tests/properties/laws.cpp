@@ -319,11 +319,22 @@ std::string law_reboot_commits_pending(const StepView& step) {
   if (after.flags.has(TargetFlag::reboot_pending) || after.flags.has(TargetFlag::commit_interrupted)) {
     return law + "reboot_pending/commit_interrupted still set";
   }
+  if (pending_packages(context, before.packages) == 0) {
+    // Nothing of the catalog is pending: the reboot only pays a reboot owed to something else.
+    model::TargetState expected = before;
+    expected.flags.set(TargetFlag::reboot_pending, false);
+    expected.flags.set(TargetFlag::commit_interrupted, false);
+    if (after != expected) return law + "a reboot with nothing pending changed the target";
+    return {};
+  }
   // Superseded records count: when the current CU is uninstalled, the newest remaining record
-  // becomes current again (§4.3).
+  // becomes current again (§4.3). A partially_installed record whose origin bit says its
+  // uninstall failed half way also counts: its content is still the current one (the reading
+  // documented in target_state.hpp and apply.cpp; §5 does not say).
   const std::uint32_t ubr_expected = newest_cu(context, [&](PackageIndex index) {
     const CbsState was = before.packages.get(index);
-    return model::is_committed(was) || was == CbsState::install_pending;
+    return model::is_committed(was) || was == CbsState::install_pending ||
+           (was == CbsState::partially_installed && before.packages.origin(index));
   });
   std::uint32_t ssu_expected = before.ssu_version;
   for (std::size_t slot = 0; slot < package_count(context); ++slot) {
@@ -420,7 +431,14 @@ std::string law_pending_session_undone(const StepView& step, const PendingSessio
     const CbsState now = after.packages.get(index);
     const std::string package = package_text(context, index);
     const CbsState expected = is_pending(was) ? session.before_pending[index] : was;
-    if (now != expected) {
+    // A CU whose uninstall is rolled back goes back to `installed`, unless a newer CU was
+    // committed at once during the session: then I2 makes it `superseded`, which is the same
+    // record with the same content.
+    const bool superseded_instead = is_cumulative(context, index) && is_pending(was) &&
+                                    expected == CbsState::installed &&
+                                    now == CbsState::superseded &&
+                                    context.package(index).revision < after.ubr;
+    if (now != expected && !superseded_instead) {
       return law + package + " is " + name(now) + ", expected " + name(expected) +
              (is_pending(was) ? " (its state before it went pending)" : " (it was not pending)");
     }
@@ -429,7 +447,7 @@ std::string law_pending_session_undone(const StepView& step, const PendingSessio
       const model::PackageKind kind = context.package(index).kind;
       ubr_may_move = ubr_may_move || model::is_cumulative(kind) ||
                      kind == model::PackageKind::enablement;
-    } else if (now != start.packages.get(index)) {
+    } else if (now != start.packages.get(index) && !superseded_instead) {
       return law + package + " is " + name(now) + " but was " + name(start.packages.get(index)) +
              " before the session";
     }

@@ -47,9 +47,11 @@ Fault gen_fault(const CommandSpace& space, std::vector<Fault> kinds) {
   return *rc::gen::elementOf(kinds);
 }
 
+/// Any package of the catalog, uniformly at every size (a plain inRange is scaled by the size and
+/// would pick only the first packages in most cases), shrinking toward the first.
 model::PackageIndex gen_package(const CommandSpace& space) {
-  return static_cast<model::PackageIndex>(
-      *rc::gen::inRange<std::size_t>(0, space.scenario->catalog.size()));
+  return static_cast<model::PackageIndex>(*rc::gen::resize(
+      100, rc::gen::inRange<std::size_t>(0, space.scenario->catalog.size())));
 }
 
 /// One operation with one (possibly no) fault. Subclasses only choose them.
@@ -155,8 +157,9 @@ class LifecycleCommand : public OperationCommand {
   }
 };
 
-/// Runs a generated command sequence on the generated scenario's target. Adds are listed twice
-/// so that about a third of the commands install something.
+/// Runs a generated command sequence on the generated scenario's target. Adds are listed three
+/// times and removes twice: a small catalog is soon all installed, and only adds after faults
+/// and removes make new pending sessions for the reboot and rollback laws to judge.
 void check_stateful(const model::Scenario& generated) {
   auto scenario = std::make_shared<const model::Scenario>(generated);
   CommandSpace space;
@@ -167,8 +170,8 @@ void check_stateful(const model::Scenario& generated) {
   rc::state::check(
       space, target,
       rc::state::gen::execOneOfWithArgs<
-          AddCommand, AddCommand, AddFolderCommand, RebootCommand, RebootCommand, RemoveCommand,
-          CleanupCommand, RevertPendingCommand, LifecycleCommand<OperationKind::mount>,
+          AddCommand, AddCommand, AddCommand, AddFolderCommand, RebootCommand, RebootCommand,
+          RemoveCommand, RemoveCommand, CleanupCommand, RevertPendingCommand, LifecycleCommand<OperationKind::mount>,
           LifecycleCommand<OperationKind::commit>, LifecycleCommand<OperationKind::discard>>());
 }
 

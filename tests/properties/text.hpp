@@ -1,14 +1,12 @@
 // Readable text for property failures: operations as a shrunk sequence prints them
-// ("add KB5000002 [power_loss_staging]"), states, and whole generated scenarios (RapidCheck finds
-// showValue by argument-dependent lookup, so a counterexample prints the catalog, not "<???>").
+// ("add KB5000002 [power_loss_staging]") and states. A generated Scenario prints itself as the
+// YAML file that reproduces it (showValue in simulator/test/scenario_generator.hpp).
 #pragma once
 
-#include <ostream>
 #include <string>
 
 #include "svcsim/model/context.hpp"
 #include "svcsim/model/operation.hpp"
-#include "svcsim/model/scenario.hpp"
 #include "svcsim/model/target_state.hpp"
 
 namespace svcsim::properties {
@@ -21,14 +19,4 @@ std::string operation_text(const model::ServicingContext& context, const model::
 /// a pending package whose origin bit is set is marked with '*'. Offline: the committed image too.
 std::string state_text(const model::ServicingContext& context, const model::TargetState& state);
 
-/// The catalog, knobs, target and plan of a scenario, one package per line.
-std::string scenario_text(const model::Scenario& scenario);
-
 }  // namespace svcsim::properties
-
-namespace svcsim::model {
-
-/// RapidCheck's hook for printing a generated Scenario in a counterexample.
-void showValue(const Scenario& scenario, std::ostream& os);
-
-}  // namespace svcsim::model
