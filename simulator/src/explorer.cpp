@@ -144,13 +144,17 @@ class LinkArena {
   std::uint64_t size_ = 0;
 };
 
+/// One layer of the graph. `Count` is the per-node path count: u64 when every count provably
+/// fits (no faults, up to 20 steps), else u128; both are overflow-checked.
+template <typename Count>
 struct Layer {
   std::vector<std::uint64_t> masks;    // per group
   std::vector<std::uint32_t> begins;   // per group, plus one past the end
   MaskIndex index;
   std::vector<std::uint64_t> keys;     // per node
-  std::vector<Count128> counts;        // per node: paths (order prefixes x placements)
+  std::vector<Count> counts;           // per node: paths (order prefixes x placements)
   std::uint64_t link_base = 0;         // the arena index of node 0's link
+  std::vector<std::uint16_t> operations;  // per node: length of its shortest path (the link's)
   std::vector<std::uint32_t> graph_ids;  // per node, only while recording the graph
 
   /// Empties the layer but keeps its buffers, so the next layer reuses the pages.
@@ -159,12 +163,13 @@ struct Layer {
     begins.clear();
     keys.clear();
     counts.clear();
+    operations.clear();
     graph_ids.clear();
   }
 
   std::uint64_t bytes() const {
     return masks.capacity() * 8 + begins.capacity() * 4 + index.bytes() + keys.capacity() * 8 +
-           counts.capacity() * sizeof(Count128) +
+           counts.capacity() * sizeof(Count) + operations.capacity() * 2 +
            graph_ids.capacity() * 4;
   }
 };
@@ -234,7 +239,10 @@ struct WitnessEnd {
   }
 };
 
+template <typename Count>
 class Explorer {
+  using Layer = svcsim::simulator::Layer<Count>;
+
  public:
   Explorer(const model::Scenario& scenario, const ExploreOptions& options)
       : scenario_(scenario),
@@ -289,6 +297,7 @@ class Explorer {
     current.counts.push_back(1);
     current.link_base = links_.size();
     links_.push_back(Link{});
+    current.operations.push_back(0);
     if (recording_) current.graph_ids.push_back(add_graph_node(current.keys[0], false));
     result_.states = 1;
 
@@ -338,6 +347,7 @@ class Explorer {
         static_cast<double>(current.keys.size()) * growth_ * 1.1) + 16;
     next.keys.reserve(expected);
     next.counts.reserve(expected);
+    next.operations.reserve(expected);
     if (dense_) {
       build_dense(current, layer, next);
     } else {
@@ -468,8 +478,8 @@ class Explorer {
     const std::uint32_t id = key_id(key);
     const unsigned faults = key_faults(key);
     const unsigned first_error = key_error(key);
-    const Count128 count = current.counts[node];
-    const std::uint16_t operations = links_[current.link_base + node].operations;
+    const Count count = current.counts[node];
+    const std::uint16_t operations = current.operations[node];
     const auto budget = static_cast<unsigned>(result_.fault_count_max);
     const MicroTransition plain = space_->transition(id, step, 0);
 
@@ -534,17 +544,20 @@ class Explorer {
     return transition.has(micro_flag::error) ? transition.code + 1u : 0u;
   }
 
-  void add_node(Layer& next, std::uint32_t group_begin, std::uint64_t key, Count128 count,
+  void add_node(Layer& next, std::uint32_t group_begin, std::uint64_t key, Count count,
                 Link link, const Layer& current, std::uint32_t parent, std::size_t step,
                 std::size_t op_variant, std::size_t reboot_variant) {
     if (std::uint32_t* slot = table_.find_or_slot(key, next.keys, group_begin)) {
       const std::uint32_t index = group_begin + *slot - 1;
-      Count128& total = next.counts[index];
+      Count& total = next.counts[index];
       if (__builtin_add_overflow(total, count, &total)) {
         result_.status = ExploreStatus::count_overflow;
       }
-      Link& stored = links_[next.link_base + index];
-      if (link.operations < stored.operations) stored = link;
+      // Keep the shortest path's link (the arena is touched only when a shorter one appears).
+      if (link.operations < next.operations[index]) {
+        next.operations[index] = link.operations;
+        links_[next.link_base + index] = link;
+      }
       if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
       return;
     }
@@ -552,6 +565,7 @@ class Explorer {
     next.keys.push_back(key);
     next.counts.push_back(count);
     links_.push_back(link);
+    next.operations.push_back(link.operations);
     if (recording_) {
       next.graph_ids.push_back(add_graph_node(key, false));
       add_graph_edge(current, parent, next.graph_ids.back(), step, op_variant, reboot_variant);
@@ -559,11 +573,11 @@ class Explorer {
   }
 
   /// A run ends in model state `id`: count it once per order that completes its prefix.
-  void terminal(std::uint32_t id, unsigned faults, unsigned first_error, Count128 count,
+  void terminal(std::uint32_t id, unsigned faults, unsigned first_error, Count count,
                 std::uint64_t done_mask, std::size_t layer, std::uint32_t node, std::uint16_t choice,
                 std::uint16_t operations, const Layer& current) {
     const OutcomeClass outcome_class = space_->classify(id, first_error != 0);
-    BigCount runs = BigCount::from_count128(count);
+    BigCount runs = BigCount::from_count128(static_cast<Count128>(count));
     if (done_mask != full_mask_) runs = runs * completions(done_mask);
     RunCounts& bucket = result_.runs[faults];
     bucket.total += runs;
@@ -595,7 +609,7 @@ class Explorer {
       const std::uint64_t key = current.keys[node];
       const std::uint32_t id = key_id(key);
       const unsigned faults = key_faults(key);
-      const std::uint16_t operations = links_[current.link_base + node].operations;
+      const std::uint16_t operations = current.operations[node];
       if (!final_reboot_needed(plan_, context_, space_->state(id))) {
         terminal(id, faults, key_error(key), current.counts[node], full_mask_, layer, node,
                  no_final_operation, operations, current);
@@ -831,8 +845,30 @@ class Explorer {
 
 }  // namespace
 
+/// Whether every path count of this exploration fits in 64 bits: at most n! orders of prefixes
+/// times the placements of up to K faults on at most 2n + 1 operations with every kind.
+bool counts_fit_64_bits(const model::Scenario& scenario, const ExploreOptions& options) {
+  const auto steps = static_cast<unsigned>(scenario.plan.steps.size());
+  const int fault_count_max = options.fault_count_max.value_or(scenario.faults.max);
+  BigCount placements;
+  BigCount choose{1};  // C(2n + 1, j), built up as j grows
+  BigCount kinds_power{1};
+  for (int faults = 0; faults <= fault_count_max; ++faults) {
+    if (faults > 0) {
+      choose.multiply(2 * steps + 1 - static_cast<unsigned>(faults - 1));
+      kinds_power.multiply(static_cast<std::uint32_t>(model::fault_count - 1));
+    }
+    placements += choose * kinds_power;  // an overestimate: C(m, j) <= m^j / j! is not divided
+  }
+  return BigCount::factorial(steps) * placements < BigCount::from_count128(Count128{1} << 64);
+}
+
 ExploreResult explore(const model::Scenario& scenario, const ExploreOptions& options) {
-  Explorer explorer(scenario, options);
+  if (counts_fit_64_bits(scenario, options)) {
+    Explorer<std::uint64_t> explorer(scenario, options);
+    return explorer.run();
+  }
+  Explorer<Count128> explorer(scenario, options);
   return explorer.run();
 }
 

@@ -9,14 +9,15 @@ namespace svcsim::simulator {
 // --- StateTable -------------------------------------------------------------------------------
 
 StateTable::StateTable(bool offline, std::size_t column_count)
-    : offline_(offline), column_count_(column_count), index_(1024, 0) {}
+    : offline_(offline), column_count_(column_count), index_(1024) {}
 
 std::uint32_t StateTable::intern(const model::TargetState& state, bool& is_new) {
   const std::uint64_t hash = model::hash_state(state);
   const std::size_t mask = index_.size() - 1;
+  const auto hash_high = static_cast<std::uint32_t>(hash >> 32);
   for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    const std::uint32_t entry = index_[slot];
-    if (entry == 0) {
+    const IndexSlot entry = index_[slot];
+    if (entry.id_plus_one == 0) {
       const auto id = static_cast<std::uint32_t>(images_.size());
       SVCSIM_ASSERT(id != UINT32_MAX);
       SVCSIM_ASSERT(offline_ || state.committed == model::ServicedImage{});
@@ -24,12 +25,13 @@ std::uint32_t StateTable::intern(const model::TargetState& state, bool& is_new) 
       if (offline_) committed_images_.push_back(state.committed);
       hashes_.push_back(hash);
       transitions_.resize(transitions_.size() + column_count_);
-      index_[slot] = id + 1;
+      index_[slot] = IndexSlot{id + 1, hash_high};
       if (images_.size() * 2 > index_.size()) grow_index();
       is_new = true;
       return id;
     }
-    const std::uint32_t id = entry - 1;
+    if (entry.hash_high != hash_high) continue;
+    const std::uint32_t id = entry.id_plus_one - 1;
     if (hashes_[id] == hash && images_[id] == static_cast<const model::ServicedImage&>(state) &&
         (!offline_ || committed_images_[id] == state.committed)) {
       is_new = false;
@@ -46,19 +48,19 @@ model::TargetState StateTable::state(std::uint32_t id) const {
 }
 
 void StateTable::grow_index() {
-  std::vector<std::uint32_t> grown(index_.size() * 2, 0);
+  std::vector<IndexSlot> grown(index_.size() * 2);
   const std::size_t mask = grown.size() - 1;
   for (std::uint32_t id = 0; id < images_.size(); ++id) {
     std::size_t slot = hashes_[id] & mask;
-    while (grown[slot] != 0) slot = (slot + 1) & mask;
-    grown[slot] = id + 1;
+    while (grown[slot].id_plus_one != 0) slot = (slot + 1) & mask;
+    grown[slot] = IndexSlot{id + 1, static_cast<std::uint32_t>(hashes_[id] >> 32)};
   }
   index_.swap(grown);
 }
 
 std::uint64_t StateTable::bytes() const {
   return (images_.capacity() + committed_images_.capacity()) * sizeof(model::ServicedImage) +
-         hashes_.capacity() * sizeof(std::uint64_t) + index_.capacity() * sizeof(std::uint32_t) +
+         hashes_.capacity() * sizeof(std::uint64_t) + index_.capacity() * sizeof(IndexSlot) +
          transitions_.capacity() * sizeof(MicroTransition);
 }
 

@@ -91,7 +91,13 @@ class StateTable {
   std::vector<model::ServicedImage> images_;
   std::vector<model::ServicedImage> committed_images_;
   std::vector<std::uint64_t> hashes_;
-  std::vector<std::uint32_t> index_;  // open addressing: id + 1, 0 = empty
+  // Open addressing: id + 1 (0 = empty) beside 32 bits of the state's hash, so a probe that
+  // meets another state is told apart without loading that state.
+  struct IndexSlot {
+    std::uint32_t id_plus_one = 0;
+    std::uint32_t hash_high = 0;
+  };
+  std::vector<IndexSlot> index_;
   std::vector<MicroTransition> transitions_;
 };
 
