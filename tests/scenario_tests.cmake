@@ -160,3 +160,10 @@ add_test(NAME explore.deterministic_json
 add_test(NAME scenario.deterministic_json
          COMMAND ${SVCSIM_BASH} -c "diff <('$<TARGET_FILE:svcsim>' run scenarios/kb5086672-online.yaml --format json) <('$<TARGET_FILE:svcsim>' run scenarios/kb5086672-online.yaml --format json)"
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+
+# The synthetic chains (scenarios/synthetic/, written by bench/svcsim_synthetic_chain): the
+# smallest explores in well under a second; --progress reports on stderr even off a terminal.
+svcsim_cli_test(explore.synthetic_progress 0
+  STDERR "^explore: layer [0-9]+/12 "
+  STDOUT "^orders:   479001600$"
+  ARGS explore scenarios/synthetic/chain-12.yaml --progress)
