@@ -5,12 +5,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <charconv>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "svcsim/model/assert.hpp"
@@ -29,69 +27,6 @@ struct RunOptions {
   std::string format = "text";
   const CLI::Option* order_option = nullptr;  // tells "--order ''" apart from no --order
 };
-
-/// A command-line value that does not make sense; printed as one line, exit 2.
-struct ArgumentError {
-  std::string message;
-};
-
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
-std::string fault_kind_list() {
-  std::string list;
-  for (int fault = 1; fault < model::fault_count; ++fault) {
-    if (!list.empty()) list += ", ";
-    list += model::fault_name(static_cast<model::Fault>(fault));
-  }
-  return list;
-}
-
-/// "3:disk_full" -> {3, disk_full}.
-std::optional<simulator::FaultPlacement> parse_fault_placement(const std::string& text,
-                                                               ArgumentError& error) {
-  const auto fail = [&](const std::string& why) {
-    error.message = fmt::format("--fault '{}': {}", text, why);
-    return std::nullopt;
-  };
-  const std::size_t colon = text.find(':');
-  if (colon == std::string::npos) return fail("expected STEP:KIND, e.g. 2:startup_failure");
-  const std::string_view step_text = trim(std::string_view(text).substr(0, colon));
-  const std::string_view kind_text = trim(std::string_view(text).substr(colon + 1));
-
-  int step = 0;
-  const auto [end, status] =
-      std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
-  if (step_text.empty() || status != std::errc{} || end != step_text.data() + step_text.size() ||
-      step < 1) {
-    return fail(fmt::format("step '{}' must be a whole number from 1 (steps count inserted "
-                            "reboots)",
-                            step_text));
-  }
-  const std::optional<model::Fault> fault = model::parse_fault(kind_text);
-  if (!fault) {
-    return fail(fmt::format("unknown fault kind '{}' (expected one of: {})", kind_text,
-                            fault_kind_list()));
-  }
-  return simulator::FaultPlacement{step, *fault};
-}
-
-/// "KB1, KB2" -> {"KB1", "KB2"}; an empty string is the empty order.
-std::vector<std::string> split_order(std::string_view text) {
-  std::vector<std::string> texts;
-  if (trim(text).empty()) return texts;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    texts.emplace_back(trim(text.substr(start, comma - start)));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return texts;
-}
 
 std::vector<std::string> step_texts(const std::vector<model::PlanStep>& steps) {
   std::vector<std::string> texts;
@@ -183,10 +118,11 @@ void report_error(const std::string& message) { std::cerr << "svcsim: " << messa
 CommandOutcome execute_run(const RunOptions& options) {
   std::vector<simulator::FaultPlacement> faults;
   for (const std::string& text : options.faults) {
-    ArgumentError error;
-    const std::optional<simulator::FaultPlacement> placement = parse_fault_placement(text, error);
+    std::string why;
+    const std::optional<simulator::FaultPlacement> placement =
+        simulator::parse_fault_placement(text, &why);
     if (!placement) {
-      report_error(error.message);
+      report_error(fmt::format("--fault '{}': {}", text, why));
       return CommandOutcome::bad_input;
     }
     faults.push_back(*placement);
@@ -204,7 +140,8 @@ CommandOutcome execute_run(const RunOptions& options) {
   std::vector<model::PlanStep> order = documented;
   if (options.order_option != nullptr && options.order_option->count() > 0) {
     std::string unknown;
-    const auto parsed = simulator::parse_order(scenario, split_order(options.order), &unknown);
+    const auto parsed =
+        simulator::parse_order(scenario, simulator::split_order_list(options.order), &unknown);
     if (!parsed) {
       report_error(fmt::format(
           "--order '{}': unknown step '{}' (expected a package id of the scenario, "

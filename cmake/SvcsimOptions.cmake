@@ -14,6 +14,24 @@ if(SVCSIM_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
   target_link_options(svcsim_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
+# The fuzz build (fuzz/README.md) instruments every library for libFuzzer's coverage feedback
+# (fuzzer-no-link: the instrumentation without libFuzzer's main) and checks it with ASan and
+# UBSan, so a crash deep in model/ is found, not just one in the fuzz target itself. Only the
+# fuzzer executables link libFuzzer (fuzz/CMakeLists.txt).
+if(SVCSIM_BUILD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "SVCSIM_BUILD_FUZZ needs clang (libFuzzer), but the C++ compiler is "
+                        "${CMAKE_CXX_COMPILER_ID}; use the fuzz preset: cmake --preset fuzz")
+  endif()
+  if(NOT SVCSIM_BUILD_TESTS)
+    message(FATAL_ERROR
+            "SVCSIM_BUILD_FUZZ needs SVCSIM_BUILD_TESTS=ON (fuzz/ is built with the tests)")
+  endif()
+  target_compile_options(svcsim_sanitizers INTERFACE
+    -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=undefined
+    -fno-omit-frame-pointer)
+  target_link_options(svcsim_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
 
 # svcsim_add_library(NAME FOLDER SOURCES...): one library per folder, public headers under
 # <folder>/include/svcsim/<folder>/, private headers beside the sources.
@@ -32,6 +50,7 @@ function(svcsim_add_test name)
   cmake_parse_arguments(arg "" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${arg_SOURCES})
   target_link_libraries(${name} PRIVATE ${arg_DEPS} GTest::gtest GTest::gtest_main svcsim_warnings)
+  target_compile_definitions(${name} PRIVATE SVCSIM_SOURCE_DIR_FALLBACK="${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60
                        PROPERTIES ENVIRONMENT "SVCSIM_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
 endfunction()

@@ -128,11 +128,6 @@ void roll_back_pending(const ServicingContext& context, TargetState& state) {
   state.build = reported_build(context, state.packages);
 }
 
-Outcome finish(Outcome outcome, ResultCode code) {
-  outcome.code = code;
-  return outcome;
-}
-
 Outcome unchanged(const TargetState& state, ResultCode code, OutcomeNotes notes = 0) {
   Outcome outcome;
   outcome.state = state;
@@ -298,14 +293,19 @@ Outcome apply_add(const ServicingContext& context, const TargetState& state,
     if (check.verdict == CheckVerdict::skipped || check.verdict == CheckVerdict::already) {
       outcome.state = state;
     }
-    return finish(outcome, check.code);
+    outcome.code = check.code;
+    return outcome;
   }
   outcome.fault_sites |= add_faults;
   const TargetState checked = outcome.state;
   if (strike_add_fault(outcome, fault, state, checked, package_bit(operation.package))) {
     return outcome;
   }
-  return finish(outcome, install_package(context, outcome.state, operation.package));
+  // Assign, then return: an earlier finish(outcome, install_package(outcome.state)) left the
+  // order of evaluation to the compiler, and clang copied `outcome` first (a fuzzer found every
+  // add succeeding without effect in clang builds).
+  outcome.code = install_package(context, outcome.state, operation.package);
+  return outcome;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -353,7 +353,8 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
       rolled_back.ssu_version = work.ssu_version;
       rolled_back.flags.set(TargetFlag::store_corrupt, work.flags.has(TargetFlag::store_corrupt));
       outcome.state = rolled_back;
-      return finish(outcome, check.code);
+      outcome.code = check.code;
+      return outcome;
     }
     SVCSIM_ASSERT(check.verdict == CheckVerdict::proceed);
     install_package(context, work, index);
@@ -363,7 +364,8 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
     outcome.state = state;
     outcome.state.ssu_version = work.ssu_version;
     outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
-    return finish(outcome, target_already ? already_code : ResultCode::already_installed);
+    outcome.code = target_already ? already_code : ResultCode::already_installed;
+    return outcome;
   }
   outcome.fault_sites |= add_faults;
   TargetState checked = state;  // the state before the session with its bundled SSUs
@@ -371,7 +373,8 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
   if (strike_add_fault(outcome, fault, state, checked, installing)) return outcome;
   const bool pending = !is_offline(context.target_kind) &&
                        (installing & work.packages.in_state(CbsState::install_pending)) != 0;
-  return finish(outcome, pending ? ResultCode::success_reboot_required : ResultCode::s_ok);
+  outcome.code = pending ? ResultCode::success_reboot_required : ResultCode::s_ok;
+  return outcome;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -390,7 +393,8 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
     next.flags.set(TargetFlag::reboot_pending, false);
     next.flags.set(TargetFlag::commit_interrupted, false);
     if (!had_flags) outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
-    return finish(outcome, ResultCode::s_ok);
+    outcome.code = ResultCode::s_ok;
+    return outcome;
   }
   outcome.fault_sites |= reboot_faults;
   if (state.flags.has(TargetFlag::commit_interrupted)) {
@@ -403,12 +407,14 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
       roll_back_pending(context, next);
       outcome.fault = fault;
       outcome.notes |= note_bit(OutcomeNote::session_rolled_back);
-      return finish(outcome, ResultCode::s_ok);
+      outcome.code = ResultCode::s_ok;
+      return outcome;
     case Fault::commit_interrupted:
       // Power lost executing pending.xml: it stays; the next reboot retries it.
       next.flags.set(TargetFlag::commit_interrupted);
       outcome.fault = fault;
-      return finish(outcome, ResultCode::s_ok);
+      outcome.code = ResultCode::s_ok;
+      return outcome;
     case Fault::rollback_failure: {
       // The failed session leaves its packages half done. One it was uninstalling keeps the
       // origin bit: its content is still the current one, and `ubr` does not move.
@@ -419,7 +425,8 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
       next.flags.set(TargetFlag::commit_interrupted, false);
       next.flags.set(TargetFlag::unserviceable);
       outcome.fault = fault;
-      return finish(outcome, ResultCode::cbs_e_installers_failed);
+      outcome.code = ResultCode::cbs_e_installers_failed;
+      return outcome;
     }
     default:
       break;
@@ -434,7 +441,8 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
   }
   next.flags.set(TargetFlag::reboot_pending, false);
   next.flags.set(TargetFlag::commit_interrupted, false);
-  return finish(outcome, ResultCode::s_ok);
+  outcome.code = ResultCode::s_ok;
+  return outcome;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +478,8 @@ Outcome apply_remove(const ServicingContext& context, const TargetState& state,
   if (!is_offline(context.target_kind)) {
     make_pending(outcome.state, bit, CbsState::uninstall_pending, CbsState::superseded);
     outcome.state.flags.set(TargetFlag::reboot_pending);
-    return finish(outcome, ResultCode::success_reboot_required);
+    outcome.code = ResultCode::success_reboot_required;
+    return outcome;
   }
   outcome.state.packages.set(index, CbsState::absent);
   settle_cumulative_chain(context, outcome.state);

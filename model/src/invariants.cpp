@@ -215,6 +215,17 @@ InvariantViolation check_transition(const ServicingContext& context, const Targe
     }
   }
 
+  // A successful add does what it says: unless it found nothing to do or was skipped by
+  // /PreventPending, its package is now committed or queued for the next (first) boot.
+  const bool adds = operation.kind == OperationKind::add || operation.kind == OperationKind::add_folder;
+  if (adds && is_success(outcome.code) && !outcome.has_note(OutcomeNote::nothing_to_do) &&
+      !outcome.has_note(OutcomeNote::skipped_prevent_pending)) {
+    const CbsState now = after.packages.get(operation.package);
+    if (!is_committed(now) && now != CbsState::install_pending) {
+      return violation(Invariant::add_without_effect, operation.package);
+    }
+  }
+
   // I3: atomicity of failed operations.
   if (!is_success(outcome.code)) return check_failed_operation(context, before, outcome);
   return {};

@@ -44,7 +44,7 @@ constexpr std::array<std::string_view, fault_count> fault_names = {
     "rollback_failure"sv, "crash_while_mounted"sv};
 constexpr std::array<std::string_view, outcome_class_count> outcome_class_names = {
     "success"sv, "clean_failure"sv, "false_success"sv, "drift"sv, "stuck"sv};
-constexpr std::array<std::string_view, 10> invariant_names = {
+constexpr std::array<std::string_view, 11> invariant_names = {
     "none"sv,
     "I1 origin bits canonical"sv,
     "I1 permanent package left its state"sv,
@@ -54,7 +54,8 @@ constexpr std::array<std::string_view, 10> invariant_names = {
     "I3 failed operation changed the target"sv,
     "I4 reboot_pending"sv,
     "partially installed package on a serviceable target"sv,
-    "flag not valid for this target kind"sv};
+    "flag not valid for this target kind"sv,
+    "an add reported success but its package is neither installed nor queued"sv};
 
 }  // namespace
 

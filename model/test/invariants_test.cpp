@@ -287,9 +287,21 @@ TEST(Invariants, RebootPendingRaisedWithNothingPending) {
                        outcome_of(after, ResultCode::s_ok))
                 .invariant,
             Invariant::i4_reboot_pending);
-  // Carried over by a step that is not a reboot, it is fine.
+  // Carried over by a step that is not a reboot, it is fine (the LP installs at once).
+  const TargetState after_add =
+      device.state().flag(TargetFlag::reboot_pending).installed("LP").build();
   EXPECT_FALSE(check_step(device.context(), after, device.add("LP"),
-                          outcome_of(after, ResultCode::s_ok)));
+                          outcome_of(after_add, ResultCode::s_ok)));
+}
+
+TEST(Invariants, SuccessfulAddWithoutEffect) {
+  // An add that reports S_OK must leave its package installed (or queued): the clang-only bug
+  // where the outcome was copied before the package was installed looked exactly like this.
+  Target device(catalog(), TargetKind::online);
+  const TargetState before = device.state().build();
+  const InvariantViolation broken =
+      check_step(device.context(), before, device.add("LP"), outcome_of(before, ResultCode::s_ok));
+  EXPECT_EQ(broken.invariant, Invariant::add_without_effect);
 }
 
 TEST(Invariants, DescribeNamesInvariantAndPackage) {

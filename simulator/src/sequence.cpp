@@ -3,7 +3,11 @@
 #include "svcsim/simulator/sequence.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <string_view>
+#include <system_error>
+
+#include <fmt/format.h>
 
 #include "svcsim/model/assert.hpp"
 #include "svcsim/simulator/policy.hpp"
@@ -149,6 +153,21 @@ class SequenceRunner {
   RunResult result_;
 };
 
+std::string_view trim_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+std::string fault_kind_list() {
+  std::string list;
+  for (int fault = 1; fault < model::fault_count; ++fault) {
+    if (!list.empty()) list += ", ";
+    list += model::fault_name(static_cast<model::Fault>(fault));
+  }
+  return list;
+}
+
 /// True for characters a POSIX shell leaves alone in an unquoted word.
 bool is_shell_safe(char character) {
   return (character >= 'a' && character <= 'z') || (character >= 'A' && character <= 'Z') ||
@@ -220,6 +239,53 @@ std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& s
   }
   SVCSIM_ASSERT(order.size() == texts.size());
   return order;
+}
+
+std::vector<std::string> split_order_list(std::string_view text) {
+  std::vector<std::string> texts;
+  if (trim_blanks(text).empty()) return texts;
+  std::size_t start = 0;
+  // Every pass consumes at least the comma it stops at, so the loop ends after at most
+  // text.size() + 1 pieces.
+  while (true) {
+    SVCSIM_ASSERT(texts.size() <= text.size());
+    const std::size_t comma = text.find(',', start);
+    texts.emplace_back(trim_blanks(text.substr(start, comma - start)));
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  SVCSIM_ASSERT(!texts.empty());
+  return texts;
+}
+
+std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error) {
+  const auto fail = [error](std::string why) -> std::optional<FaultPlacement> {
+    if (error != nullptr) *error = std::move(why);
+    return std::nullopt;
+  };
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return fail("expected STEP:KIND, e.g. 2:startup_failure");
+  const std::string_view step_text = trim_blanks(text.substr(0, colon));
+  const std::string_view kind_text = trim_blanks(text.substr(colon + 1));
+
+  int step = 0;
+  const auto [end, status] =
+      std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
+  if (step_text.empty() || status != std::errc{} || end != step_text.data() + step_text.size() ||
+      step < 1) {
+    return fail(fmt::format("step '{}' must be a whole number from 1 (steps count inserted "
+                            "reboots)",
+                            step_text));
+  }
+  const std::optional<model::Fault> fault = model::parse_fault(kind_text);
+  if (!fault) {
+    return fail(fmt::format("unknown fault kind '{}' (expected one of: {})", kind_text,
+                            fault_kind_list()));
+  }
+  // run_sequence asserts against a placement of no fault; parse_fault never yields one.
+  SVCSIM_ASSERT(*fault != model::Fault::none);
+  SVCSIM_ASSERT(step >= 1);
+  return FaultPlacement{step, *fault};
 }
 
 std::string reproduce_command(const model::Scenario& scenario,

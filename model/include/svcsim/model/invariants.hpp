@@ -21,6 +21,7 @@ enum class Invariant : std::uint8_t {
   i4_reboot_pending,            // I4: reboot_pending disagrees with the pending packages
   partial_without_unserviceable,// a partially installed package on a serviceable target
   offline_flags,                // an online-only flag on an offline target or vice versa
+  add_without_effect,           // an add reported success but its package is not there
 };
 std::string_view invariant_name(Invariant invariant);
 

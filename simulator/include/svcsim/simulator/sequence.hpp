@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "svcsim/model/advice.hpp"
@@ -63,11 +64,23 @@ RunResult run_sequence(const model::Scenario& scenario, const std::vector<model:
                        const std::vector<FaultPlacement>& faults,
                        const model::TargetState& expected);
 
+/// Splits an `--order` value at commas and trims spaces and tabs around each step text; an
+/// empty (or blank) value is the empty order. No step text is checked here: parse_order does it.
+///
+///   split_order_list("KB5043080, method1(KB5086672)") == {"KB5043080", "method1(KB5086672)"}
+std::vector<std::string> split_order_list(std::string_view text);
+
 /// Maps step texts (as `--order` gives them) to plan steps; the same text may repeat.
 /// Returns the offending text in `unknown` when one does not parse.
 std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& scenario,
                                                         const std::vector<std::string>& texts,
                                                         std::string* unknown);
+
+/// Parses one `--fault STEP:KIND` value ("3:disk_full" -> {3, disk_full}; spaces and tabs around
+/// either part are ignored). On failure returns nullopt and, if `error` is not null, stores the
+/// reason without the option name ("unknown fault kind 'bogus' (expected one of: ...)"), which
+/// the command line prefixes with "--fault 'TEXT': ".
+std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error);
 
 /// The command line that reproduces a run: "svcsim run FILE --order A,B --fault 2:disk_full".
 std::string reproduce_command(const model::Scenario& scenario,
