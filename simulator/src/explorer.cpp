@@ -178,45 +178,56 @@ struct Layer {
 /// reused, so it lives in L1 cache.
 class GroupTable {
  public:
-  GroupTable() : slots_(256, 0) {}
-  /// Index in the layer of `key`, or UINT32_MAX.
-  std::uint32_t* find_or_slot(std::uint64_t key, const std::vector<std::uint64_t>& keys,
-                              std::uint32_t group_begin) {
-    if ((used_.size() + 1) * 2 > slots_.size()) grow(keys, group_begin);
+  GroupTable() : slots_(256) {}
+
+  /// The position in its group of the node with `key`, or -1 (then claim() stores it).
+  [[gnu::always_inline]] std::int64_t find(std::uint64_t key) {
+    if ((used_.size() + 1) * 2 > slots_.size()) grow();
     const std::size_t wrap = slots_.size() - 1;
-    for (std::size_t slot = mix64(key) & wrap;; slot = (slot + 1) & wrap) {
-      const std::uint32_t entry = slots_[slot];
-      if (entry == 0) {
+    for (std::size_t slot = spread(key) & wrap;; slot = (slot + 1) & wrap) {
+      const Slot& entry = slots_[slot];
+      if (entry.position_plus_one == 0) {
         last_empty_ = slot;
-        return nullptr;
+        return -1;
       }
-      if (keys[group_begin + entry - 1] == key) return &slots_[slot];
+      if (entry.key == key) return entry.position_plus_one - 1;
     }
   }
-  void claim(std::uint32_t position_in_group) {
-    slots_[last_empty_] = position_in_group + 1;
+  void claim(std::uint64_t key, std::uint32_t position_in_group) {
+    slots_[last_empty_] = Slot{key, position_in_group + 1};
     used_.push_back(last_empty_);
   }
   void reset() {
-    for (std::size_t slot : used_) slots_[slot] = 0;
+    for (std::size_t slot : used_) slots_[slot].position_plus_one = 0;
     used_.clear();
   }
 
  private:
-  void grow(const std::vector<std::uint64_t>& keys, std::uint32_t group_begin) {
-    std::vector<std::uint32_t> entries;
+  // The key sits in the slot, so a probe reads one small, L1-resident array and nothing else.
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t position_plus_one = 0;  // 0: empty
+  };
+  /// Fibonacci hashing: one multiply; the high bits are well mixed, the table takes them by
+  /// rotating them down.
+  static std::size_t spread(std::uint64_t key) {
+    const std::uint64_t product = key * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(product >> 32 ^ product);
+  }
+  void grow() {
+    std::vector<Slot> entries;
     for (std::size_t slot : used_) entries.push_back(slots_[slot]);
-    slots_.assign(slots_.size() * 2, 0);
+    slots_.assign(slots_.size() * 2, Slot{});
     used_.clear();
     const std::size_t wrap = slots_.size() - 1;
-    for (std::uint32_t entry : entries) {
-      std::size_t slot = mix64(keys[group_begin + entry - 1]) & wrap;
-      while (slots_[slot] != 0) slot = (slot + 1) & wrap;
+    for (const Slot& entry : entries) {
+      std::size_t slot = spread(entry.key) & wrap;
+      while (slots_[slot].position_plus_one != 0) slot = (slot + 1) & wrap;
       slots_[slot] = entry;
       used_.push_back(slot);
     }
   }
-  std::vector<std::uint32_t> slots_;  // position in group + 1; 0 = empty
+  std::vector<Slot> slots_;
   std::vector<std::size_t> used_;
   std::size_t last_empty_ = 0;
 };
@@ -547,8 +558,8 @@ class Explorer {
   void add_node(Layer& next, std::uint32_t group_begin, std::uint64_t key, Count count,
                 Link link, const Layer& current, std::uint32_t parent, std::size_t step,
                 std::size_t op_variant, std::size_t reboot_variant) {
-    if (std::uint32_t* slot = table_.find_or_slot(key, next.keys, group_begin)) {
-      const std::uint32_t index = group_begin + *slot - 1;
+    if (const std::int64_t position = table_.find(key); position >= 0) {
+      const auto index = group_begin + static_cast<std::uint32_t>(position);
       Count& total = next.counts[index];
       if (__builtin_add_overflow(total, count, &total)) {
         result_.status = ExploreStatus::count_overflow;
@@ -561,7 +572,7 @@ class Explorer {
       if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
       return;
     }
-    table_.claim(static_cast<std::uint32_t>(next.keys.size()) - group_begin);
+    table_.claim(key, static_cast<std::uint32_t>(next.keys.size()) - group_begin);
     next.keys.push_back(key);
     next.counts.push_back(count);
     links_.push_back(link);

@@ -115,7 +115,8 @@ class ModelSpace {
   /// The transition from node state `id` by operation `operation` (a plan step, or
   /// reboot_operation()) with fault variant `variant`. The cached case is inline: it is the
   /// explorer's inner loop.
-  MicroTransition transition(std::uint32_t id, std::size_t operation, std::size_t variant) {
+  [[gnu::always_inline]] MicroTransition transition(std::uint32_t id, std::size_t operation,
+                                                    std::size_t variant) {
     const MicroTransition cached = nodes_.entry(id, operation * variant_count_ + variant);
     if (cached.has(micro_flag::computed)) return cached;
     return compute(id, operation, variant);
