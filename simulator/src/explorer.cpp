@@ -134,7 +134,7 @@ class LinkArena {
   std::uint64_t bytes() const { return chunks_.size() * chunk_size * sizeof(Link); }
 
  private:
-  static constexpr unsigned chunk_bits = 20;  // 8 MiB a chunk
+  static constexpr unsigned chunk_bits = 16;  // 512 KiB a chunk: small spaces stay small
   static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
   static constexpr std::uint64_t chunk_mask = chunk_size - 1;
   struct Free {
