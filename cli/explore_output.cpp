@@ -296,6 +296,12 @@ void write_explore_junit(std::ostream& out, const ExploreReport& report) {
   out << "  </testsuite>\n</testsuites>\n";
 }
 
+// GCC 12 reports a false "may be used uninitialized" inside Boost's edge iterator (a
+// boost::optional it cannot see through) wherever write_graphviz is instantiated.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 void write_explore_dot(std::ostream& out, const ExploreReport& report) {
   const simulator::ExploreGraph& explored = *report.result.graph;
   struct Vertex {
@@ -330,5 +336,8 @@ void write_explore_dot(std::ostream& out, const ExploreReport& report) {
         stream << "label=" << quote(report.scenario->name) << ";\nrankdir=LR;\n";
       });
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 }  // namespace svcsim::cli

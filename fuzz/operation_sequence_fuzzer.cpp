@@ -120,7 +120,7 @@ model::Package decode_package(std::size_t slot, const std::array<std::uint8_t, 5
   if (applies_to != 0) package.applies_to = applies_to;
 
   for (std::size_t required = 0; required < slot; ++required) {
-    if ((bytes[3] >> required & 1u) != 0) {
+    if ((static_cast<unsigned>(bytes[3]) >> required & 1u) != 0) {
       package.requires_packages.push_back(static_cast<model::PackageIndex>(required));
     }
   }
@@ -383,8 +383,9 @@ void check_transition(const model::ServicingContext& context, const model::Targe
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   ByteReader reader(data, size);
-  std::array<std::uint8_t, header_byte_count> header{};
-  for (std::uint8_t& byte : header) byte = reader.next();
+  // A braced list is evaluated left to right (and a loop here tripped a GCC 12 false positive).
+  const std::array<std::uint8_t, header_byte_count> header = {reader.next(), reader.next(),
+                                                              reader.next()};
 
   const std::size_t package_count = (header[0] & 7u) + 1u;
   const auto target_kind = static_cast<model::TargetKind>((header[0] >> 3) & 3u);

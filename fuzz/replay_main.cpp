@@ -6,8 +6,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -61,9 +59,17 @@ bool read_bytes(const std::filesystem::path& path, std::vector<std::uint8_t>& by
                  error ? error.message().c_str() : "larger than 1 MiB");
     return false;
   }
-  std::ifstream stream(path, std::ios::binary);
-  bytes.assign(std::istreambuf_iterator<char>(stream), std::istreambuf_iterator<char>());
-  if (stream.bad()) {
+  // stdio rather than iostreams: GCC 12 reports false null dereferences inside streambuf here.
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    std::fprintf(stderr, "replay: %s: cannot open\n", path.c_str());
+    return false;
+  }
+  bytes.resize(static_cast<std::size_t>(size));
+  const std::size_t read = bytes.empty() ? 0 : std::fread(bytes.data(), 1, bytes.size(), file);
+  const bool failed = std::ferror(file) != 0 || read != bytes.size();
+  std::fclose(file);
+  if (failed) {
     std::fprintf(stderr, "replay: %s: read error\n", path.c_str());
     return false;
   }

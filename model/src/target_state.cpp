@@ -5,27 +5,13 @@
 #include <cstring>
 
 namespace svcsim::model {
-namespace {
-
-constexpr std::uint64_t mix(std::uint64_t value) {
-  // splitmix64 finaliser: cheap and well distributed.
-  value ^= value >> 30;
-  value *= 0xBF58476D1CE4E5B9ull;
-  value ^= value >> 27;
-  value *= 0x94D049BB133111EBull;
-  value ^= value >> 31;
-  return value;
-}
-
-}  // namespace
-
 std::uint64_t hash_state(const TargetState& state) {
   // TargetState has no padding (static_assert in the header), so equal states have equal bytes.
   constexpr std::size_t word_count = sizeof(TargetState) / sizeof(std::uint64_t);
   std::uint64_t words[word_count + 1] = {};
   std::memcpy(words, &state, sizeof(TargetState));
   std::uint64_t hash = 0x9E3779B97F4A7C15ull;
-  for (std::size_t index = 0; index <= word_count; ++index) hash = mix(hash ^ words[index]);
+  for (std::size_t index = 0; index <= word_count; ++index) hash = mix_bits(hash ^ words[index]);
   return hash;
 }
 

@@ -29,14 +29,6 @@ using model::ResultCode;
 
 constexpr std::uint64_t bit_of(std::size_t step) { return std::uint64_t{1} << step; }
 
-constexpr std::uint64_t mix64(std::uint64_t value) {
-  value ^= value >> 33;
-  value *= 0xFF51AFD7ED558CCDull;
-  value ^= value >> 33;
-  value *= 0xC4CEB9FE1A85EC53ull;
-  value ^= value >> 33;
-  return value;
-}
 
 // A node within its group: model state id, faults used, first error (ResultCode + 1; 0: none).
 constexpr std::uint64_t node_key(std::uint32_t id, unsigned faults, unsigned first_error) {
@@ -73,7 +65,7 @@ class MaskIndex {
   /// The group of `mask`, or UINT32_MAX.
   std::uint32_t find(std::uint64_t mask) const {
     const std::size_t wrap = slots_.size() - 1;
-    for (std::size_t slot = mix64(mask) & wrap;; slot = (slot + 1) & wrap) {
+    for (std::size_t slot = model::mix_bits(mask) & wrap;; slot = (slot + 1) & wrap) {
       if (slots_[slot].group == UINT32_MAX) return UINT32_MAX;
       if (slots_[slot].mask == mask) return slots_[slot].group;
     }
@@ -82,7 +74,7 @@ class MaskIndex {
   bool insert(std::uint64_t mask, std::uint32_t group, std::size_t count_after) {
     if (count_after * 2 > slots_.size()) grow();
     const std::size_t wrap = slots_.size() - 1;
-    for (std::size_t slot = mix64(mask) & wrap;; slot = (slot + 1) & wrap) {
+    for (std::size_t slot = model::mix_bits(mask) & wrap;; slot = (slot + 1) & wrap) {
       if (slots_[slot].group == UINT32_MAX) {
         slots_[slot] = {mask, group};
         return true;
@@ -104,7 +96,7 @@ class MaskIndex {
     const std::size_t wrap = slots_.size() - 1;
     for (const Slot& entry : old) {
       if (entry.group == UINT32_MAX) continue;
-      std::size_t slot = mix64(entry.mask) & wrap;
+      std::size_t slot = model::mix_bits(entry.mask) & wrap;
       while (slots_[slot].group != UINT32_MAX) slot = (slot + 1) & wrap;
       slots_[slot] = entry;
     }

@@ -114,6 +114,16 @@ bool ModelSpace::check(const model::TargetState& before, const model::Operation&
   return broken;
 }
 
+MicroTransition ModelSpace::entry_for(const model::Outcome& outcome) const {
+  MicroTransition result;
+  result.fault_sites = static_cast<std::uint8_t>(outcome.fault_sites >> 1);
+  result.code = static_cast<std::uint8_t>(outcome.code);
+  result.flags = micro_flag::computed;
+  if (!model::is_success(outcome.code)) result.flags |= micro_flag::error;
+  if (stops_sequence(scenario_.plan, outcome)) result.flags |= micro_flag::stops;
+  return result;
+}
+
 MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t operation, std::size_t variant) {
   const model::Operation& op = operations_[operation];
   const model::Fault fault = fault_of(variant);
@@ -121,12 +131,7 @@ MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t operation, std
   const model::Outcome outcome = model::apply(context_, before, op, fault);
   SVCSIM_ASSERT_MSG(fault == model::Fault::none || outcome.fault == fault,
                     "the explorer asks only for faults listed in fault_sites");
-  MicroTransition result;
-  result.fault_sites = static_cast<std::uint8_t>(outcome.fault_sites >> 1);
-  result.code = static_cast<std::uint8_t>(outcome.code);
-  result.flags = micro_flag::computed;
-  if (!model::is_success(outcome.code)) result.flags |= micro_flag::error;
-  if (stops_sequence(scenario_.plan, outcome)) result.flags |= micro_flag::stops;
+  MicroTransition result = entry_for(outcome);
 
   bool is_new = false;
   if (reboot_follows(scenario_.plan, context_, outcome)) {
@@ -159,12 +164,7 @@ MicroTransition ModelSpace::compute_pending_reboot(std::uint32_t id, std::size_t
   SVCSIM_ASSERT_MSG(fault == model::Fault::none || outcome.fault == fault,
                     "the explorer asks only for faults listed in fault_sites");
   SVCSIM_ASSERT(!reboot_follows(scenario_.plan, context_, outcome));  // a reboot never says 3010
-  MicroTransition result;
-  result.fault_sites = static_cast<std::uint8_t>(outcome.fault_sites >> 1);
-  result.code = static_cast<std::uint8_t>(outcome.code);
-  result.flags = micro_flag::computed;
-  if (!model::is_success(outcome.code)) result.flags |= micro_flag::error;
-  if (stops_sequence(scenario_.plan, outcome)) result.flags |= micro_flag::stops;
+  MicroTransition result = entry_for(outcome);
   bool is_new = false;
   result.next = nodes_.intern(outcome.state, is_new);
   if (is_new) classes_.resize(nodes_.size(), 0);
@@ -180,7 +180,7 @@ model::OutcomeClass ModelSpace::classify(std::uint32_t id, bool any_error) {
   const model::OutcomeClass outcome_class =
       model::classify(context_, nodes_.state(id), expected_, any_error);
   classes_[id] = static_cast<std::uint8_t>(
-      classes_[id] | ((static_cast<unsigned>(outcome_class) + 1u) << shift));
+      static_cast<unsigned>(classes_[id]) | ((static_cast<unsigned>(outcome_class) + 1u) << shift));
   return outcome_class;
 }
 

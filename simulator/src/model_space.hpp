@@ -154,6 +154,8 @@ class ModelSpace {
  private:
   MicroTransition compute(std::uint32_t id, std::size_t operation, std::size_t variant);
   MicroTransition compute_pending_reboot(std::uint32_t id, std::size_t variant);
+  /// The cache entry's code, fault sites and policy flags for an outcome (not its target).
+  MicroTransition entry_for(const model::Outcome& outcome) const;
   /// Checks a computed outcome: the transition always, the new state if it is new.
   bool check(const model::TargetState& before, const model::Operation& operation,
              const model::Outcome& outcome, bool state_is_new);

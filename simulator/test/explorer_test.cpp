@@ -9,7 +9,10 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "brute_force.hpp"
+#include "source_dir.hpp"
 #include "scenario_generator.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/scenario_loader.hpp"
@@ -21,11 +24,6 @@ namespace {
 
 using testing::brute_force;
 using testing::BruteForceResult;
-
-std::filesystem::path source_dir() {
-  const char* dir = std::getenv("SVCSIM_SOURCE_DIR");
-  return dir != nullptr ? std::filesystem::path(dir) : std::filesystem::path(SVCSIM_SOURCE_DIR_FALLBACK);
-}
 
 model::Scenario load(const std::filesystem::path& path) {
   auto loaded = model::load_scenario_file(path.string());
@@ -44,13 +42,14 @@ ExploreOptions with_faults(int fault_count_max) {
 std::string describe_counts(const BigCount& orders, const std::vector<RunCounts>& runs) {
   std::string text = "orders " + orders.to_string() + "\n";
   for (std::size_t faults = 0; faults < runs.size(); ++faults) {
-    text += "j=" + std::to_string(faults) + " total " + runs[faults].total.to_string();
+    // fmt rather than string operator+: GCC 12 warns falsely (-Wrestrict) on such chains.
+    text += fmt::format("j={} total {}", faults, runs[faults].total.to_string());
     for (std::size_t index = 0; index < runs[faults].classes.size(); ++index) {
-      text += " " + std::string(model::outcome_class_name(static_cast<model::OutcomeClass>(index))) +
-              "=" + runs[faults].classes[index].to_string();
+      text += fmt::format(" {}={}", model::outcome_class_name(static_cast<model::OutcomeClass>(index)),
+                          runs[faults].classes[index].to_string());
     }
     for (const auto& [code, count] : runs[faults].codes) {
-      text += " " + model::hresult_text(code) + "=" + count.to_string();
+      text += fmt::format(" {}={}", model::hresult_text(code), count.to_string());
     }
     text += "\n";
   }

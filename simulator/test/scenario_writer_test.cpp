@@ -7,7 +7,10 @@
 #include <filesystem>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "scenario_generator.hpp"
+#include "source_dir.hpp"
 #include "svcsim/model/scenario_loader.hpp"
 #include "svcsim/model/scenario_writer.hpp"
 #include "svcsim/simulator/explorer.hpp"
@@ -15,18 +18,15 @@
 namespace svcsim::simulator {
 namespace {
 
-std::filesystem::path source_dir() {
-  const char* dir = std::getenv("SVCSIM_SOURCE_DIR");
-  return dir != nullptr ? std::filesystem::path(dir) : std::filesystem::path(SVCSIM_SOURCE_DIR_FALLBACK);
-}
-
 std::string counts(const model::Scenario& scenario) {
   const ExploreResult result = explore(scenario);
   std::string text = result.orders.to_string();
   for (const auto& runs : result.runs) {
-    text += "|" + runs.total.to_string();
-    for (const auto& count : runs.classes) text += "," + count.to_string();
-    for (const auto& [code, count] : runs.codes) text += "," + model::hresult_text(code) + "=" + count.to_string();
+    text += fmt::format("|{}", runs.total.to_string());
+    for (const auto& count : runs.classes) text += fmt::format(",{}", count.to_string());
+    for (const auto& [code, count] : runs.codes) {
+      text += fmt::format(",{}={}", model::hresult_text(code), count.to_string());
+    }
   }
   return text;
 }

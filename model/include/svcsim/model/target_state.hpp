@@ -119,6 +119,17 @@ static_assert(std::has_unique_object_representations_v<TargetState>,
               "TargetState is hashed byte by byte: it must have no padding");
 static_assert(sizeof(TargetState) <= 128, "TargetState must stay a small value type");
 
+/// The splitmix64 finaliser: a cheap, well-distributed 64-bit mix, the one svcsim's own hash
+/// tables use (deterministic on every platform, unlike std::hash).
+constexpr std::uint64_t mix_bits(std::uint64_t value) {
+  value ^= value >> 30;
+  value *= 0xBF58476D1CE4E5B9ull;
+  value ^= value >> 27;
+  value *= 0x94D049BB133111EBull;
+  value ^= value >> 31;
+  return value;
+}
+
 /// A 64-bit hash of the state (wyhash-style mixing over the raw words; deterministic on every
 /// platform and run, so iteration orders built on it are reproducible).
 std::uint64_t hash_state(const TargetState& state);
