@@ -1,0 +1,235 @@
+// The explorer's graph: how a node is keyed and linked to its parent, the tables a layer is
+// built with (mask index, merge table, link arena) and the layer itself. Private to explorer.cpp;
+// the search that uses them is there.
+#pragma once
+
+#include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "svcsim/model/classify.hpp"
+#include "svcsim/model/target_state.hpp"
+#include "svcsim/simulator/big_count.hpp"
+
+namespace svcsim::simulator::explorer_detail {
+
+using model::OutcomeClass;
+
+constexpr std::uint64_t bit_of(std::size_t step) { return std::uint64_t{1} << step; }
+
+
+// A node within its group: model state id, faults used, first error (ResultCode + 1; 0: none).
+constexpr std::uint64_t node_key(std::uint32_t id, unsigned faults, unsigned first_error) {
+  return std::uint64_t{id} | std::uint64_t{faults} << 32 | std::uint64_t{first_error} << 40;
+}
+constexpr std::uint32_t key_id(std::uint64_t key) { return static_cast<std::uint32_t>(key); }
+constexpr unsigned key_faults(std::uint64_t key) { return static_cast<unsigned>(key >> 32 & 0xFF); }
+constexpr unsigned key_error(std::uint64_t key) { return static_cast<unsigned>(key >> 40 & 0xFF); }
+
+// How a node was reached: the parent's index in the previous layer and the choice made.
+// choice = step << 8 | operation fault variant << 4 | inserted-reboot fault variant.
+constexpr std::uint16_t final_reboot_step = 0xFF;
+constexpr std::uint16_t no_final_operation = 0xFFFF;
+constexpr std::uint16_t make_choice(std::size_t step, std::size_t op_variant,
+                                    std::size_t reboot_variant) {
+  return static_cast<std::uint16_t>(step << 8 | op_variant << 4 | reboot_variant);
+}
+
+struct Link {
+  std::uint32_t parent = UINT32_MAX;
+  std::uint16_t choice = 0;
+  std::uint16_t operations = 0;  // operations executed on the shortest path found
+};
+static_assert(sizeof(Link) == 8);
+
+/// mask -> group number, open addressing; deterministic (no iteration over it).
+class MaskIndex {
+ public:
+  void clear(std::size_t expected) {
+    std::size_t capacity = 16;
+    while (capacity < expected * 2) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+  }
+  /// The group of `mask`, or UINT32_MAX.
+  std::uint32_t find(std::uint64_t mask) const {
+    const std::size_t wrap = slots_.size() - 1;
+    for (std::size_t slot = model::mix_bits(mask) & wrap;; slot = (slot + 1) & wrap) {
+      if (slots_[slot].group == UINT32_MAX) return UINT32_MAX;
+      if (slots_[slot].mask == mask) return slots_[slot].group;
+    }
+  }
+  /// Inserts `mask` with `group` unless present; returns true if inserted.
+  bool insert(std::uint64_t mask, std::uint32_t group, std::size_t count_after) {
+    if (count_after * 2 > slots_.size()) grow();
+    const std::size_t wrap = slots_.size() - 1;
+    for (std::size_t slot = model::mix_bits(mask) & wrap;; slot = (slot + 1) & wrap) {
+      if (slots_[slot].group == UINT32_MAX) {
+        slots_[slot] = {mask, group};
+        return true;
+      }
+      if (slots_[slot].mask == mask) return false;
+    }
+  }
+  std::uint64_t bytes() const { return slots_.capacity() * sizeof(Slot); }
+
+ private:
+  struct Slot {
+    std::uint64_t mask = 0;
+    std::uint32_t group = UINT32_MAX;
+  };
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    const std::size_t wrap = slots_.size() - 1;
+    for (const Slot& entry : old) {
+      if (entry.group == UINT32_MAX) continue;
+      std::size_t slot = model::mix_bits(entry.mask) & wrap;
+      while (slots_[slot].group != UINT32_MAX) slot = (slot + 1) & wrap;
+      slots_[slot] = entry;
+    }
+  }
+  std::vector<Slot> slots_;
+};
+
+/// Parent links of every layer, appended in one chunked arena: a link is never moved or copied
+/// once written, so a finished layer costs exactly 8 bytes a node and no page is touched twice.
+class LinkArena {
+ public:
+  std::uint64_t size() const { return size_; }
+  void push_back(const Link& link) {
+    if ((size_ & chunk_mask) == 0) {
+      // Raw storage: every slot is written by push_back before it is read.
+      chunks_.emplace_back(static_cast<Link*>(::operator new(chunk_size * sizeof(Link))));
+    }
+    chunks_[size_ >> chunk_bits].get()[size_ & chunk_mask] = link;
+    ++size_;
+  }
+  Link& operator[](std::uint64_t index) {
+    return chunks_[index >> chunk_bits].get()[index & chunk_mask];
+  }
+  const Link& operator[](std::uint64_t index) const {
+    return chunks_[index >> chunk_bits].get()[index & chunk_mask];
+  }
+  std::uint64_t bytes() const { return chunks_.size() * chunk_size * sizeof(Link); }
+
+ private:
+  static constexpr unsigned chunk_bits = 16;  // 512 KiB a chunk: small spaces stay small
+  static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
+  static constexpr std::uint64_t chunk_mask = chunk_size - 1;
+  struct Free {
+    void operator()(Link* link) const { ::operator delete(link); }
+  };
+  std::vector<std::unique_ptr<Link, Free>> chunks_;
+  std::uint64_t size_ = 0;
+};
+
+/// One layer of the graph. `Count` is the per-node path count: u64 when every count provably
+/// fits (no faults, up to 20 steps), else u128; both are overflow-checked.
+template <typename Count>
+struct Layer {
+  std::vector<std::uint64_t> masks;    // per group
+  std::vector<std::uint32_t> begins;   // per group, plus one past the end
+  MaskIndex index;
+  std::vector<std::uint64_t> keys;     // per node
+  std::vector<Count> counts;           // per node: paths (order prefixes x placements)
+  std::uint64_t link_base = 0;         // the arena index of node 0's link
+  std::vector<std::uint16_t> operations;  // per node: length of its shortest path (the link's)
+  std::vector<std::uint32_t> graph_ids;  // per node, only while recording the graph
+
+  /// Empties the layer but keeps its buffers, so the next layer reuses the pages.
+  void clear() {
+    masks.clear();
+    begins.clear();
+    keys.clear();
+    counts.clear();
+    operations.clear();
+    graph_ids.clear();
+  }
+
+  std::uint64_t bytes() const {
+    return masks.capacity() * 8 + begins.capacity() * 4 + index.bytes() + keys.capacity() * 8 +
+           counts.capacity() * sizeof(Count) + operations.capacity() * 2 +
+           graph_ids.capacity() * 4;
+  }
+};
+
+/// The merge table for one group of the next layer: node key -> index in the layer. Small and
+/// reused, so it lives in L1 cache.
+class GroupTable {
+ public:
+  GroupTable() : slots_(256) {}
+
+  /// The position in its group of the node with `key`, or -1 (then claim() stores it).
+  [[gnu::always_inline]] std::int64_t find(std::uint64_t key) {
+    if ((used_.size() + 1) * 2 > slots_.size()) grow();
+    const std::size_t wrap = slots_.size() - 1;
+    for (std::size_t slot = spread(key) & wrap;; slot = (slot + 1) & wrap) {
+      const Slot& entry = slots_[slot];
+      if (entry.position_plus_one == 0) {
+        last_empty_ = slot;
+        return -1;
+      }
+      if (entry.key == key) return entry.position_plus_one - 1;
+    }
+  }
+  void claim(std::uint64_t key, std::uint32_t position_in_group) {
+    slots_[last_empty_] = Slot{key, position_in_group + 1};
+    used_.push_back(last_empty_);
+  }
+  void reset() {
+    for (std::size_t slot : used_) slots_[slot].position_plus_one = 0;
+    used_.clear();
+  }
+
+ private:
+  // The key sits in the slot, so a probe reads one small, L1-resident array and nothing else.
+  struct Slot {
+    std::uint64_t key = 0;
+    std::uint32_t position_plus_one = 0;  // 0: empty
+  };
+  /// Fibonacci hashing: one multiply; the high bits are well mixed, the table takes them by
+  /// rotating them down.
+  static std::size_t spread(std::uint64_t key) {
+    const std::uint64_t product = key * 0x9E3779B97F4A7C15ull;
+    return static_cast<std::size_t>(product >> 32 ^ product);
+  }
+  void grow() {
+    std::vector<Slot> entries;
+    for (std::size_t slot : used_) entries.push_back(slots_[slot]);
+    slots_.assign(slots_.size() * 2, Slot{});
+    used_.clear();
+    const std::size_t wrap = slots_.size() - 1;
+    for (const Slot& entry : entries) {
+      std::size_t slot = spread(entry.key) & wrap;
+      while (slots_[slot].position_plus_one != 0) slot = (slot + 1) & wrap;
+      slots_[slot] = entry;
+      used_.push_back(slot);
+    }
+  }
+  std::vector<Slot> slots_;
+  std::vector<std::size_t> used_;
+  std::size_t last_empty_ = 0;
+};
+
+/// Where a shortest witness ends: the node it leaves from and the final choice.
+struct WitnessEnd {
+  bool found = false;
+  OutcomeClass outcome_class = OutcomeClass::success;
+  unsigned first_error = 0;  // ResultCode + 1; 0: none
+  std::uint16_t operations = 0;
+  std::uint8_t faults = 0;
+  std::size_t layer = 0;
+  std::uint32_t node = 0;
+  std::uint16_t choice = no_final_operation;
+
+  bool improves_on(const WitnessEnd& other) const {
+    if (!other.found) return true;
+    if (operations != other.operations) return operations < other.operations;
+    return faults < other.faults;
+  }
+};
+
+}  // namespace svcsim::simulator::explorer_detail
