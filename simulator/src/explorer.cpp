@@ -57,7 +57,7 @@ class Explorer {
     full_mask_ = step_count_ == 64 ? ~std::uint64_t{0} : bit_of(step_count_) - 1;
     // C(26, 13) = 10.4 million groups in the widest layer: 42 MB of group starts, cheaper than
     // hashing masks. Longer plans only ever explore a sparse part of their subsets.
-    dense_ = step_count_ <= 26;
+    dense_ = step_count_ <= 26 && !options.sparse_groups;
   }
 
   ExploreResult run() {

@@ -42,6 +42,9 @@ struct ExploreOptions {
   std::uint64_t memory_bytes_max = 0;
   /// Record the graph's nodes and edges (for DOT) while it has at most this many states.
   std::uint64_t graph_state_max = 0;
+  /// Build layers by hashing the masks reached, as plans of more than 26 steps do, even for a
+  /// short plan: so tests can hold that path to the same answers as the dense one.
+  bool sparse_groups = false;
   /// Called now and then from the search (at most every 2^16 transitions).
   std::function<void(const ExploreProgress&)> progress;
 };
