@@ -1,0 +1,435 @@
+// Reads the sections that describe the machine before the plan runs: knobs (the model's choices
+// where Microsoft's documentation is silent), packages (the catalog) and targets (start states).
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "cycle_finder.hpp"
+#include "scenario_reader.hpp"
+#include "svcsim/model/invariants.hpp"
+
+namespace svcsim::model::detail {
+
+namespace {
+
+using namespace std::string_view_literals;
+
+// The keys each mapping of these sections may hold (scenarios.md).
+constexpr std::array knob_keys = {"missing_baseline_error"sv, "already_installed_exit"sv,
+                                  "baseline_sees_pending"sv, "ssu_blocked_by_pending_reboot"sv,
+                                  "remove_absent_error"sv};
+constexpr std::array package_keys = {
+    "id"sv,       "kind"sv,        "file"sv,     "identity"sv,         "revision"sv,
+    "baseline"sv, "bundled_ssu"sv, "ssu_min"sv,  "requires_ubr_min"sv, "target_build"sv,
+    "applies_to"sv, "restart"sv,   "permanent"sv, "requires"sv,        "online_actions"sv};
+constexpr std::array target_keys = {"name"sv,        "kind"sv,      "build"sv,
+                                    "ubr"sv,         "base_ubr"sv,  "base_build"sv,
+                                    "ssu_version"sv, "installed"sv, "superseded"sv,
+                                    "flags"sv};
+
+}  // namespace
+
+// ---- knobs ----------------------------------------------------------------------------------
+
+bool ScenarioReader::read_knobs(const Field& at, Knobs& knobs) {
+  Fields fields;
+  if (!read_mapping(at, knob_keys, fields)) return false;
+  if (const Field* field = fields.get("missing_baseline_error")) {
+    std::string text;
+    if (!read_scalar(*field, text)) return false;
+    const auto code = parse_result_code(text);
+    if (code != ResultCode::cbs_e_missing_prerequisite_baseline &&
+        code != ResultCode::cbs_e_not_applicable) {
+      return fail_at(*field, "missing_baseline_error must be 0x800F0838 or 0x800F081E, not " +
+                                 quote(text));
+    }
+    knobs.missing_baseline_error = *code;
+  }
+  if (const Field* field = fields.get("already_installed_exit")) {
+    if (!read_int32(*field, knobs.already_installed_exit)) return false;
+  }
+  if (const Field* field = fields.get("baseline_sees_pending")) {
+    if (!read_bool(*field, knobs.baseline_sees_pending)) return false;
+  }
+  if (const Field* field = fields.get("ssu_blocked_by_pending_reboot")) {
+    if (!read_bool(*field, knobs.ssu_blocked_by_pending_reboot)) return false;
+  }
+  if (const Field* field = fields.get("remove_absent_error")) {
+    if (!read_error_code(*field, knobs.remove_absent_error)) return false;
+  }
+  return true;
+}
+
+// ---- packages -------------------------------------------------------------------------------
+
+bool ScenarioReader::read_package_id(const Field& field, const Catalog& catalog,
+                                     PackageIndex& index) {
+  std::string text;
+  if (!read_scalar(field, text)) return false;
+  const auto found = catalog.find(text);
+  if (!found) {
+    std::vector<std::string_view> ids;
+    for (const Package& package : catalog.packages) ids.push_back(package.id);
+    return fail_at(field, "unknown package " + quote(text) + " (known packages: " + join(ids) + ")");
+  }
+  index = *found;
+  return true;
+}
+
+bool ScenarioReader::read_package(const Field& at, Package& package, YAML::Mark& id_mark,
+                                  std::vector<Field>& requires_items) {
+  Fields fields;
+  if (!read_mapping(at, package_keys, fields)) return false;
+  const Field* id_field = nullptr;
+  const Field* kind_field = nullptr;
+  if (!require(fields, at, "id", id_field) || !require(fields, at, "kind", kind_field)) {
+    return false;
+  }
+
+  std::string id;
+  if (!read_string(*id_field, id)) return false;
+  id_mark = id_field->mark;
+  for (std::string_view keyword : step_keywords) {
+    if (id == keyword) {
+      return fail_at(*id_field, "package id " + quote(id) +
+                                    " is a step keyword; steps could not tell them apart");
+    }
+  }
+  if (std::any_of(id.begin(), id.end(), [](char character) {
+        const auto byte = static_cast<unsigned char>(character);
+        return character == '(' || character == ')' || character == ',' || byte <= 0x20 ||
+               byte == 0x7F;
+      })) {
+    return fail_at(*id_field, "package id " + quote(id) +
+                                  " must not contain '(', ')', ',' or whitespace");
+  }
+
+  std::string kind_text;
+  if (!read_scalar(*kind_field, kind_text)) return false;
+  const auto kind = parse_package_kind(kind_text);
+  if (!kind) {
+    return fail_at(*kind_field,
+                   "unknown package kind " + quote(kind_text) + " (expected one of: " +
+                       join(enum_names<PackageKind>(package_kind_count, package_kind_name)) + ")");
+  }
+  package = package_defaults(*kind);
+  package.id = id;
+  package.file = lower_case(id) + ".msu";
+  package.identity = "Package_for_" + id + "~31bf3856ad364e35~amd64~~0.0.0.0";
+
+  if (const Field* field = fields.get("file")) {
+    if (!read_string(*field, package.file)) return false;
+  }
+  if (const Field* field = fields.get("identity")) {
+    if (!read_string(*field, package.identity)) return false;
+  }
+
+  const std::string kind_name(package_kind_name(*kind));
+  const bool needs_revision = *kind == PackageKind::ssu || is_cumulative(*kind);
+  if (const Field* field = fields.get("revision")) {
+    if (!read_uint32(*field, package.revision)) return false;
+  } else if (needs_revision) {
+    const Field* ignored = nullptr;
+    return require(fields, at, "revision", ignored,
+                   with_article(kind_name) + " needs the revision it brings");
+  }
+
+  // Fields that only one family of packages has: set on another kind they would be silently
+  // ignored by the model, so they are errors.
+  struct Restricted {
+    std::string_view name;
+    std::uint32_t* value;
+    bool allowed;
+    std::string_view which;
+  };
+  const std::array restricted = {
+      Restricted{"baseline", &package.baseline, is_cumulative(*kind), "cu and checkpoint_cu"},
+      Restricted{"bundled_ssu", &package.bundled_ssu, true, ""},
+      Restricted{"ssu_min", &package.ssu_min, true, ""},
+      Restricted{"requires_ubr_min", &package.requires_ubr_min,
+                 *kind == PackageKind::enablement, "enablement"},
+      Restricted{"target_build", &package.target_build, *kind == PackageKind::enablement,
+                 "enablement"},
+  };
+  for (const Restricted& entry : restricted) {
+    const Field* field = fields.get(entry.name);
+    if (field == nullptr) continue;
+    if (!entry.allowed) {
+      return fail_at_key(*field, std::string(entry.name) + " applies only to " +
+                                     std::string(entry.which) + " packages, not to " +
+                                     with_article(kind_name));
+    }
+    if (!read_uint32(*field, *entry.value)) return false;
+  }
+
+  if (const Field* field = fields.get("applies_to")) {
+    std::vector<Field> items;
+    if (!read_list(*field, target_kind_count * 2, items)) return false;
+    if (items.empty()) {
+      return fail_at(*field, "applies_to must name at least one target kind (" +
+                                 join(enum_names<TargetKind>(target_kind_count,
+                                                             target_kind_name)) +
+                                 ")");
+    }
+    package.applies_to = 0;
+    for (const Field& item : items) {
+      std::string text;
+      if (!read_scalar(item, text)) return false;
+      const auto target_kind = parse_target_kind(text);
+      if (!target_kind) {
+        return fail_at(item, "unknown target kind " + quote(text) + " (expected one of: " +
+                                 join(enum_names<TargetKind>(target_kind_count,
+                                                             target_kind_name)) +
+                                 ")");
+      }
+      const TargetKindSet bit = target_kind_bit(*target_kind);
+      if ((package.applies_to & bit) != 0) {
+        return fail_at(item, "target kind " + quote(text) + " is listed twice in applies_to");
+      }
+      package.applies_to = static_cast<TargetKindSet>(package.applies_to | bit);
+    }
+  }
+  if (const Field* field = fields.get("restart")) {
+    std::string text;
+    if (!read_scalar(*field, text)) return false;
+    const auto restart = parse_restart_type(text);
+    if (!restart) {
+      return fail_at(*field, "unknown restart type " + quote(text) +
+                                 " (expected one of: no, possible, required)");
+    }
+    package.restart = *restart;
+  }
+  if (const Field* field = fields.get("permanent")) {
+    if (!read_bool(*field, package.permanent)) return false;
+    if (*kind == PackageKind::ssu && !package.permanent) {
+      return fail_at(*field, "an ssu is always permanent; permanent: false is not possible");
+    }
+  }
+  if (const Field* field = fields.get("online_actions")) {
+    if (!read_bool(*field, package.online_actions)) return false;
+  }
+  if (const Field* field = fields.get("requires")) {
+    // Resolved once every id is known, since a package may require one listed after it.
+    if (!read_list(*field, package_count_limit, requires_items)) return false;
+  }
+  return true;
+}
+
+bool ScenarioReader::read_packages(const Field& at, Catalog& catalog) {
+  if (at.node.IsSequence() && at.node.size() > package_count_limit) {
+    auto extra = at.node.begin();
+    std::advance(extra, package_count_limit);
+    return fail_at(item_field(at, *extra, package_count_limit),
+                   "too many packages: at most " + std::to_string(package_count_limit) +
+                       " (the state keeps one bit per package)");
+  }
+  std::vector<Field> items;
+  if (!read_list(at, package_count_limit, items)) return false;
+  if (items.empty()) return fail_at(at, "packages must list at least one package");
+
+  std::vector<std::vector<Field>> requires_items(items.size());
+  std::map<std::string, int, std::less<>> id_lines;
+  for (std::size_t index = 0; index < items.size(); ++index) {
+    Package package;
+    YAML::Mark id_mark;
+    if (!read_package(items[index], package, id_mark, requires_items[index])) return false;
+    if (auto previous = id_lines.find(package.id); previous != id_lines.end()) {
+      return fail(id_mark, items[index].path + ".id",
+                  "duplicate package id " + quote(package.id) + " (first defined on line " +
+                      std::to_string(previous->second) + ")");
+    }
+    id_lines.emplace(package.id, id_mark.line + 1);
+    catalog.packages.push_back(std::move(package));
+  }
+
+  std::vector<Edge> edges;
+  for (std::size_t index = 0; index < items.size(); ++index) {
+    Package& package = catalog.packages[index];
+    for (const Field& item : requires_items[index]) {
+      PackageIndex required = 0;
+      if (!read_package_id(item, catalog, required)) return false;
+      if (required == index) {
+        return fail_at(item, "package " + quote(package.id) + " cannot require itself");
+      }
+      if (std::find(package.requires_packages.begin(), package.requires_packages.end(),
+                    required) != package.requires_packages.end()) {
+        return fail_at(item, quote(catalog[required].id) + " is listed twice in requires");
+      }
+      package.requires_packages.push_back(required);
+      edges.push_back(Edge{index, required, &item});
+    }
+  }
+  if (const auto cycle = find_cycle(catalog.size(), edges)) {
+    std::string message = "requires form a cycle: ";
+    for (std::size_t position = 0; position < cycle->vertices.size(); ++position) {
+      if (position > 0) message += " requires ";
+      message += catalog.packages[cycle->vertices[position]].id;
+    }
+    return fail_at(*edges[cycle->closing_edge].declared, message);
+  }
+  return true;
+}
+
+// ---- targets --------------------------------------------------------------------------------
+
+bool ScenarioReader::read_flags(const Field& at, TargetSpec& target) {
+  Fields fields;
+  const auto names = enum_names<TargetFlag>(target_flag_count, target_flag_name);
+  if (!read_mapping(at, names, fields)) return false;
+  const bool offline = is_offline(target.kind);
+  if (offline) target.flags.set(TargetFlag::mounted);  // an offline target starts mounted
+  const std::string kind_name(target_kind_name(target.kind));
+  for (const auto& [name, field] : fields.entries()) {
+    bool on = false;
+    if (!read_bool(field, on)) return false;
+    const auto flag = static_cast<TargetFlag>(
+        std::find(names.begin(), names.end(), name) - names.begin());
+    if (on && !offline && flag == TargetFlag::mounted) {
+      return fail_at(field, "mounted applies only to offline targets (install_wim, boot_wim, "
+                            "winre_wim), not to an online target");
+    }
+    if (on && !offline && flag == TargetFlag::pending_online_actions) {
+      return fail_at(field, "pending_online_actions applies only to offline targets; an online "
+                            "target uses reboot_pending");
+    }
+    if (on && offline &&
+        (flag == TargetFlag::reboot_pending || flag == TargetFlag::commit_interrupted)) {
+      return fail_at(field, name + " applies only to online targets, not to " + with_article(kind_name) +
+                                " (offline targets use pending_online_actions)");
+    }
+    target.flags.set(flag, on);
+  }
+  return true;
+}
+
+bool ScenarioReader::read_target(const Field& at, const Scenario& scenario, TargetSpec& target) {
+  Fields fields;
+  if (!read_mapping(at, target_keys, fields)) return false;
+  const Field* name = nullptr;
+  const Field* kind = nullptr;
+  const Field* build = nullptr;
+  const Field* ubr = nullptr;
+  const Field* ssu_version = nullptr;
+  if (!require(fields, at, "name", name) || !require(fields, at, "kind", kind) ||
+      !require(fields, at, "build", build) || !require(fields, at, "ubr", ubr) ||
+      !require(fields, at, "ssu_version", ssu_version)) {
+    return false;
+  }
+  if (!read_string(*name, target.name)) return false;
+  std::string kind_text;
+  if (!read_scalar(*kind, kind_text)) return false;
+  const auto target_kind = parse_target_kind(kind_text);
+  if (!target_kind) {
+    return fail_at(*kind, "unknown target kind " + quote(kind_text) + " (expected one of: " +
+                              join(enum_names<TargetKind>(target_kind_count, target_kind_name)) +
+                              ")");
+  }
+  target.kind = *target_kind;
+  if (!read_uint32(*build, target.build) || !read_uint32(*ubr, target.ubr) ||
+      !read_uint32(*ssu_version, target.ssu_version)) {
+    return false;
+  }
+
+  const Catalog& catalog = scenario.catalog;
+  const std::string kind_name(target_kind_name(target.kind));
+  std::set<PackageIndex> listed;
+  for (auto [list_name, list] : {std::pair{"installed"sv, &target.installed},
+                                 std::pair{"superseded"sv, &target.superseded}}) {
+    const Field* field = fields.get(list_name);
+    if (field == nullptr) continue;
+    std::vector<Field> items;
+    if (!read_list(*field, package_count_limit, items)) return false;
+    for (const Field& item : items) {
+      PackageIndex index = 0;
+      if (!read_package_id(item, catalog, index)) return false;
+      const Package& package = catalog[index];
+      if (!listed.insert(index).second) {
+        return fail_at(item, quote(package.id) +
+                                 " is listed twice in installed and superseded (a package has "
+                                 "one state)");
+      }
+      if ((package.applies_to & target_kind_bit(target.kind)) == 0) {
+        return fail_at(item, quote(package.id) + " (" +
+                                 std::string(package_kind_name(package.kind)) +
+                                 ") does not apply to " + with_article(kind_name) + " target");
+      }
+      if (list_name == "superseded" && !is_cumulative(package.kind)) {
+        return fail_at(item, "only cu and checkpoint_cu packages can be superseded; " +
+                                 quote(package.id) + " is " +
+                                 with_article(package_kind_name(package.kind)));
+      }
+      list->push_back(index);
+    }
+  }
+
+  // The base UBR is what the target reports with no CU record committed. Without a committed CU
+  // that explains `ubr`, `ubr` itself is the base.
+  const bool ubr_from_package =
+      std::any_of(target.installed.begin(), target.installed.end(), [&](PackageIndex index) {
+        return is_cumulative(catalog[index].kind) && catalog[index].revision >= target.ubr;
+      });
+  target.base_ubr = ubr_from_package ? 1 : target.ubr;
+  if (const Field* field = fields.get("base_ubr")) {
+    if (!read_uint32(*field, target.base_ubr)) return false;
+  }
+  target.base_build = target.build;
+  if (const Field* field = fields.get("base_build")) {
+    if (!read_uint32(*field, target.base_build)) return false;
+  } else {
+    for (PackageIndex index : target.installed) {
+      if (catalog[index].kind == PackageKind::enablement) {
+        const Field* ignored = nullptr;
+        return require(fields, at, "base_build", ignored,
+                       "enablement package " + quote(catalog[index].id) +
+                           " is installed, so build is not the base build");
+      }
+    }
+  }
+
+  if (const Field* field = fields.get("flags")) {
+    if (!read_flags(*field, target)) return false;
+  } else if (is_offline(target.kind)) {
+    target.flags.set(TargetFlag::mounted);
+  }
+  return true;
+}
+
+bool ScenarioReader::read_targets(const Field& at, Scenario& scenario) {
+  std::vector<Field> items;
+  if (!read_list(at, target_count_max, items)) return false;
+  if (items.empty()) return fail_at(at, "targets must list at least one target");
+  std::map<std::string, int, std::less<>> name_lines;
+  for (std::size_t index = 0; index < items.size(); ++index) {
+    TargetSpec target;
+    if (!read_target(items[index], scenario, target)) return false;
+    const YAML::Node name_node = items[index].node["name"];
+    const YAML::Mark name_mark = mark_or(name_node, items[index].mark);
+    if (auto previous = name_lines.find(target.name); previous != name_lines.end()) {
+      return fail(name_mark, items[index].path + ".name",
+                  "duplicate target name " + quote(target.name) + " (first defined on line " +
+                      std::to_string(previous->second) + ")");
+    }
+    name_lines.emplace(target.name, name_mark.line + 1);
+    scenario.targets.push_back(std::move(target));
+
+    // The declared start must itself be a state the model can reach; a contradiction here would
+    // otherwise surface as an invariant failure in the middle of an exploration.
+    const ServicingContext context = make_context(scenario, index);
+    const TargetState state = initial_state(scenario, index);
+    const InvariantViolation violation = check_state(context, state);
+    if (violation) {
+      return fail_at(items[index], "the starting state is impossible: " +
+                                       describe(context, state, violation));
+    }
+  }
+  return true;
+}
+}  // namespace svcsim::model::detail
