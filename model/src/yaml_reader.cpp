@@ -86,9 +86,12 @@ std::string clean(std::string_view text) {
 
 std::string quote(std::string_view text) {
   const bool long_text = text.size() > quoted_length_max;
-  std::string result = "'" + clean(text.substr(0, quoted_length_max));
+  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "'" + std::string.
+  std::string result(1, '\'');
+  result += clean(text.substr(0, quoted_length_max));
   if (long_text) result += "...";
-  return result + "'";
+  result += '\'';
+  return result;
 }
 
 std::string with_article(std::string_view name) {

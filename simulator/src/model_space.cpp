@@ -175,7 +175,7 @@ MicroTransition ModelSpace::compute_pending_reboot(std::uint32_t id, std::size_t
 
 model::OutcomeClass ModelSpace::classify(std::uint32_t id, bool any_error) {
   const unsigned shift = any_error ? 4u : 0u;
-  const unsigned cached = (classes_[id] >> shift) & 0x0Fu;
+  const unsigned cached = (static_cast<unsigned>(classes_[id]) >> shift) & 0x0Fu;
   if (cached != 0) return static_cast<model::OutcomeClass>(cached - 1);
   const model::OutcomeClass outcome_class =
       model::classify(context_, nodes_.state(id), expected_, any_error);
