@@ -5,6 +5,7 @@
 #include <boost/graph/graphviz.hpp>
 #include <fmt/format.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -92,6 +93,55 @@ std::string witness_subject(const simulator::Witness& witness) {
   return class_name(witness.outcome_class);
 }
 
+/// Runs by class (rows) and number of faults (columns), then by first error code: one table, so
+/// a reader sees at a glance what one more fault makes possible.
+void write_count_table(std::ostream& out, const simulator::ExploreResult& result) {
+  std::vector<std::string> header = {"runs"};
+  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
+    header.push_back(fmt::format("{} fault{}", faults, faults == 1 ? "" : "s"));
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (int index = 0; index < model::outcome_class_count; ++index) {
+    std::vector<std::string> row = {class_name(static_cast<OutcomeClass>(index))};
+    for (const auto& counts : result.runs) row.push_back(counts.classes[static_cast<std::size_t>(index)].to_string());
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::string> total = {"total"};
+  for (const auto& counts : result.runs) total.push_back(counts.total.to_string());
+  rows.push_back(std::move(total));
+  std::map<std::uint32_t, std::vector<std::string>> code_rows;  // HRESULT order: stable
+  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
+    for (const auto& [code, count] : result.runs[faults].codes) {
+      auto& row = code_rows[code];
+      if (row.empty()) row.assign(result.runs.size() + 1, "0");
+      row[faults + 1] = count.to_string();
+    }
+  }
+  std::vector<std::size_t> widths(header.size(), 0);
+  auto widen = [&widths](const std::vector<std::string>& row) {
+    for (std::size_t column = 0; column < row.size(); ++column) {
+      widths[column] = std::max(widths[column], row[column].size());
+    }
+  };
+  widen(header);
+  for (const auto& row : rows) widen(row);
+  for (auto& [code, row] : code_rows) {
+    row[0] = "first error " + code_label(code);
+    widen(row);
+  }
+  auto print = [&](const std::vector<std::string>& row) {
+    out << "  " << fmt::format("{:<{}}", row[0], widths[0]);
+    for (std::size_t column = 1; column < row.size(); ++column) {
+      out << "  " << fmt::format("{:>{}}", row[column], widths[column]);
+    }
+    out << "\n";
+  };
+  out << "\n";
+  print(header);
+  for (const auto& row : rows) print(row);
+  for (const auto& [code, row] : code_rows) print(row);
+}
+
 }  // namespace
 
 std::vector<ExpectationCheck> check_explore_expectations(const model::Scenario& scenario,
@@ -136,19 +186,7 @@ void write_explore_text(std::ostream& out, const ExploreReport& report) {
   out << "faults:   up to " << result.fault_count_max << " per run\n";
   out << "orders:   " << result.orders.to_string() << "\n";
   out << "status:   " << status_name(result.status) << "\n";
-  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
-    const simulator::RunCounts& counts = result.runs[faults];
-    out << fmt::format("\nruns with {} fault{}: {}\n", faults, faults == 1 ? "" : "s",
-                       counts.total.to_string());
-    for (std::size_t index = 0; index < counts.classes.size(); ++index) {
-      if (counts.classes[index].is_zero()) continue;
-      out << fmt::format("  {:<14} {}\n", class_name(static_cast<OutcomeClass>(index)),
-                         counts.classes[index].to_string());
-    }
-    for (const auto& [code, count] : counts.codes) {
-      out << fmt::format("  first error {:<48} {}\n", code_label(code), count.to_string());
-    }
-  }
+  write_count_table(out, result);
   if (!result.witnesses.empty()) {
     out << "\nshortest witnesses:\n";
     for (const auto& witness : result.witnesses) {
