@@ -6,15 +6,12 @@
 
 #include "svcsim/model/apply.hpp"
 #include "svcsim/model/assert.hpp"
+#include "text.hpp"
 
 namespace svcsim::model {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+using detail::trim;
 
 /// "method1(KB1)" with prefix "method1" -> "KB1"; nullopt if the text has another shape.
 std::optional<std::string_view> argument_of(std::string_view text, std::string_view prefix) {
@@ -54,6 +51,13 @@ TargetState initial_state(const Scenario& scenario, std::size_t target) {
     state.committed.flags.set(TargetFlag::mounted, false);  // canonical: only the live image mounts
   }
   return state;
+}
+
+Operation plan_operation(const Plan& plan, Operation operation) {
+  if (operation.kind == OperationKind::add || operation.kind == OperationKind::add_folder) {
+    operation.prevent_pending = plan.prevent_pending;
+  }
+  return operation;
 }
 
 std::optional<Operation> parse_step(const Catalog& catalog, std::string_view text) {

@@ -179,9 +179,7 @@ bool ScenarioReader::read_plan(const Field& at, Scenario& scenario) {
                                " is only for offline targets; target " + quote(target.name) +
                                " is online");
     }
-    if (kind == OperationKind::add || kind == OperationKind::add_folder) {
-      step.operation.prevent_pending = plan.prevent_pending;
-    }
+    step.operation = plan_operation(plan, step.operation);
     plan.steps.push_back(std::move(step));
   }
 

@@ -100,12 +100,6 @@ std::string with_article(std::string_view name) {
   return (vowel_sound ? "an " : "a ") + std::string(name);
 }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
-
 std::string lower_case(std::string_view text) {
   std::string result(text);
   for (char& character : result) {

@@ -16,6 +16,7 @@
 
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/scenario_loader.hpp"
+#include "text.hpp"
 
 namespace svcsim::model::detail {
 
@@ -52,8 +53,6 @@ std::vector<std::string_view> enum_names(int count, NameOf name_of, int first = 
 
 /// "an install_wim", "a boot_wim", "an ssu": a kind name with the article it is read with.
 std::string with_article(std::string_view name);
-
-std::string_view trim(std::string_view text);
 
 std::string lower_case(std::string_view text);
 

@@ -15,16 +15,6 @@
 namespace svcsim::simulator {
 namespace {
 
-/// /PreventPending is a property of the plan, not of a step's text, so every add the plan runs
-/// carries it (scenarios.md: `plan.prevent_pending`).
-model::Operation with_plan_flags(const model::Plan& plan, model::Operation operation) {
-  if (operation.kind == model::OperationKind::add ||
-      operation.kind == model::OperationKind::add_folder) {
-    operation.prevent_pending = plan.prevent_pending;
-  }
-  return operation;
-}
-
 /// Runs a sequence without classing it: the expected end state E is itself the end of such a
 /// run, so classing belongs to the caller that has E.
 class SequenceRunner {
@@ -51,7 +41,7 @@ class SequenceRunner {
     for (std::size_t index = 0; index < order.size() && !stopped; ++index) {
       const model::PlanStep& step = order[index];
       const bool remaining = index + 1 < order.size();
-      if (!execute(step.text, index, with_plan_flags(plan, step.operation))) return finish();
+      if (!execute(step.text, index, model::plan_operation(plan, step.operation))) return finish();
       const model::Outcome& outcome = result_.steps.back().outcome;
       if (stops_sequence(plan, outcome)) {
         result_.stopped_early = remaining;
@@ -197,7 +187,7 @@ std::string shell_word(std::string_view word) {
 
 std::vector<model::PlanStep> documented_order(const model::Scenario& scenario) {
   std::vector<model::PlanStep> order = scenario.plan.steps;
-  for (model::PlanStep& step : order) step.operation = with_plan_flags(scenario.plan, step.operation);
+  for (model::PlanStep& step : order) step.operation = model::plan_operation(scenario.plan, step.operation);
   return order;
 }
 
@@ -235,7 +225,7 @@ std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& s
       if (unknown != nullptr) *unknown = text;
       return std::nullopt;
     }
-    order.push_back({text, with_plan_flags(scenario.plan, *operation)});
+    order.push_back({text, model::plan_operation(scenario.plan, *operation)});
   }
   SVCSIM_ASSERT(order.size() == texts.size());
   return order;

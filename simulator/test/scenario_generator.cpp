@@ -165,10 +165,7 @@ rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits) {
     const bool offline = model::is_offline(scenario.targets[0].kind);
     for (int index = 0; index < step_count; ++index) {
       model::PlanStep step = gen_step(scenario, offline);
-      if (step.operation.kind == model::OperationKind::add ||
-          step.operation.kind == model::OperationKind::add_folder) {
-        step.operation.prevent_pending = plan.prevent_pending;
-      }
+      step.operation = model::plan_operation(plan, step.operation);
       plan.steps.push_back(std::move(step));
     }
     for (std::size_t first = 0; first < plan.steps.size(); ++first) {

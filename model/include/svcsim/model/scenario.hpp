@@ -119,6 +119,10 @@ ServicingContext make_context(const Scenario& scenario, std::size_t target);
 /// the committed image equal to the starting one).
 TargetState initial_state(const Scenario& scenario, std::size_t target);
 
+/// The operation the plan runs for a step's operation: /PreventPending is a property of the plan,
+/// not of a step's text, so every add (and Method 1 call) carries the plan's setting.
+Operation plan_operation(const Plan& plan, Operation operation);
+
 /// The step texts that are not package ids ("reboot", "cleanup", ...). A package id equal to one
 /// of them would make a step ambiguous, so the loader refuses such ids.
 inline constexpr std::array<std::string_view, 6> step_keywords = {
