@@ -66,6 +66,15 @@ void check_end_state(const model::Scenario& scenario, const std::string& prefix,
   }
 }
 
+/// `end_state` expectations are of one target (scenarios.md): the plan's default target, else
+/// the first.
+const model::TargetState& expected_target_end(const model::Scenario& scenario,
+                                              const simulator::RunResult& result) {
+  const std::size_t target = model::default_step_target(scenario).value_or(0);
+  SVCSIM_ASSERT(target < result.end.targets.size());
+  return result.end.targets[target];
+}
+
 std::string actual_class(const simulator::RunResult& result) {
   if (result.violation) return "none (invariant violated)";
   return std::string(model::outcome_class_name(result.outcome_class));
@@ -91,7 +100,8 @@ std::vector<ExpectationCheck> check_expectations(const model::Scenario& scenario
                 std::string(model::outcome_class_name(*expect.documented_order)),
                 actual_class(result));
     }
-    check_end_state(scenario, "end_state", expect.end_state, result.end, checks);
+    check_end_state(scenario, "end_state", expect.end_state, expected_target_end(scenario, result),
+                    checks);
   }
   const std::vector<std::string> texts = step_texts(order);
   for (std::size_t index = 0; index < expect.orders.size(); ++index) {
@@ -107,7 +117,8 @@ std::vector<ExpectationCheck> check_expectations(const model::Scenario& scenario
       add_check(checks, prefix + " first_error", code_text(*entry.first_error),
                 result.first_error ? code_text(*result.first_error) : std::string("none"));
     }
-    check_end_state(scenario, prefix + " end_state", entry.end_state, result.end, checks);
+    check_end_state(scenario, prefix + " end_state", entry.end_state,
+                    expected_target_end(scenario, result), checks);
   }
   if (checks.empty()) note = "nothing applicable to this order";
   return checks;
@@ -146,7 +157,7 @@ CommandOutcome execute_run(const RunOptions& options) {
       report_error(fmt::format(
           "--order '{}': unknown step '{}' (expected a package id of the scenario, "
           "method1(ID), remove(ID), reboot, cleanup, cleanup(reset_base), revert_pending, mount, "
-          "commit or discard)",
+          "commit, discard or copy_winre(TARGET), prefixed TARGET: with several targets)",
           options.order, unknown));
       return CommandOutcome::bad_input;
     }
@@ -163,7 +174,7 @@ CommandOutcome execute_run(const RunOptions& options) {
   // A model assertion from here on prints the command that reproduces it.
   set_assert_context(report.reproduce);
 
-  const model::TargetState expected = simulator::expected_end_state(scenario);
+  const model::WorldState expected = simulator::expected_end_state(scenario);
   report.result = simulator::run_sequence(scenario, order, faults, expected);
   report.expectations = check_expectations(scenario, order, is_documented_order, !faults.empty(),
                                            report.result, report.expectations_note);

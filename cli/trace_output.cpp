@@ -22,9 +22,11 @@ using Json = nlohmann::ordered_json;  // keys in insertion order: stable, readab
 constexpr std::string_view detail_indent = "        ";  // lines under "step N  ..."
 constexpr std::int32_t exit_code_reboot_required = 3010;
 
-const model::TargetSpec& plan_target(const model::Scenario& scenario) {
-  SVCSIM_ASSERT(scenario.plan.target < scenario.targets.size());
-  return scenario.targets[scenario.plan.target];
+/// The target the v1 keys (`target`, `end_state`) describe: the plan's default, else the first.
+std::size_t main_target(const model::Scenario& scenario) {
+  const std::size_t target = model::default_step_target(scenario).value_or(0);
+  SVCSIM_ASSERT(target < scenario.targets.size());
+  return target;
 }
 
 std::string code_text(model::ResultCode code) {
@@ -83,22 +85,23 @@ std::vector<std::string> outcome_notes(const simulator::StepRecord& step) {
   if (outcome.has_note(model::OutcomeNote::process_killed)) {
     notes.push_back("process killed: DISM produced no exit code");
   }
+  if (step.tolerated) notes.push_back("tolerated: the plan counts this code as success");
   return notes;
 }
 
-/// "reboot (inserted after exit 3010)": why the runner put a reboot there.
-std::string step_title(const RunReport& report, const model::ServicingContext& context,
-                       std::size_t index) {
+/// "reboot (inserted after exit 3010)": why the runner put a reboot there (it says so).
+std::string step_title(const RunReport& report, std::size_t index) {
   const simulator::StepRecord& step = report.result.steps[index];
-  if (step.plan_step.has_value()) return step.text;
-  if (index > 0) {
-    const auto previous_exit = model::dism_exit_code(context, report.result.steps[index - 1].outcome);
-    if (previous_exit == exit_code_reboot_required &&
-        report.scenario->plan.reboot == model::RebootPolicy::after_3010) {
-      return step.text + " (inserted after exit 3010)";
-    }
+  std::string title = step.text;
+  if (!step.plan_step.has_value() && report.scenario->targets.size() > 1) {
+    title = report.scenario->targets[step.step.target].name + ":" + title;
   }
-  return step.text + " (inserted at end: operations pending)";
+  switch (step.reason) {
+    case simulator::StepReason::plan_step: return title;
+    case simulator::StepReason::after_3010: return title + " (inserted after exit 3010)";
+    case simulator::StepReason::at_end: return title + " (inserted at end: operations pending)";
+  }
+  return title;
 }
 
 std::string exit_code_text(const std::optional<std::int32_t>& exit_code) {
@@ -130,13 +133,13 @@ std::string indented(std::string_view text, std::string_view indent) {
   return result;
 }
 
-void write_step(std::ostream& out, const RunReport& report, const model::ServicingContext& context,
+void write_step(std::ostream& out, const RunReport& report, const model::World& world,
                 std::size_t index) {
   const simulator::StepRecord& step = report.result.steps[index];
+  const model::ServicingContext& context = world.context(step.step.target);
   const model::Outcome& outcome = step.outcome;
-  out << fmt::format("{:<7} {}\n", fmt::format("step {}", step.number),
-                     step_title(report, context, index));
-  out << detail_indent << model::dism_command_line(context, step.operation) << '\n';
+  out << fmt::format("{:<7} {}\n", fmt::format("step {}", step.number), step_title(report, index));
+  out << detail_indent << model::dism_command_line(context, step.step.operation) << '\n';
   out << detail_indent
       << fmt::format("result  {} {}, {}\n", code_text(outcome.code),
                      model::result_name(outcome.code),
@@ -237,14 +240,17 @@ Json placements_json(const std::vector<simulator::FaultPlacement>& placements) {
   return list;
 }
 
-Json step_json(const model::ServicingContext& context, const simulator::StepRecord& step) {
+Json step_json(const model::World& world, const simulator::StepRecord& step) {
+  const model::ServicingContext& context = world.context(step.step.target);
   const model::Outcome& outcome = step.outcome;
   const auto exit_code = model::dism_exit_code(context, outcome);
   Json json;
   json["number"] = step.number;
   json["text"] = step.text;
+  json["target"] = world.target(step.step.target).name;
   json["inserted"] = !step.plan_step.has_value();
-  json["command"] = model::dism_command_line(context, step.operation);
+  json["reason"] = simulator::step_reason_name(step.reason);
+  json["command"] = model::dism_command_line(context, step.step.operation);
   json["code"] = code_text(outcome.code);
   json["code_name"] = model::result_name(outcome.code);
   json["exit_code"] = exit_code ? Json(*exit_code) : Json(nullptr);
@@ -252,7 +258,8 @@ Json step_json(const model::ServicingContext& context, const simulator::StepReco
       outcome.fault != model::Fault::none ? Json(model::fault_name(outcome.fault)) : Json(nullptr);
   json["notes"] = outcome_notes(step);
   json["changes"] = model::describe_changes(context, step.before, outcome.state);
-  json["console"] = model::dism_console_text(context, step.before, step.operation, outcome);
+  json["tolerated"] = step.tolerated;
+  json["console"] = model::dism_console_text(context, step.before, step.step.operation, outcome);
   json["warnings"] = advice_texts(step.advice);
   return json;
 }
@@ -262,16 +269,17 @@ Json step_json(const model::ServicingContext& context, const simulator::StepReco
 void write_text_trace(std::ostream& out, const RunReport& report) {
   SVCSIM_ASSERT(report.scenario != nullptr);
   const model::Scenario& scenario = *report.scenario;
-  const model::TargetSpec& target = plan_target(scenario);
-  const model::ServicingContext context = model::make_context(scenario, scenario.plan.target);
-  const model::TargetState start = model::initial_state(scenario, scenario.plan.target);
+  const model::World world = model::make_world(scenario);
   const simulator::RunResult& result = report.result;
 
   out << "scenario: " << scenario.name << '\n';
   out << "source:   " << indented(scenario.source, "          ") << '\n';
-  out << fmt::format("target:   {} ({}), build {}.{}, SSU {}\n", target.name,
-                     model::target_kind_name(target.kind), start.build, start.ubr,
-                     start.ssu_version);
+  for (std::size_t index = 0; index < world.target_count(); ++index) {
+    const model::WorldTarget& target = world.target(static_cast<model::TargetIndex>(index));
+    out << fmt::format("target:   {} ({}), build {}.{}, SSU {}\n", target.name,
+                       model::target_kind_name(target.context.target_kind), target.start.build,
+                       target.start.ubr, target.start.ssu_version);
+  }
   out << "order:    " << order_texts(report.order)
       << (report.is_documented_order ? " (documented order)" : "") << '\n';
   std::vector<std::string> placements;
@@ -282,11 +290,21 @@ void write_text_trace(std::ostream& out, const RunReport& report) {
       << "\n\n";
 
   for (std::size_t index = 0; index < result.steps.size(); ++index) {
-    write_step(out, report, context, index);
+    write_step(out, report, world, index);
   }
   if (!result.steps.empty()) out << '\n';
 
-  write_end_state(out, scenario, result.end);
+  for (std::size_t index = 0; index < world.target_count(); ++index) {
+    if (world.target_count() > 1) {
+      const std::string target_class =
+          index < result.target_classes.size()
+              ? std::string(model::outcome_class_name(result.target_classes[index]))
+              : std::string("not classed");
+      out << fmt::format("target {}: {}\n", world.target(static_cast<model::TargetIndex>(index)).name,
+                         target_class);
+    }
+    write_end_state(out, scenario, result.end.targets[index]);
+  }
   const std::vector<std::string> warnings = advice_texts(result.advice);
   out << "warnings:  " << (warnings.empty() ? std::string("none") : join(warnings, "; ")) << '\n';
   std::vector<std::string> unstruck;
@@ -305,8 +323,9 @@ void write_text_trace(std::ostream& out, const RunReport& report) {
 void write_json_trace(std::ostream& out, const RunReport& report) {
   SVCSIM_ASSERT(report.scenario != nullptr);
   const model::Scenario& scenario = *report.scenario;
-  const model::TargetSpec& target = plan_target(scenario);
-  const model::ServicingContext context = model::make_context(scenario, scenario.plan.target);
+  const model::World world = model::make_world(scenario);
+  const std::size_t main = main_target(scenario);
+  const model::TargetSpec& target = scenario.targets[main];
   const simulator::RunResult& result = report.result;
 
   Json document;
@@ -319,9 +338,20 @@ void write_json_trace(std::ostream& out, const RunReport& report) {
   document["order"] = order;
   document["faults"] = placements_json(report.faults);
   Json steps = Json::array();
-  for (const simulator::StepRecord& step : result.steps) steps.push_back(step_json(context, step));
+  for (const simulator::StepRecord& step : result.steps) steps.push_back(step_json(world, step));
   document["steps"] = steps;
-  document["end_state"] = end_state_json(scenario, result.end);
+  document["end_state"] = end_state_json(scenario, result.end.targets[main]);
+  Json targets = Json::array();
+  for (std::size_t index = 0; index < scenario.targets.size(); ++index) {
+    targets.push_back(Json{
+        {"name", scenario.targets[index].name},
+        {"kind", model::target_kind_name(scenario.targets[index].kind)},
+        {"class", index < result.target_classes.size()
+                      ? Json(model::outcome_class_name(result.target_classes[index]))
+                      : Json(nullptr)},
+        {"end_state", end_state_json(scenario, result.end.targets[index])}});
+  }
+  document["targets"] = targets;
   // A state that broke an invariant is not classed (see simulator::run_sequence).
   document["class"] = result.violation ? Json(nullptr)
                                        : Json(model::outcome_class_name(result.outcome_class));

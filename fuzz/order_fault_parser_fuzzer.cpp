@@ -140,7 +140,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // Any order with any placements is a legitimate `svcsim run`: it must keep every invariant,
   // and every placement either strikes at its step or is reported as not struck.
-  const model::TargetState expected = simulator::expected_end_state(scenario);
+  const model::WorldState expected = simulator::expected_end_state(scenario);
   const simulator::RunResult run = simulator::run_sequence(scenario, *order, faults, expected);
   SVCSIM_ASSERT_MSG(!run.violation, (run.violation_text + "; reproduce: " +
                                      simulator::reproduce_command(scenario, *order, faults))

@@ -85,10 +85,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   const model::Scenario& scenario = loaded.value();
-  SVCSIM_ASSERT(scenario.plan.target < scenario.targets.size());
+  for (const model::PlanStep& step : scenario.plan.steps) {
+    SVCSIM_ASSERT(step.target < scenario.targets.size());
+  }
   SVCSIM_ASSERT(!scenario.plan.steps.empty());
 
-  const model::TargetState expected = simulator::expected_end_state(scenario);
+  const model::WorldState expected = simulator::expected_end_state(scenario);
   const std::vector<model::PlanStep> order = simulator::documented_order(scenario);
   const simulator::RunResult run = simulator::run_sequence(scenario, order, {}, expected);
   // The loader refuses impossible starting states, so any violation is the model's.

@@ -14,6 +14,16 @@ std::string_view advice_text(Advice advice) {
              "then .NET, step 15: .NET leaves pending operations that make cleanup fail)";
     case Advice::cu_on_winre:
       return "cumulative update added to winre.wim (WinRE takes only the SSU and the Safe OS DU)";
+    case Advice::winre_copied_uncommitted:
+      return "winre.wim copied into install.wim before its last servicing step was committed "
+             "(the copy carries the image as last committed: media-dynamic-update step 8)";
+    case Advice::winre_copied_without_safeos_du:
+      return "the WinRE copied into install.wim lacks the Safe OS Dynamic Update (step 6)";
+    case Advice::boot_install_ubr_differ:
+      return "boot.wim and install.wim end at different UBRs (the media no longer share one "
+             "baseline)";
+    case Advice::winre_without_safeos_du:
+      return "winre.wim ends without the Safe OS Dynamic Update of the catalog (step 6)";
   }
   return "?";
 }
@@ -39,7 +49,10 @@ AdviceSet advise(const ServicingContext& context, const TargetState& before,
       history.cumulative_added) {
     advice |= static_cast<AdviceSet>(Advice::language_pack_after_cu);
   }
-  if (is_cumulative(kind) && context.target_kind == TargetKind::winre_wim) {
+  // A combined SSU+LCU is Microsoft's documented WinRE step (its SSU part is what WinRE takes);
+  // a CU without a bundled SSU has no business there.
+  if (is_cumulative(kind) && context.target_kind == TargetKind::winre_wim &&
+      context.package(operation.package).bundled_ssu == 0) {
     advice |= static_cast<AdviceSet>(Advice::cu_on_winre);
   }
   return advice;

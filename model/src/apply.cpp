@@ -159,8 +159,18 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
   SVCSIM_ASSERT_MSG(record != CbsState::partially_installed,
                     "a partially installed package implies an unserviceable target");
 
-  // 2. Wrong target kind.
+  // 2. Wrong target kind. v2: check 6 runs first where the image takes servicing stacks but not
+  // the package (a combined SSU+LCU on winre.wim): the SSU installs if newer, then the LCU part
+  // fails 0x8007007E, which Microsoft's media-refresh procedure says to ignore.
   if ((context.applicable & bit) == 0) {
+    if (package.bundled_ssu != 0 && takes_servicing_stacks(context.target_kind)) {
+      OutcomeNotes notes = 0;
+      if (package.bundled_ssu > state.ssu_version) {
+        state.ssu_version = package.bundled_ssu;
+        notes |= note_bit(OutcomeNote::bundled_ssu_installed);
+      }
+      return {CheckVerdict::failed, ResultCode::error_mod_not_found, notes};
+    }
     return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};
   }
   // 3. Already there. install_pending: the reboot is still owed, so DISM says 3010 again.
@@ -514,6 +524,29 @@ Outcome apply_revert_pending(const ServicingContext& context, const TargetState&
 }
 
 // ---------------------------------------------------------------------------------------------
+// §4.8 copy_winre: a file copy into install.wim, not a CBS session.
+
+Outcome apply_copy_winre(const ServicingContext& context, const TargetState& state,
+                         const ServicedImage* copy_source) {
+  if (context.target_kind != TargetKind::install_wim || copy_source == nullptr) {
+    return unchanged(state, ResultCode::cbs_e_not_applicable);
+  }
+  Outcome outcome = unchanged(state, ResultCode::s_ok);
+  CarriedWinre& carried = outcome.state.winre;
+  carried = CarriedWinre{};
+  carried.ubr = copy_source->ubr;
+  carried.ssu_version = copy_source->ssu_version;
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    if (context.package(index).kind == PackageKind::safeos_du &&
+        is_committed(copy_source->packages.get(index))) {
+      carried.safeos_dus |= package_bit(index);
+    }
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
 // §4.7 offline lifecycle.
 
 ServicedImage without_mount(ServicedImage image) {
@@ -574,8 +607,12 @@ bool has_pending_operations(const TargetState& state) {
          state.flags.has(TargetFlag::commit_interrupted);
 }
 
+bool takes_servicing_stacks(TargetKind kind) {
+  return (package_defaults(PackageKind::ssu).applies_to & target_kind_bit(kind)) != 0;
+}
+
 Outcome apply(const ServicingContext& context, const TargetState& state, const Operation& operation,
-              Fault fault) {
+              Fault fault, const ServicedImage* copy_source) {
   SVCSIM_ASSERT(context.catalog != nullptr);
   SVCSIM_ASSERT(!takes_package(operation.kind) || operation.package < context.catalog->size());
   const bool offline = is_offline(context.target_kind);
@@ -605,6 +642,8 @@ Outcome apply(const ServicingContext& context, const TargetState& state, const O
     outcome = apply_offline_lifecycle(state, operation);
   } else if (operation.kind == OperationKind::reboot) {
     outcome = apply_reboot(context, state, fault);
+  } else if (operation.kind == OperationKind::copy_winre) {
+    outcome = apply_copy_winre(context, state, copy_source);  // a file copy: no CBS session
   } else if (state.flags.has(TargetFlag::unserviceable)) {
     outcome = unchanged(state, ResultCode::cbs_e_image_unserviceable);  // §4.1 check 1
   } else {

@@ -77,6 +77,11 @@ std::string dism_command_line(const ServicingContext& context, const Operation& 
       return "DISM /Commit-Image /MountDir:" + paths.mount_dir;
     case OperationKind::discard:
       return fmt::format("DISM /Unmount-Image /MountDir:{} /Discard", paths.mount_dir);
+    case OperationKind::copy_winre:
+      // Microsoft's media-refresh script: export the serviced winre.wim over the one the
+      // install.wim carries. A file copy, not a DISM call.
+      return fmt::format(R"(Copy-Item {} {}\Windows\System32\Recovery\winre.wim)",
+                         paths.winre_file, paths.mount_dir);
   }
   SVCSIM_ASSERT_MSG(false, "unhandled operation kind");
   return {};
@@ -103,6 +108,8 @@ std::string dism_console_text(const ServicingContext& context, const TargetState
     text += fmt::format("Mounting image\n{}\n", killed ? progress_killed : progress_done);
   } else if (operation.kind == OperationKind::commit) {
     text += fmt::format("Saving image\n{}\n", killed ? progress_killed : progress_done);
+  } else if (operation.kind == OperationKind::copy_winre) {
+    if (is_success(outcome.code)) return "        1 file(s) copied.\n";
   } else if (operation.kind == OperationKind::discard) {
     text += fmt::format("Image File : (discarded)\nUnmounting image\n{}\n",
                         killed ? progress_killed : progress_done);
@@ -143,6 +150,11 @@ std::vector<std::string> describe_changes(const ServicingContext& context,
   if (before.ubr != after.ubr) lines.push_back(fmt::format("ubr: {} -> {}", before.ubr, after.ubr));
   if (before.ssu_version != after.ssu_version) {
     lines.push_back(fmt::format("ssu_version: {} -> {}", before.ssu_version, after.ssu_version));
+  }
+  if (before.winre != after.winre) {
+    lines.push_back(fmt::format("carried WinRE: ubr {} ssu {} -> ubr {} ssu {}", before.winre.ubr,
+                                before.winre.ssu_version, after.winre.ubr,
+                                after.winre.ssu_version));
   }
   for (int flag = 0; flag < target_flag_count; ++flag) {
     const auto which = static_cast<TargetFlag>(flag);

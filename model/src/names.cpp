@@ -37,14 +37,14 @@ constexpr std::array<std::string_view, target_flag_count> target_flag_names = {
     "components_reset"sv, "store_corrupt"sv, "unserviceable"sv, "mounted"sv};
 constexpr std::array<std::string_view, operation_kind_count> operation_kind_names = {
     "add"sv, "add_folder"sv, "reboot"sv, "remove"sv, "cleanup"sv,
-    "revert_pending"sv, "mount"sv, "commit"sv, "discard"sv};
+    "revert_pending"sv, "mount"sv, "commit"sv, "discard"sv, "copy_winre"sv};
 constexpr std::array<std::string_view, fault_count> fault_names = {
     "none"sv, "execute_failure"sv, "power_loss_staging"sv, "disk_full"sv,
     "payload_missing"sv, "startup_failure"sv, "commit_interrupted"sv,
     "rollback_failure"sv, "crash_while_mounted"sv};
 constexpr std::array<std::string_view, outcome_class_count> outcome_class_names = {
     "success"sv, "clean_failure"sv, "false_success"sv, "drift"sv, "stuck"sv};
-constexpr std::array<std::string_view, 11> invariant_names = {
+constexpr std::array<std::string_view, invariant_count> invariant_names = {
     "none"sv,
     "I1 origin bits canonical"sv,
     "I1 permanent package left its state"sv,
@@ -55,7 +55,8 @@ constexpr std::array<std::string_view, 11> invariant_names = {
     "I4 reboot_pending"sv,
     "partially installed package on a serviceable target"sv,
     "flag not valid for this target kind"sv,
-    "an add reported success but its package is neither installed nor queued"sv};
+    "an add reported success but its package is neither installed nor queued"sv,
+    "a target other than an install.wim carries a WinRE"sv};
 
 }  // namespace
 

@@ -49,7 +49,20 @@ constexpr std::array<CodeInfo, result_code_count> code_table = {{
     {0x800F0991u, "PSFX_E_MISSING_PAYLOAD_FILE", "A payload file of the package is missing.",
      false},
     {0x80070002u, "ERROR_FILE_NOT_FOUND", "The system cannot find the file specified.", false},
+    // Microsoft's media-refresh sample: "0x8007007e ... known issue with combined cumulative
+    // update, we can ignore" (the SSU part installed; the LCU part does not apply to WinRE).
+    {0x8007007Eu, "ERROR_MOD_NOT_FOUND", "The specified module could not be found.", false},
 }};
+
+// A row left out would be value-initialised (an empty name, HRESULT 0) and print as S_OK.
+static_assert(
+    [] {
+      for (const CodeInfo& row : code_table) {
+        if (row.name.empty() || row.message.empty()) return false;
+      }
+      return true;
+    }(),
+    "code_table needs one filled row per ResultCode");
 
 const CodeInfo& info(ResultCode code) { return code_table[static_cast<std::size_t>(code)]; }
 

@@ -2,6 +2,7 @@
 // target, and the parsing of plan-step texts.
 #include "svcsim/model/scenario.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "svcsim/model/apply.hpp"
@@ -53,6 +54,45 @@ TargetState initial_state(const Scenario& scenario, std::size_t target) {
   return state;
 }
 
+World make_world(const Scenario& scenario) {
+  std::vector<WorldTarget> targets;
+  targets.reserve(scenario.targets.size());
+  for (std::size_t index = 0; index < scenario.targets.size(); ++index) {
+    targets.push_back(WorldTarget{scenario.targets[index].name, make_context(scenario, index),
+                                  initial_state(scenario, index)});
+  }
+  return World(scenario.catalog, scenario.knobs, std::move(targets));
+}
+
+bool is_plan_error(const Plan& plan, ResultCode code) {
+  if (is_success(code)) return false;
+  const std::uint32_t value = hresult(code);
+  for (const std::uint32_t tolerated : plan.tolerate) {
+    if (tolerated == value) return false;
+  }
+  return true;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> lifecycle_constraints(const Plan& plan) {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  const auto is_lifecycle = [](const PlanStep& step) {
+    const OperationKind kind = step.operation.kind;
+    return kind == OperationKind::mount || kind == OperationKind::commit ||
+           kind == OperationKind::discard;
+  };
+  for (std::size_t fixed = 0; fixed < plan.steps.size(); ++fixed) {
+    if (!is_lifecycle(plan.steps[fixed])) continue;
+    for (std::size_t other = 0; other < plan.steps.size(); ++other) {
+      if (other == fixed || plan.steps[other].target != plan.steps[fixed].target) continue;
+      // Every step of the target written before it stays before it, every later one after.
+      pairs.emplace_back(std::min(other, fixed), std::max(other, fixed));
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
 Operation plan_operation(const Plan& plan, Operation operation) {
   if (operation.kind == OperationKind::add || operation.kind == OperationKind::add_folder) {
     operation.prevent_pending = plan.prevent_pending;
@@ -97,6 +137,48 @@ std::optional<Operation> parse_step(const Catalog& catalog, std::string_view tex
     operation.package = *index;
   }
   return operation;
+}
+
+std::optional<TargetIndex> default_step_target(const Scenario& scenario) {
+  if (scenario.default_target) return scenario.default_target;
+  if (scenario.targets.size() == 1) return TargetIndex{0};
+  return std::nullopt;
+}
+
+std::optional<PlanStep> parse_plan_step(const Scenario& scenario, std::string_view text,
+                                        std::optional<TargetIndex> default_target) {
+  text = trim(text);
+  const auto find_target = [&](std::string_view name) -> std::optional<TargetIndex> {
+    for (std::size_t index = 0; index < scenario.targets.size(); ++index) {
+      if (scenario.targets[index].name == name) return static_cast<TargetIndex>(index);
+    }
+    return std::nullopt;
+  };
+  PlanStep step;
+  step.text = std::string(text);
+  std::string_view rest = text;
+  std::optional<TargetIndex> target = default_target;
+  // "install:KB1": a prefix only when it names a target, so nothing else with a colon changes
+  // meaning.
+  if (const std::size_t colon = text.find(':'); colon != std::string_view::npos) {
+    if (const auto prefixed = find_target(trim(text.substr(0, colon)))) {
+      target = prefixed;
+      rest = trim(text.substr(colon + 1));
+    }
+  }
+  if (!target) return std::nullopt;
+  step.target = *target;
+  if (auto source = argument_of(rest, "copy_winre")) {
+    const auto source_target = find_target(*source);
+    if (!source_target) return std::nullopt;
+    step.operation.kind = OperationKind::copy_winre;
+    step.operation.source_target = *source_target;
+    return step;
+  }
+  const std::optional<Operation> operation = parse_step(scenario.catalog, rest);
+  if (!operation) return std::nullopt;
+  step.operation = *operation;
+  return step;
 }
 
 }  // namespace svcsim::model

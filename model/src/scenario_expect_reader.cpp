@@ -230,10 +230,9 @@ bool ScenarioReader::read_expect(const Field& at, const Scenario& scenario, Expe
       if (!read_list(*order, step_count_max, texts)) return false;
       if (texts.empty()) return fail_at(*order, "order must list at least one step");
       for (const Field& text_field : texts) {
-        Operation ignored;
-        std::string text;
-        if (!read_step(text_field, scenario.catalog, ignored, text)) return false;
-        expectation.order.push_back(std::move(text));
+        PlanStep step;
+        if (!read_step(text_field, scenario, step)) return false;
+        expectation.order.push_back(std::move(step.text));
       }
       if (const Field* class_field = order_fields.get("class")) {
         OutcomeClass outcome_class{};

@@ -1,6 +1,7 @@
 // Reads the sections that say what to run: the plan (its target, steps, order constraints and
 // policies) and the fault budget an exploration may spend.
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <set>
 #include <string>
@@ -18,61 +19,105 @@ namespace {
 using namespace std::string_view_literals;
 
 // The keys each mapping of these sections may hold (scenarios.md).
-constexpr std::array plan_keys = {"target"sv, "steps"sv,    "before"sv,
-                                  "reboot"sv, "on_error"sv, "prevent_pending"sv};
+constexpr std::array plan_keys = {"target"sv,   "steps"sv,           "before"sv,  "reboot"sv,
+                                  "on_error"sv, "prevent_pending"sv, "tolerate"sv};
+constexpr std::size_t tolerate_count_max = 64;
+// The explorer keeps the steps done as a 64-bit mask.
+constexpr std::size_t explorable_step_count_max = 64;
 constexpr std::array fault_keys = {"max"sv, "kinds"sv};
 
 }  // namespace
 
 // ---- plan -----------------------------------------------------------------------------------
 
-bool ScenarioReader::read_step(const Field& field, const Catalog& catalog, Operation& operation,
-                               std::string& text) {
+bool ScenarioReader::read_step(const Field& field, const Scenario& scenario, PlanStep& step) {
   std::string written;
   if (!read_scalar(field, written)) return false;
-  text = std::string(trim(written));
-  const auto parsed = parse_step(catalog, text);
-  if (!parsed) {
-    // Name the unknown package where the step has the shape of one, since that is the usual typo.
-    for (std::string_view prefix : {"method1("sv, "remove("sv}) {
-      if (text.size() > prefix.size() && text.compare(0, prefix.size(), prefix) == 0 &&
-          text.back() == ')') {
-        PackageIndex ignored = 0;
-        const std::string argument(
-            trim(std::string_view(text).substr(prefix.size(), text.size() - prefix.size() - 1)));
-        if (!read_package_id(synthetic_field(field, argument, field.label), catalog, ignored)) {
-          return false;
-        }
+  const std::string text(trim(written));
+  const std::optional<TargetIndex> default_target = default_step_target(scenario);
+  if (auto parsed = parse_plan_step(scenario, text, default_target)) {
+    step = std::move(*parsed);
+    return true;
+  }
+  std::vector<std::string_view> target_names;
+  for (const TargetSpec& target : scenario.targets) target_names.push_back(target.name);
+  // Split off a target prefix, as parse_plan_step does, to say what is wrong with the rest.
+  std::string_view rest = text;
+  bool prefixed = false;
+  if (const std::size_t colon = text.find(':'); colon != std::string::npos) {
+    const std::string_view prefix = trim(std::string_view(text).substr(0, colon));
+    if (std::find(target_names.begin(), target_names.end(), prefix) != target_names.end()) {
+      rest = trim(std::string_view(text).substr(colon + 1));
+      prefixed = true;
+    } else if (!default_target) {
+      return fail_at(field, "unknown target " + quote(std::string(prefix)) + " in step " +
+                                quote(text) + " (targets: " + join(target_names) + ")");
+    }
+  }
+  if (!prefixed && !default_target) {
+    return fail_at(field, "step " + quote(text) + " names no target: with several targets, write "
+                              "TARGET:STEP (targets: " + join(target_names) + ")");
+  }
+  if (rest.size() > 11 && rest.substr(0, 11) == "copy_winre(" && rest.back() == ')') {
+    return fail_at(field, "copy_winre names an unknown target in " + quote(text) + " (targets: " +
+                              join(target_names) + ")");
+  }
+  const Catalog& catalog = scenario.catalog;
+  // Name the unknown package where the step has the shape of one, since that is the usual typo.
+  for (std::string_view prefix : {"method1("sv, "remove("sv}) {
+    if (rest.size() > prefix.size() && rest.substr(0, prefix.size()) == prefix &&
+        rest.back() == ')') {
+      PackageIndex ignored = 0;
+      const std::string argument(trim(rest.substr(prefix.size(), rest.size() - prefix.size() - 1)));
+      if (!read_package_id(synthetic_field(field, argument, field.label), catalog, ignored)) {
+        return false;
       }
     }
-    if (text.find_first_of("()") == std::string::npos && !text.empty()) {
-      std::vector<std::string_view> ids;
-      for (const Package& package : catalog.packages) ids.push_back(package.id);
-      return fail_at(field, "unknown step " + quote(text) +
-                                ": neither a package id nor a step keyword (known packages: " +
-                                join(ids) + ")");
-    }
-    return fail_at(field, "unknown step " + quote(text) +
-                              " (a step is a package id, method1(ID), remove(ID), reboot, cleanup, "
-                              "cleanup(reset_base), revert_pending, mount, commit or discard)");
   }
-  operation = *parsed;
+  if (rest.find_first_of("()") == std::string_view::npos && !rest.empty()) {
+    std::vector<std::string_view> ids;
+    for (const Package& package : catalog.packages) ids.push_back(package.id);
+    return fail_at(field, "unknown step " + quote(text) +
+                              ": neither a package id nor a step keyword (known packages: " +
+                              join(ids) + ")");
+  }
+  return fail_at(field, "unknown step " + quote(text) +
+                            " (a step is a package id, method1(ID), remove(ID), reboot, cleanup, "
+                            "cleanup(reset_base), revert_pending, mount, commit, discard or "
+                            "copy_winre(TARGET), prefixed TARGET: with several targets)");
+}
+
+bool ScenarioReader::read_hresult(const Field& field, std::uint32_t& value) {
+  std::string text;
+  if (!read_scalar(field, text)) return false;
+  const bool shaped = text.size() == 10 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X') &&
+                      std::all_of(text.begin() + 2, text.end(), [](char character) {
+                        return std::isxdigit(static_cast<unsigned char>(character)) != 0;
+                      });
+  if (!shaped) {
+    return fail_at(field, "expected an HRESULT as 0x and eight hex digits, e.g. 0x8007007E, got " +
+                              quote(text));
+  }
+  value = static_cast<std::uint32_t>(std::stoul(text.substr(2), nullptr, 16));
   return true;
 }
 
-bool ScenarioReader::read_before(const Field& at, const Catalog& catalog, Plan& plan,
+bool ScenarioReader::read_before(const Field& at, const Scenario& scenario, Plan& plan,
                                  std::vector<Field>& pairs) {
   if (!read_list(at, before_count_max, pairs)) return false;
   // Steps are matched by what they do, so "method1( KB1 )" and "method1(KB1)" are one step. The
   // steps' operations are compared without /PreventPending, which is not part of a step's text.
-  std::vector<Operation> step_operations;
+  std::vector<Step> step_operations;
   for (const PlanStep& step : plan.steps) {
-    Operation operation = step.operation;
-    operation.prevent_pending = false;
-    step_operations.push_back(operation);
+    Step plain = step.step();
+    plain.operation.prevent_pending = false;
+    step_operations.push_back(plain);
   }
   std::vector<Edge> edges;
-  std::set<std::pair<std::size_t, std::size_t>> seen;
+  // The lifecycle constraints already in plan.before take part in the cycle check: a `before`
+  // that contradicts a step's written place is a cycle too.
+  std::set<std::pair<std::size_t, std::size_t>> seen(plan.before.begin(), plan.before.end());
+  for (const auto& [first, second] : plan.before) edges.push_back(Edge{first, second, &at});
   for (const Field& pair : pairs) {
     if (!pair.node.IsSequence() || pair.node.size() != 2) {
       return fail_at(pair, pair.label + " must be a pair of step texts, e.g. [KB1, KB2]");
@@ -80,10 +125,13 @@ bool ScenarioReader::read_before(const Field& at, const Catalog& catalog, Plan& 
     std::vector<Field> sides;
     if (!read_list(pair, 2, sides)) return false;
     std::array<std::vector<std::size_t>, 2> occurrences;
-    std::array<Operation, 2> operations;
+    std::array<Step, 2> operations;
     std::array<std::string, 2> texts;
     for (std::size_t side = 0; side < 2; ++side) {
-      if (!read_step(sides[side], catalog, operations[side], texts[side])) return false;
+      PlanStep parsed;
+      if (!read_step(sides[side], scenario, parsed)) return false;
+      operations[side] = parsed.step();
+      texts[side] = parsed.text;
       for (std::size_t index = 0; index < step_operations.size(); ++index) {
         if (step_operations[index] == operations[side]) occurrences[side].push_back(index);
       }
@@ -126,6 +174,8 @@ bool ScenarioReader::read_plan(const Field& at, Scenario& scenario) {
 
   std::vector<std::string_view> target_names;
   for (const TargetSpec& target : scenario.targets) target_names.push_back(target.name);
+  // `target` (v1) names where unprefixed steps run; with several targets, steps may instead
+  // name theirs ("install:KB5086672").
   if (const Field* field = fields.get("target")) {
     std::string name;
     if (!read_scalar(*field, name)) return false;
@@ -134,18 +184,20 @@ bool ScenarioReader::read_plan(const Field& at, Scenario& scenario) {
       return fail_at(*field, "unknown target " + quote(name) + " (targets: " +
                                  join(target_names) + ")");
     }
-    plan.target = static_cast<std::size_t>(found - target_names.begin());
-  } else if (scenario.targets.size() > 1) {
-    const Field* ignored = nullptr;
-    return require(fields, at, "target", ignored,
-                   "there are " + std::to_string(scenario.targets.size()) +
-                       " targets: " + join(target_names));
+    scenario.default_target = static_cast<TargetIndex>(found - target_names.begin());
   }
-  const TargetSpec& target = scenario.targets[plan.target];
-  const std::string kind_name(target_kind_name(target.kind));
 
   if (const Field* field = fields.get("prevent_pending")) {
     if (!read_bool(*field, plan.prevent_pending)) return false;
+  }
+  if (const Field* field = fields.get("tolerate")) {
+    std::vector<Field> items;
+    if (!read_list(*field, tolerate_count_max, items)) return false;
+    for (const Field& item : items) {
+      std::uint32_t value = 0;
+      if (!read_hresult(item, value)) return false;
+      plan.tolerate.push_back(value);
+    }
   }
 
   const Field* steps_field = nullptr;
@@ -156,10 +208,16 @@ bool ScenarioReader::read_plan(const Field& at, Scenario& scenario) {
     return fail_at(*steps_field, "steps must list at least one step (a package id, "
                                  "method1(ID), remove(ID), reboot, cleanup, ...)");
   }
+  if (step_items.size() > explorable_step_count_max) {
+    return fail_at(*steps_field, "a plan has at most " + std::to_string(explorable_step_count_max) +
+                                     " steps (explore tracks the steps done as one 64-bit mask)");
+  }
   const Catalog& catalog = scenario.catalog;
   for (const Field& item : step_items) {
     PlanStep step;
-    if (!read_step(item, catalog, step.operation, step.text)) return false;
+    if (!read_step(item, scenario, step)) return false;
+    const TargetSpec& target = scenario.targets[step.target];
+    const std::string kind_name(target_kind_name(target.kind));
     const OperationKind kind = step.operation.kind;
     if (kind == OperationKind::add_folder &&
         !is_cumulative(catalog[step.operation.package].kind)) {
@@ -179,13 +237,24 @@ bool ScenarioReader::read_plan(const Field& at, Scenario& scenario) {
                                " is only for offline targets; target " + quote(target.name) +
                                " is online");
     }
+    if (kind == OperationKind::copy_winre) {
+      const TargetSpec& source = scenario.targets[step.operation.source_target];
+      if (target.kind != TargetKind::install_wim || source.kind != TargetKind::winre_wim) {
+        return fail_at(item, "copy_winre copies a winre_wim target into an install_wim target, "
+                             "but " + quote(target.name) + " is " + with_article(kind_name) +
+                                 " and " + quote(source.name) + " is " +
+                                 with_article(target_kind_name(source.kind)));
+      }
+    }
     step.operation = plan_operation(plan, step.operation);
     plan.steps.push_back(std::move(step));
   }
+  // Lifecycle steps keep their written place on their target (servicing-model.md §4.7).
+  plan.before = lifecycle_constraints(plan);
 
   if (const Field* field = fields.get("before")) {
     std::vector<Field> pairs;
-    if (!read_before(*field, catalog, plan, pairs)) return false;
+    if (!read_before(*field, scenario, plan, pairs)) return false;
   }
   if (const Field* field = fields.get("reboot")) {
     std::string text;

@@ -16,7 +16,8 @@ namespace svcsim::model::detail {
 // Bounds on what a scenario may declare. Packages are bounded by the state's bit planes; the
 // others keep every loop over user input short (a fuzzer's file must load in microseconds).
 inline constexpr std::size_t package_count_limit = package_count_max;
-inline constexpr std::size_t target_count_max = 64;
+// The World's bound (a world state is a tuple of per-target ids).
+inline constexpr std::size_t target_count_max = static_cast<std::size_t>(model::target_count_max);
 inline constexpr std::size_t step_count_max = 256;
 inline constexpr std::size_t before_count_max = 1024;
 inline constexpr std::size_t order_expectation_count_max = 1024;
@@ -34,7 +35,8 @@ class ScenarioReader : public YamlReader {
  private:
   // Values that name things of the model.
   bool read_package_id(const Field& field, const Catalog& catalog, PackageIndex& index);
-  bool read_step(const Field& field, const Catalog& catalog, Operation& operation, std::string& text);
+  bool read_step(const Field& field, const Scenario& scenario, PlanStep& step);
+  bool read_hresult(const Field& field, std::uint32_t& value);
   bool read_error_code(const Field& field, ResultCode& code);
   bool read_class(const Field& field, OutcomeClass& outcome_class);
 
@@ -47,7 +49,7 @@ class ScenarioReader : public YamlReader {
   bool read_target(const Field& at, const Scenario& scenario, TargetSpec& target);
   bool read_flags(const Field& at, TargetSpec& target);
   bool read_plan(const Field& at, Scenario& scenario);
-  bool read_before(const Field& at, const Catalog& catalog, Plan& plan,
+  bool read_before(const Field& at, const Scenario& scenario, Plan& plan,
                    std::vector<Field>& pairs);
   bool read_faults(const Field* at, FaultBudget& faults);
   bool read_expect(const Field& at, const Scenario& scenario, Expectation& expect);

@@ -1,5 +1,6 @@
 // Writes a Scenario back as scenarios.md YAML (see scenario_writer.hpp). Flow style for packages
 // and targets keeps a generated counterexample short enough to read in a test log.
+#include <algorithm>
 #include "svcsim/model/scenario_writer.hpp"
 
 #include <fmt/format.h>
@@ -145,16 +146,31 @@ std::string to_yaml(const Scenario& scenario) {
 
   const Plan& plan = scenario.plan;
   out += "plan:\n";
-  out += "  target: " + quoted(scenario.targets[plan.target].name) + "\n";
+  if (scenario.default_target) {
+    out += "  target: " + quoted(scenario.targets[*scenario.default_target].name) + "\n";
+  }
+  if (!plan.tolerate.empty()) {
+    std::string codes;
+    for (const std::uint32_t code : plan.tolerate) {
+      codes += (codes.empty() ? "\"" : ", \"") + hresult_text(code) + "\"";
+    }
+    out += "  tolerate: [" + codes + "]\n";
+  }
   std::string steps;
   for (const PlanStep& step : plan.steps) steps += (steps.empty() ? "" : ", ") + quoted(step.text);
   out += "  steps: [" + steps + "]\n";
-  if (!plan.before.empty()) {
+  // The lifecycle constraints are implicit (the loader adds them again): only the file's own.
+  const auto implicit = lifecycle_constraints(plan);
+  std::vector<std::pair<std::size_t, std::size_t>> own;
+  for (const auto& pair : plan.before) {
+    if (std::find(implicit.begin(), implicit.end(), pair) == implicit.end()) own.push_back(pair);
+  }
+  if (!own.empty()) {
     // Constraints are written by step text, as the format has them; a pair between repeated
     // texts therefore reads back as a constraint between every occurrence.
     std::set<std::pair<std::string, std::string>> pairs;
     std::string before;
-    for (const auto& [first, second] : plan.before) {
+    for (const auto& [first, second] : own) {
       if (!pairs.emplace(plan.steps[first].text, plan.steps[second].text).second) continue;
       before += fmt::format("{}[{}, {}]", before.empty() ? "" : ", ", quoted(plan.steps[first].text),
                             quoted(plan.steps[second].text));

@@ -49,6 +49,7 @@ constexpr ExpectedCode expected_codes[] = {
     {ResultCode::psfx_e_missing_payload_file, 0x800F0991u, "PSFX_E_MISSING_PAYLOAD_FILE", false,
      -2146498159},
     {ResultCode::error_file_not_found, 0x80070002u, "ERROR_FILE_NOT_FOUND", false, 2},
+    {ResultCode::error_mod_not_found, 0x8007007Eu, "ERROR_MOD_NOT_FOUND", false, 126},
 };
 
 TEST(ResultCode, TableCoversEveryCode) {

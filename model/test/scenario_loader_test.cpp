@@ -141,7 +141,7 @@ TEST(ScenarioLoader, DocumentedExampleLoadsWithEveryField) {
   EXPECT_EQ(device.flags, TargetFlags{});
 
   const Plan& plan = scenario.plan;
-  EXPECT_EQ(plan.target, 0u);
+  EXPECT_EQ(plan.steps[0].target, 0u);
   ASSERT_EQ(plan.steps.size(), 2u);
   EXPECT_EQ(plan.steps[0].text, "KB5043080");
   EXPECT_EQ(plan.steps[0].operation, (Operation{OperationKind::add, 0, false, false}));
@@ -391,8 +391,9 @@ targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
 plan: {steps: [cleanup(all)]}
 )"),
             "t.yaml:4:16: unknown step 'cleanup(all)' (a step is a package id, method1(ID), "
-            "remove(ID), reboot, cleanup, cleanup(reset_base), revert_pending, mount, commit or "
-            "discard) (plan.steps[0])");
+            "remove(ID), reboot, cleanup, cleanup(reset_base), revert_pending, mount, commit, "
+            "discard or copy_winre(TARGET), prefixed TARGET: with several targets) "
+            "(plan.steps[0])");
 }
 
 TEST(ScenarioLoader, Method1NeedsCumulativeUpdate) {
@@ -603,7 +604,8 @@ plan: {target: b, steps: [mount, KB1, commit]}
 )");
   EXPECT_TRUE(scenario.targets[0].flags.has(TargetFlag::mounted));
   EXPECT_FALSE(scenario.targets[1].flags.has(TargetFlag::mounted));
-  EXPECT_EQ(scenario.plan.target, 1u);
+  EXPECT_EQ(scenario.default_target, std::optional<TargetIndex>{1});
+  EXPECT_EQ(scenario.plan.steps[1].target, 1u);
 }
 
 TEST(ScenarioLoader, RebootStepOnOfflineTarget) {
@@ -626,7 +628,7 @@ plan: {steps: [mount, KB1]}
             "(plan.steps[0])");
 }
 
-TEST(ScenarioLoader, PlanTargetRequiredWithTwoTargets) {
+TEST(ScenarioLoader, StepNamesItsTargetWithTwoTargets) {
   EXPECT_EQ(load_error(R"(name: x
 packages: [{id: KB1, kind: cu, revision: 100}]
 targets:
@@ -634,7 +636,54 @@ targets:
   - {name: b, kind: online, build: 26100, ubr: 1, ssu_version: 1}
 plan: {steps: [KB1]}
 )"),
-            "t.yaml:6:7: missing required key 'target' (there are 2 targets: a, b) (plan.target)");
+            "t.yaml:6:16: step 'KB1' names no target: with several targets, write TARGET:STEP "
+            "(targets: a, b) (plan.steps[0])");
+}
+
+TEST(ScenarioLoader, PrefixedStepsAcrossTargets) {
+  const Scenario scenario = load_ok(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets:
+  - {name: winre, kind: winre_wim, build: 26100, ubr: 1, ssu_version: 1}
+  - {name: install, kind: install_wim, build: 26100, ubr: 1, ssu_version: 1}
+plan:
+  steps: [winre:commit, install:KB1, install:copy_winre(winre), install:commit]
+  before: [[winre:commit, install:copy_winre(winre)]]
+  tolerate: [0x8007007E]
+)");
+  const Plan& plan = scenario.plan;
+  ASSERT_EQ(plan.steps.size(), 4u);
+  EXPECT_EQ(plan.steps[0].target, 0u);
+  EXPECT_EQ(plan.steps[1].target, 1u);
+  EXPECT_EQ(plan.steps[2].operation.kind, OperationKind::copy_winre);
+  EXPECT_EQ(plan.steps[2].operation.source_target, 0u);
+  EXPECT_EQ(plan.steps[2].text, "install:copy_winre(winre)");
+  EXPECT_EQ(plan.tolerate, std::vector<std::uint32_t>{0x8007007Eu});
+  // install:commit keeps its place after both install steps; the file adds winre:commit first.
+  const std::vector<std::pair<std::size_t, std::size_t>> before = {{1, 3}, {2, 3}, {0, 2}};
+  EXPECT_EQ(plan.before, before);
+}
+
+TEST(ScenarioLoader, CopyWinreNeedsWinreIntoInstallWim) {
+  EXPECT_EQ(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets:
+  - {name: boot, kind: boot_wim, build: 26100, ubr: 1, ssu_version: 1}
+  - {name: install, kind: install_wim, build: 26100, ubr: 1, ssu_version: 1}
+plan: {steps: [install:copy_winre(boot)]}
+)"),
+            "t.yaml:6:16: copy_winre copies a winre_wim target into an install_wim target, but "
+            "'install' is an install_wim and 'boot' is a boot_wim (plan.steps[0])");
+}
+
+TEST(ScenarioLoader, LifecycleStepContradictedByBefore) {
+  EXPECT_EQ(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: wim, kind: install_wim, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1, commit], before: [[commit, KB1]]}
+)"),
+            "t.yaml:4:39: order constraints form a cycle: KB1 before commit before KB1 "
+            "(plan.before[0])");
 }
 
 TEST(ScenarioLoader, EmptySteps) {

@@ -40,7 +40,7 @@ class Explorer {
       : scenario_(scenario),
         plan_(scenario.plan),
         options_(options),
-        context_(model::make_context(scenario, scenario.plan.target)),
+        world_(model::make_world(scenario)),
         step_count_(plan_.steps.size()) {
     result_.fault_count_max = options.fault_count_max.value_or(scenario.faults.max);
     SVCSIM_ASSERT(result_.fault_count_max >= 0 && result_.fault_count_max < 256);
@@ -63,20 +63,26 @@ class Explorer {
   ExploreResult run() {
     const auto started = std::chrono::steady_clock::now();
     started_ = started;
-    std::vector<model::Operation> operations;
-    for (const model::PlanStep& step : plan_.steps) operations.push_back(step.operation);
-    operations.push_back(model::Operation{model::OperationKind::reboot, 0, false, false});
-    space_.emplace(scenario_, context_, std::move(operations), kinds_,
-                   expected_end_state(scenario_));
+    std::vector<model::Step> steps;
+    for (const model::PlanStep& step : plan_.steps) steps.push_back(step.step());
+    // One reboot column per target: the inserted reboots and the final ones.
+    for (std::size_t target = 0; target < world_.target_count(); ++target) {
+      model::Step reboot;
+      reboot.target = static_cast<model::TargetIndex>(target);
+      reboot.operation.kind = model::OperationKind::reboot;
+      steps.push_back(reboot);
+    }
+    space_.emplace(plan_, world_, std::move(steps), kinds_, expected_end_state(scenario_));
     result_.runs.assign(static_cast<std::size_t>(result_.fault_count_max) + 1, RunCounts{});
     result_.orders = count_completions(plan_, 0);
     recording_ = options_.graph_state_max > 0;
     if (recording_) result_.graph.emplace();
 
-    const model::TargetState start = model::initial_state(scenario_, plan_.target);
-    if (const auto broken = model::check_state(context_, start)) {
+    const model::WorldState start = world_.initial_state();
+    if (const auto broken = model::check_world_state(world_, start.targets)) {
       result_.status = ExploreStatus::invariant_violation;
-      result_.violation_text = model::describe(context_, start, broken);
+      result_.violation_text = model::describe(world_.context(broken.target),
+                                               start.targets[broken.target], broken.violation);
       result_.violation_command = reproduce_command(scenario_, {}, {});
       return finish(started);
     }
@@ -367,7 +373,7 @@ class Explorer {
   /// A run ends in model state `id`: count it once per order that completes its prefix.
   void terminal(std::uint32_t id, unsigned faults, unsigned first_error, Count count,
                 std::uint64_t done_mask, std::size_t layer, std::uint32_t node, std::uint16_t choice,
-                std::uint16_t operations, const Layer& current) {
+                std::uint16_t operations, const Layer& current, std::uint32_t final_variants = 0) {
     const OutcomeClass outcome_class = space_->classify(id, first_error != 0);
     BigCount runs = BigCount::from_count128(static_cast<Count128>(count));
     if (done_mask != full_mask_) runs = runs * completions(done_mask);
@@ -375,7 +381,7 @@ class Explorer {
     bucket.total += runs;
     bucket.classes[static_cast<std::size_t>(outcome_class)] += runs;
     WitnessEnd end{true,  outcome_class, first_error, operations, static_cast<std::uint8_t>(faults),
-                   layer, node,  choice};
+                   layer, node,  choice, final_variants};
     auto& by_class = class_witnesses_[static_cast<std::size_t>(outcome_class)];
     if (end.improves_on(by_class)) by_class = end;
     if (first_error != 0) {
@@ -388,42 +394,81 @@ class Explorer {
       const std::uint32_t graph_node = terminal_graph_node(id, faults, first_error, outcome_class);
       if (choice == no_final_operation) {
         result_.graph->edges.push_back({current.graph_ids[node], graph_node, "end"});
+      } else if ((choice >> 8) == final_reboot_step) {
+        result_.graph->edges.push_back(
+            {current.graph_ids[node], graph_node, final_reboots_label(final_variants)});
       } else {
         add_graph_edge(current, node, graph_node, choice >> 8, choice >> 4 & 0xF, choice & 0xF);
       }
     }
   }
 
-  /// Every step is done: the plan's final reboot (at_end) if something is pending, then the end.
+  /// Every step is done: the plan's final reboots (at_end: each online target with pending
+  /// work, in target order), then the end.
   void finish_full_layer(const Layer& current, std::size_t layer) {
-    const auto budget = static_cast<unsigned>(result_.fault_count_max);
     for (std::uint32_t node = 0; node < current.keys.size() && ok(); ++node) {
       const std::uint64_t key = current.keys[node];
       const std::uint32_t id = key_id(key);
-      const unsigned faults = key_faults(key);
-      const std::uint16_t operations = current.operations[node];
-      if (!final_reboot_needed(plan_, context_, space_->state(id))) {
-        terminal(id, faults, key_error(key), current.counts[node], full_mask_, layer, node,
-                 no_final_operation, operations, current);
+      final_due_.clear();
+      const model::WorldState state = space_->state(id);
+      for (std::size_t target = 0; target < world_.target_count(); ++target) {
+        const auto index = static_cast<model::TargetIndex>(target);
+        if (final_reboot_needed(plan_, world_.context(index), state.targets[target])) {
+          final_due_.push_back(index);
+        }
+      }
+      final_reboots(current, layer, node, id, key_faults(key), key_error(key), current.counts[node],
+                    current.operations[node], 0, 0);
+    }
+  }
+
+  /// The final reboots from final_due_[position] on, with every fault placement the budget
+  /// allows; `variants` holds the fault variant of each earlier final reboot, 4 bits each.
+  void final_reboots(const Layer& current, std::size_t layer, std::uint32_t node, std::uint32_t id,
+                     unsigned faults, unsigned first_error, Count count, std::uint16_t operations,
+                     std::size_t position, std::uint32_t variants) {
+    static_assert(model::target_count_max * 4 <= 32, "final reboot variants fit 32 bits");
+    const std::uint16_t marker = make_choice(final_reboot_step, 0, 0);
+    if (position == final_due_.size()) {
+      terminal(id, faults, first_error, count, full_mask_, layer, node,
+               position == 0 ? no_final_operation : marker, operations, current, variants);
+      return;
+    }
+    const auto budget = static_cast<unsigned>(result_.fault_count_max);
+    const std::size_t reboot = space_->reboot_step(final_due_[position]);
+    const MicroTransition plain = space_->transition(id, reboot, 0);
+    for (std::size_t variant = 0; variant < space_->variant_count() && ok(); ++variant) {
+      if (variant > 0 && (faults >= budget || !plain.can_strike(space_->fault_of(variant)))) {
         continue;
       }
-      const MicroTransition plain = space_->transition(id, space_->reboot_operation(), 0);
-      for (std::size_t variant = 0; variant < space_->variant_count(); ++variant) {
-        if (variant > 0 && (faults >= budget || !plain.can_strike(space_->fault_of(variant)))) {
-          continue;
-        }
-        const MicroTransition after =
-            variant == 0 ? plain : space_->transition(id, space_->reboot_operation(), variant);
-        if (after.has(micro_flag::violation)) {
-          return report_violation(layer, node, make_choice(final_reboot_step, 0, variant));
-        }
-        ++result_.transitions;
-        const unsigned first_error = key_error(key) != 0 ? key_error(key) : error_code(after);
-        terminal(after.next, faults + (variant > 0 ? 1u : 0u), first_error, current.counts[node],
-                 full_mask_, layer, node, make_choice(final_reboot_step, 0, variant),
-                 static_cast<std::uint16_t>(operations + 1), current);
+      const MicroTransition after = variant == 0 ? plain : space_->transition(id, reboot, variant);
+      const std::uint32_t chosen = variants | static_cast<std::uint32_t>(variant) << (4 * position);
+      if (after.has(micro_flag::violation)) {
+        report_violation(layer, node, marker, chosen);
+        return;
       }
+      ++result_.transitions;
+      const unsigned error = first_error != 0 ? first_error : error_code(after);
+      const unsigned faults_after = faults + (variant > 0 ? 1u : 0u);
+      const auto operations_after = static_cast<std::uint16_t>(operations + 1);
+      if (after.has(micro_flag::stops)) {
+        terminal(after.next, faults_after, error, count, full_mask_, layer, node, marker,
+                 operations_after, current, chosen);
+        continue;
+      }
+      final_reboots(current, layer, node, after.next, faults_after, error, count, operations_after,
+                    position + 1, chosen);
     }
+  }
+
+  /// "reboot (at end) [startup_failure]", for each final reboot of a witness or graph edge.
+  std::string final_reboots_label(std::uint32_t variants) const {
+    std::string label = "reboot (at end)";
+    for (std::size_t position = 0; position < model::target_count_max; ++position) {
+      const std::size_t variant = variants >> (4 * position) & 0xF;
+      if (variant != 0) label += fmt::format(" [{}]", model::fault_name(space_->fault_of(variant)));
+    }
+    return label;
   }
 
   BigCount completions(std::uint64_t done_mask) {
@@ -440,10 +485,12 @@ class Explorer {
     return count_completions(plan_, done_mask);
   }
 
-  void report_violation(std::size_t layer, std::uint32_t node, std::uint16_t choice) {
+  void report_violation(std::size_t layer, std::uint32_t node, std::uint16_t choice,
+                        std::uint32_t final_variants = 0) {
     result_.status = ExploreStatus::invariant_violation;
     result_.violation_text = space_->violation_text();
-    violation_end_ = WitnessEnd{true, OutcomeClass::success, 0, 0, 0, layer, node, choice};
+    violation_end_ =
+        WitnessEnd{true, OutcomeClass::success, 0, 0, 0, layer, node, choice, final_variants};
   }
 
   void check_limits(const Layer& current, const Layer& next) {
@@ -517,7 +564,7 @@ class Explorer {
     Witness witness;
     witness.outcome_class = end.outcome_class;
     if (end.first_error != 0) witness.code = static_cast<ResultCode>(end.first_error - 1);
-    std::uint32_t id = space_->intern(model::initial_state(scenario_, plan_.target));
+    std::uint32_t id = space_->intern(world_.initial_state());
     std::uint64_t done = 0;
     std::vector<std::size_t> order;
     int number = 0;
@@ -529,9 +576,19 @@ class Explorer {
       const std::size_t op_variant = choice >> 4 & 0xF;
       const std::size_t reboot_variant = choice & 0xF;
       if (step == final_reboot_step) {
-        ++number;
-        place(reboot_variant);
-        id = space_->transition(id, space_->reboot_operation(), reboot_variant).next;
+        // The final reboots: the targets due are read off the state, as the search did.
+        const model::WorldState state = space_->state(id);
+        std::size_t position = 0;
+        for (std::size_t target = 0; target < world_.target_count(); ++target) {
+          const auto index = static_cast<model::TargetIndex>(target);
+          if (!final_reboot_needed(plan_, world_.context(index), state.targets[target])) continue;
+          const std::size_t variant = end.final_variants >> (4 * position++) & 0xF;
+          ++number;
+          place(variant);
+          const MicroTransition after = space_->transition(id, space_->reboot_step(index), variant);
+          id = after.next;
+          if (after.has(micro_flag::stops)) break;
+        }
         continue;
       }
       ++number;
@@ -568,17 +625,23 @@ class Explorer {
   // --- Graph recording (DOT) ---------------------------------------------------------------
 
   std::uint32_t add_graph_node(std::uint64_t key, bool terminal_node) {
-    const model::TargetState& state = space_->state(key_id(key));
-    std::string pending;
-    for (std::size_t index = 0; index < scenario_.catalog.size(); ++index) {
-      const auto package = static_cast<model::PackageIndex>(index);
-      const auto cbs = state.packages.get(package);
-      if (cbs == model::CbsState::install_pending || cbs == model::CbsState::uninstall_pending) {
-        pending += (pending.empty() ? "" : ",") + scenario_.catalog[package].id;
+    const model::WorldState state = space_->state(key_id(key));
+    std::string label;
+    for (std::size_t target = 0; target < state.targets.size(); ++target) {
+      const model::TargetState& image = state.targets[target];
+      std::string pending;
+      for (std::size_t index = 0; index < scenario_.catalog.size(); ++index) {
+        const auto package = static_cast<model::PackageIndex>(index);
+        const auto cbs = image.packages.get(package);
+        if (cbs == model::CbsState::install_pending || cbs == model::CbsState::uninstall_pending) {
+          pending += (pending.empty() ? "" : ",") + scenario_.catalog[package].id;
+        }
       }
+      if (!label.empty()) label += "\\n";
+      if (state.targets.size() > 1) label += world_.target(static_cast<model::TargetIndex>(target)).name + " ";
+      label += fmt::format("UBR {}", image.ubr);
+      if (!pending.empty()) label += "\\npending " + pending;
     }
-    std::string label = fmt::format("UBR {}", state.ubr);
-    if (!pending.empty()) label += "\\npending " + pending;
     if (key_faults(key) != 0) label += fmt::format("\\nfaults {}", key_faults(key));
     result_.graph->nodes.push_back({label, terminal_node});
     return static_cast<std::uint32_t>(result_.graph->nodes.size() - 1);
@@ -601,8 +664,7 @@ class Explorer {
   void add_graph_edge(const Layer& current, std::uint32_t parent, std::uint32_t to,
                       std::size_t step, std::size_t op_variant, std::size_t reboot_variant) {
     if (!recording_ || !result_.graph) return;
-    std::string label = step == final_reboot_step ? std::string{"reboot (at end)"}
-                                                  : plan_.steps[step].text;
+    std::string label = plan_.steps[step].text;
     if (op_variant != 0) label += fmt::format(" [{}]", model::fault_name(space_->fault_of(op_variant)));
     if (reboot_variant != 0) {
       label += fmt::format(" + reboot [{}]", model::fault_name(space_->fault_of(reboot_variant)));
@@ -613,12 +675,13 @@ class Explorer {
   const model::Scenario& scenario_;
   const model::Plan& plan_;
   const ExploreOptions& options_;
-  model::ServicingContext context_;
+  model::World world_;
   std::size_t step_count_;
   std::uint64_t full_mask_ = 0;
   std::vector<std::uint64_t> predecessors_;
   std::vector<Fault> kinds_;
   std::optional<ModelSpace> space_;
+  std::vector<model::TargetIndex> final_due_;  // finish_full_layer: the targets to reboot
   GroupTable table_;
   Layer spare_;        // the layer before last, whose buffers the next layer reuses
   double growth_ = 1.0; // how much the last layer grew over the one before

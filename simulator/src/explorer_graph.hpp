@@ -224,6 +224,7 @@ struct WitnessEnd {
   std::size_t layer = 0;
   std::uint32_t node = 0;
   std::uint16_t choice = no_final_operation;
+  std::uint32_t final_variants = 0;  // final reboots (at_end): each one's fault variant, 4 bits
 
   bool improves_on(const WitnessEnd& other) const {
     if (!other.found) return true;

@@ -1,17 +1,25 @@
-// ModelSpace: the explorer's memo of the servicing model. Each distinct TargetState gets a dense
-// id (interned once, checked with model::check_state once); each distinct (state, operation,
-// fault) transition is computed by model::apply once, checked with model::check_transition once,
-// and cached in a dense table. The explorer's graph nodes carry a 32-bit id instead of a 96-byte
-// state, and its inner loop is an array lookup instead of a call into the model.
+// ModelSpace: the explorer's memo of the servicing model over a World. Each distinct world state
+// gets a dense id; each distinct (state, step, fault) transition is computed by model::step once,
+// checked once, and cached in a dense table. The explorer's graph nodes carry a 32-bit id
+// instead of the targets' states, and its inner loop is an array lookup instead of a call into
+// the model.
 //
-// States live in two tables. *Node* states are where a plan step leaves the target: they get a
-// row of transitions, one per plan step and one for a reboot. *Pending* states are where an add
-// leaves the target just before the reboot the plan inserts after its 3010: they only ever need
-// that reboot, so they get one column. Measured on the synthetic chains, four states in five are
-// pending ones; giving them no rows shrinks the table about fivefold.
+// With one target (every v1 scenario, the synthetic chains) a world state is that target's
+// state, interned directly: the single-target explorer pays nothing for worlds. With several, a
+// target's state is interned once in its own table and a world state is the tuple of the
+// targets' ids, interned again: a step changes one target, so most of a world is shared.
+//
+// States live in two kinds of table. *Node* states are where a plan step leaves the world: they
+// get a row of transitions, one per plan step and one per target's reboot. *Pending* states are
+// where an add leaves the world just before the reboot the plan inserts after its 3010: they
+// only ever need that reboot (of the target that asked for it), so they get one column.
+// Measured on the synthetic chains, four states in five are pending ones; giving them no rows
+// shrinks the table about fivefold.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,6 +27,7 @@
 #include "svcsim/model/classify.hpp"
 #include "svcsim/model/invariants.hpp"
 #include "svcsim/model/scenario.hpp"
+#include "svcsim/model/world.hpp"
 
 namespace svcsim::simulator {
 
@@ -43,12 +52,17 @@ struct MicroTransition {
   MicroTransition reboot_part() const;
 };
 static_assert(sizeof(MicroTransition) == 12);
+// Every fault kind must have its bit in `fault_sites`: a kind without one would never be placed,
+// and explore would count zero runs for it without a word.
+static_assert(model::fault_count - 1 <= 8 * static_cast<int>(sizeof(MicroTransition::fault_sites)),
+              "widen MicroTransition::fault_sites before adding a fault kind");
+static_assert(model::result_code_count <= 256, "MicroTransition::code holds a ResultCode");
 
 namespace micro_flag {
 inline constexpr std::uint8_t computed = 1u << 0;
 inline constexpr std::uint8_t reboot_follows = 1u << 1;  // after_3010: a reboot is inserted
 inline constexpr std::uint8_t stops = 1u << 2;           // on_error: stop ends the sequence
-inline constexpr std::uint8_t error = 1u << 3;           // the code is not a success
+inline constexpr std::uint8_t error = 1u << 3;           // an error the plan does not tolerate
 inline constexpr std::uint8_t violation = 1u << 4;       // an invariant broke
 inline constexpr std::uint8_t reboot_violation = 1u << 5;  // ... in the plain reboot that follows
 }  // namespace micro_flag
@@ -63,29 +77,21 @@ inline MicroTransition MicroTransition::reboot_part() const {
   return reboot;
 }
 
-/// Interned states with a fixed number of cached transition columns each.
+/// Interned target states (no transitions: ModelSpace keeps those by world id).
 class StateTable {
  public:
-  StateTable(bool offline, std::size_t column_count);
+  explicit StateTable(bool offline);
 
   /// The id of `state`, interning it if new; `is_new` tells which.
   std::uint32_t intern(const model::TargetState& state, bool& is_new);
   model::TargetState state(std::uint32_t id) const;
   std::size_t size() const { return images_.size(); }
-
-  MicroTransition& entry(std::uint32_t id, std::size_t column) {
-    return transitions_[id * column_count_ + column];
-  }
-  const MicroTransition* entry_address(std::uint32_t id, std::size_t column) const {
-    return &transitions_[id * column_count_ + column];
-  }
   std::uint64_t bytes() const;
 
  private:
   void grow_index();
 
   bool offline_;
-  std::size_t column_count_;
   // States are stored as their live image, plus the committed image for offline targets only
   // (an online target's is always empty): half the bytes for the common case.
   std::vector<model::ServicedImage> images_;
@@ -98,77 +104,139 @@ class StateTable {
     std::uint32_t hash_high = 0;
   };
   std::vector<IndexSlot> index_;
-  std::vector<MicroTransition> transitions_;
+};
+
+/// Interned tuples of `width` ids (a world state of several targets, plus the target to reboot
+/// for a pending state).
+class TupleTable {
+ public:
+  explicit TupleTable(std::size_t width);
+
+  std::uint32_t intern(std::span<const std::uint32_t> tuple, bool& is_new);
+  std::span<const std::uint32_t> tuple(std::uint32_t id) const {
+    return {ids_.data() + std::size_t{id} * width_, width_};
+  }
+  std::size_t size() const { return ids_.size() / width_; }
+  std::uint64_t bytes() const;
+
+ private:
+  void grow_index();
+  std::uint64_t hash(std::span<const std::uint32_t> tuple) const;
+
+  std::size_t width_;
+  std::vector<std::uint32_t> ids_;
+  std::vector<std::uint32_t> index_;  // id + 1, 0 = empty
 };
 
 class ModelSpace {
  public:
-  /// `operations` are the plan's steps followed by one `reboot` (the inserted one); `kinds` the
-  /// fault kinds that may be placed (variant v >= 1 is kinds[v - 1]).
-  ModelSpace(const model::Scenario& scenario, const model::ServicingContext& context,
-             std::vector<model::Operation> operations, std::vector<model::Fault> kinds,
-             model::TargetState expected);
+  /// `steps` are the plan's steps followed by one reboot per target (the inserted ones); `kinds`
+  /// the fault kinds that may be placed (variant v >= 1 is kinds[v - 1]).
+  ModelSpace(const model::Plan& plan, const model::World& world, std::vector<model::Step> steps,
+             std::vector<model::Fault> kinds, model::WorldState expected);
 
-  /// The node id of `state`, interning it if new (and checking it with check_state then).
-  std::uint32_t intern(const model::TargetState& state);
+  /// The node id of `state`, interning it if new (and checking it then).
+  std::uint32_t intern(const model::WorldState& state);
 
-  /// The transition from node state `id` by operation `operation` (a plan step, or
-  /// reboot_operation()) with fault variant `variant`. The cached case is inline: it is the
-  /// explorer's inner loop.
-  [[gnu::always_inline]] MicroTransition transition(std::uint32_t id, std::size_t operation,
+  /// The transition from node state `id` by step `step` (a plan step, or reboot_step(target))
+  /// with fault variant `variant`. The cached case is inline: it is the explorer's inner loop.
+  [[gnu::always_inline]] MicroTransition transition(std::uint32_t id, std::size_t step,
                                                     std::size_t variant) {
-    const MicroTransition cached = nodes_.entry(id, operation * variant_count_ + variant);
+    const MicroTransition cached = node_transitions_[entry_index(id, step, variant)];
     if (cached.has(micro_flag::computed)) return cached;
-    return compute(id, operation, variant);
+    return compute(id, step, variant);
   }
 
   /// The inserted reboot from pending state `id` (a `next` of a reboot_follows transition).
   MicroTransition pending_reboot(std::uint32_t id, std::size_t variant) {
-    const MicroTransition cached = pending_.entry(id, variant);
+    const MicroTransition cached = pending_transitions_[std::size_t{id} * variant_count_ + variant];
     if (cached.has(micro_flag::computed)) return cached;
     return compute_pending_reboot(id, variant);
   }
 
-  /// Starts loading the fault-free entry of (node id, operation) into cache.
-  void prefetch(std::uint32_t id, std::size_t operation) const {
-    __builtin_prefetch(nodes_.entry_address(id, operation * variant_count_));
+  /// Starts loading the fault-free entry of (node id, step) into cache.
+  void prefetch(std::uint32_t id, std::size_t step) const {
+    __builtin_prefetch(&node_transitions_[entry_index(id, step, 0)]);
   }
 
-  /// The node state with id `id`.
-  model::TargetState state(std::uint32_t id) const { return nodes_.state(id); }
+  /// The world state of node `id`.
+  model::WorldState state(std::uint32_t id) const;
   /// The class of a run ending in node state `id` (cached).
   model::OutcomeClass classify(std::uint32_t id, bool any_error);
 
-  std::size_t reboot_operation() const { return operations_.size() - 1; }
+  /// The column of target `target`'s reboot.
+  std::size_t reboot_step(model::TargetIndex target) const {
+    return steps_.size() - world_.target_count() + target;
+  }
   std::size_t variant_count() const { return variant_count_; }
   model::Fault fault_of(std::size_t variant) const {
     return variant == 0 ? model::Fault::none : kinds_[variant - 1];
   }
-  /// Distinct model states, node and pending.
-  std::size_t size() const { return nodes_.size() + pending_.size(); }
+  /// Distinct states: target states (node and pending) with one target, world states with more.
+  std::size_t size() const;
   std::uint64_t bytes() const;
 
   /// The first invariant violation met, as text ("" if none).
   const std::string& violation_text() const { return violation_text_; }
 
  private:
-  MicroTransition compute(std::uint32_t id, std::size_t operation, std::size_t variant);
+  /// Room for every target's state, left uninitialised: zeroing 1 KiB for every computed
+  /// transition would cost more than the transition; a load fills target_count() entries.
+  struct Targets {
+    Targets() {}  // NOLINT: deliberately leaves `states` uninitialised
+    model::TargetState& operator[](std::size_t index) { return states[index]; }
+    const model::TargetState& operator[](std::size_t index) const { return states[index]; }
+    model::TargetState* data() { return states; }
+    const model::TargetState* data() const { return states; }
+    union {
+      model::TargetState states[model::target_count_max];
+    };
+  };
+
+  std::size_t entry_index(std::uint32_t id, std::size_t step, std::size_t variant) const {
+    return std::size_t{id} * column_count_ + step * variant_count_ + variant;
+  }
+  MicroTransition compute(std::uint32_t id, std::size_t step, std::size_t variant);
   MicroTransition compute_pending_reboot(std::uint32_t id, std::size_t variant);
   /// The cache entry's code, fault sites and policy flags for an outcome (not its target).
   MicroTransition entry_for(const model::Outcome& outcome) const;
-  /// Checks a computed outcome: the transition always, the new state if it is new.
-  bool check(const model::TargetState& before, const model::Operation& operation,
-             const model::Outcome& outcome, bool state_is_new);
-  void note_violation(const model::TargetState& state, const model::InvariantViolation& broken);
 
-  const model::Scenario& scenario_;
-  const model::ServicingContext& context_;
-  std::vector<model::Operation> operations_;
+  /// Loads node `id`'s targets into `targets` (the first target_count() entries).
+  void load_node(std::uint32_t id, Targets& targets) const;
+  /// Loads pending state `id`'s targets; returns the target whose reboot it waits for.
+  model::TargetIndex load_pending(std::uint32_t id, Targets& targets) const;
+  /// Interns the world `targets` after `changed` took `state` as a node (or pending) state.
+  /// `from` is the tuple it came from (multi-target only); `broken` is set if a new target
+  /// state breaks an invariant.
+  std::uint32_t intern_node(const Targets& targets, bool& broken);
+  std::uint32_t intern_pending(const Targets& targets, model::TargetIndex reboot_target,
+                               bool& broken);
+  /// Interns one target's state; checks it when new.
+  std::uint32_t intern_target(StateTable& table, model::TargetIndex target,
+                              const model::TargetState& state, bool& broken);
+  bool check_transition(std::span<const model::TargetState> before, const model::Step& step,
+                        const model::WorldOutcome& done);
+  void note_violation(model::TargetIndex target, const model::TargetState& state,
+                      const model::InvariantViolation& broken);
+  void grow_nodes(std::size_t size);
+
+  const model::Plan& plan_;
+  const model::World& world_;
+  std::vector<model::Step> steps_;
   std::vector<model::Fault> kinds_;
-  model::TargetState expected_;
+  model::WorldState expected_;
   std::size_t variant_count_ = 1;  // fault variants: none, then each kind
+  std::size_t column_count_ = 0;   // per node: steps x variants
+  bool several_targets_ = false;
+  // One target: node and pending target states, each its own table (ids = world ids).
   StateTable nodes_;
   StateTable pending_;
+  // Several targets: each target's states, and the tuples over them.
+  std::vector<StateTable> target_states_;
+  TupleTable world_nodes_;
+  TupleTable world_pending_;  // the targets' ids, then the target to reboot
+  std::vector<MicroTransition> node_transitions_;
+  std::vector<MicroTransition> pending_transitions_;
   std::vector<std::uint8_t> classes_;  // per node id: class + 1 without error (low 4 bits), with
   std::string violation_text_;
 };

@@ -38,7 +38,7 @@ bool final_reboot_needed(const model::Plan& plan, const model::ServicingContext&
 
 bool stops_sequence(const model::Plan& plan, const model::Outcome& outcome) {
   if (plan.on_error != model::ErrorPolicy::stop) return false;
-  return !model::is_success(outcome.code);
+  return model::is_plan_error(plan, outcome.code);  // a tolerated code goes on (v2)
 }
 
 }  // namespace svcsim::simulator

@@ -19,12 +19,14 @@ namespace {
 /// run, so classing belongs to the caller that has E.
 class SequenceRunner {
  public:
-  SequenceRunner(const model::Scenario& scenario, const std::vector<FaultPlacement>& faults)
+  SequenceRunner(const model::Scenario& scenario, const model::World& world, Executor& executor,
+                 const std::vector<FaultPlacement>& faults)
       : scenario_(scenario),
+        world_(world),
+        executor_(executor),
         faults_(faults),
         struck_or_used_(faults.size(), false),
-        context_(model::make_context(scenario, scenario.plan.target)),
-        state_(model::initial_state(scenario, scenario.plan.target)) {
+        state_(world.initial_state()) {
     for (const FaultPlacement& placement : faults) {
       // The command line rejects these; a caller passing them has a bug.
       SVCSIM_ASSERT(placement.step >= 1);
@@ -34,38 +36,46 @@ class SequenceRunner {
 
   RunResult run(const std::vector<model::PlanStep>& order) {
     const model::Plan& plan = scenario_.plan;
-    // Each plan step may be followed by one inserted reboot, and the run may end with one more.
-    const std::size_t step_count_max = 2 * order.size() + 1;
+    // Each plan step may be followed by one inserted reboot, and the run may end with one more
+    // per target.
+    const std::size_t step_count_max = 2 * order.size() + world_.target_count();
     bool stopped = false;
 
     for (std::size_t index = 0; index < order.size() && !stopped; ++index) {
       const model::PlanStep& step = order[index];
       const bool remaining = index + 1 < order.size();
-      if (!execute(step.text, index, model::plan_operation(plan, step.operation))) return finish();
+      const model::Step planned{step.target, model::plan_operation(plan, step.operation)};
+      if (!execute(step.text, index, planned, StepReason::plan_step)) return finish();
       const model::Outcome& outcome = result_.steps.back().outcome;
       if (stops_sequence(plan, outcome)) {
         result_.stopped_early = remaining;
         stopped = true;
-      } else if (reboot_follows(plan, context_, outcome)) {
-        if (!execute("reboot", std::nullopt, reboot_operation())) return finish();
+      } else if (reboot_follows(plan, world_.context(step.target), outcome)) {
+        if (!execute("reboot", std::nullopt, reboot_of(step.target), StepReason::after_3010)) {
+          return finish();
+        }
         if (stops_sequence(plan, result_.steps.back().outcome)) {
           result_.stopped_early = remaining;
           stopped = true;
         }
       }
     }
-    if (!stopped && final_reboot_needed(plan, context_, state_)) {
-      if (!execute("reboot", std::nullopt, reboot_operation())) return finish();
+    // at_end: each online target with pending work, in target order; one final reboot each.
+    for (std::size_t target = 0; target < world_.target_count() && !stopped; ++target) {
+      const auto index = static_cast<model::TargetIndex>(target);
+      if (!final_reboot_needed(plan, world_.context(index), state_.targets[target])) continue;
+      if (!execute("reboot", std::nullopt, reboot_of(index), StepReason::at_end)) return finish();
     }
     SVCSIM_ASSERT(result_.steps.size() <= step_count_max);
     return finish();
   }
 
  private:
-  static model::Operation reboot_operation() {
-    model::Operation operation;
-    operation.kind = model::OperationKind::reboot;
-    return operation;
+  static model::Step reboot_of(model::TargetIndex target) {
+    model::Step step;
+    step.target = target;
+    step.operation.kind = model::OperationKind::reboot;
+    return step;
   }
 
   /// The fault placed at step `number`, if any. Only the first placement at a step can strike:
@@ -87,43 +97,52 @@ class SequenceRunner {
   /// Executes one step. Returns false when the transition broke an invariant: the run ends there
   /// so that the report shows the first bad step, not the damage that follows from it.
   bool execute(const std::string& text, std::optional<std::size_t> plan_step,
-               const model::Operation& operation) {
+               const model::Step& step, StepReason reason) {
     StepRecord record;
     record.number = static_cast<int>(result_.steps.size()) + 1;
     record.plan_step = plan_step;
     record.text = text;
-    record.operation = operation;
-    record.before = state_;
+    record.step = step;
+    record.reason = reason;
+    record.before = state_.targets[step.target];
 
     const model::Fault fault = take_fault(record.number);
-    record.outcome = model::apply(context_, record.before, operation, fault);
+    const model::WorldOutcome done = executor_.execute(state_, step, fault);
+    SVCSIM_ASSERT(done.target == step.target);
+    record.outcome = done.outcome;
     if (fault != model::Fault::none && record.outcome.fault == model::Fault::none) {
       record_unstruck(record.number, fault);
     }
     SVCSIM_ASSERT(record.outcome.fault == model::Fault::none || record.outcome.fault == fault);
 
-    const model::InvariantViolation violation =
-        model::check_step(context_, record.before, operation, record.outcome);
+    const model::WorldViolation violation =
+        model::check_world_step(world_, state_.targets, step, done);
     if (violation) {
-      result_.violation = violation;
+      result_.violation = violation.violation;
+      result_.violation_target = violation.target;
       result_.violation_step = record.number;
-      result_.violation_text = model::describe(context_, record.outcome.state, violation);
+      result_.violation_text =
+          model::describe(world_.context(step.target), record.outcome.state, violation.violation);
     } else {
-      record.advice =
-          model::advise(context_, record.before, operation, record.outcome, advice_history_);
+      record.advice = model::advise_world_step(world_, state_.targets, step, done, history_);
       result_.advice = static_cast<model::AdviceSet>(result_.advice | record.advice);
     }
-    model::remember_step(context_, operation, record.outcome, advice_history_);
-    if (!model::is_success(record.outcome.code) && !result_.first_error) {
+    const bool error = !model::is_success(record.outcome.code);
+    record.tolerated = error && !model::is_plan_error(scenario_.plan, record.outcome.code);
+    if (error && !record.tolerated && !result_.first_error) {
       result_.first_error = record.outcome.code;
     }
-    state_ = record.outcome.state;
+    model::settle(state_, done);
     result_.steps.push_back(std::move(record));
     return !violation;
   }
 
   RunResult finish() {
     result_.end = state_;
+    if (!result_.violation) {
+      result_.advice = static_cast<model::AdviceSet>(
+          result_.advice | model::advise_world_end(world_, state_.targets));
+    }
     // A placement past the last executed step never met its step.
     for (std::size_t index = 0; index < faults_.size(); ++index) {
       if (!struck_or_used_[index]) {
@@ -135,11 +154,12 @@ class SequenceRunner {
   }
 
   const model::Scenario& scenario_;
+  const model::World& world_;
+  Executor& executor_;
   const std::vector<FaultPlacement>& faults_;
   std::vector<bool> struck_or_used_;  // per placement: already offered to its step
-  model::ServicingContext context_;
-  model::TargetState state_;
-  model::AdviceHistory advice_history_;
+  model::WorldState state_;
+  model::WorldAdviceHistory history_;
   RunResult result_;
 };
 
@@ -185,33 +205,58 @@ std::string shell_word(std::string_view word) {
 
 }  // namespace
 
+std::string_view step_reason_name(StepReason reason) {
+  switch (reason) {
+    case StepReason::plan_step: return "plan step";
+    case StepReason::after_3010: return "inserted: the step before exited 3010 (reboot: after_3010)";
+    case StepReason::at_end: return "inserted: pending work at the end (reboot: at_end)";
+  }
+  return "?";
+}
+
 std::vector<model::PlanStep> documented_order(const model::Scenario& scenario) {
   std::vector<model::PlanStep> order = scenario.plan.steps;
   for (model::PlanStep& step : order) step.operation = model::plan_operation(scenario.plan, step.operation);
   return order;
 }
 
-model::TargetState expected_end_state(const model::Scenario& scenario) {
+model::WorldState expected_end_state(const model::Scenario& scenario) {
   const std::vector<FaultPlacement> no_faults;
-  SequenceRunner runner(scenario, no_faults);
+  const model::World world = model::make_world(scenario);
+  ModelExecutor executor(world);
+  SequenceRunner runner(scenario, world, executor, no_faults);
   return runner.run(documented_order(scenario)).end;
 }
 
-RunResult run_sequence(const model::Scenario& scenario, const std::vector<model::PlanStep>& order,
+RunResult run_sequence(const model::Scenario& scenario, const model::World& world,
+                       Executor& executor, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
-                       const model::TargetState& expected) {
-  SVCSIM_ASSERT(scenario.plan.target < scenario.targets.size());
-  SequenceRunner runner(scenario, faults);
+                       const model::WorldState& expected) {
+  SVCSIM_ASSERT(expected.targets.size() == world.target_count());
+  SequenceRunner runner(scenario, world, executor, faults);
   RunResult result = runner.run(order);
   SVCSIM_ASSERT(result.steps.size() >= (order.empty() ? 0u : 1u));
   // A state that broke an invariant has no meaningful class (classify may rely on the very
   // invariant that broke); callers report the violation instead.
   if (!result.violation) {
-    const model::ServicingContext context = model::make_context(scenario, scenario.plan.target);
+    const bool any_error = result.first_error.has_value();
     result.outcome_class =
-        model::classify(context, result.end, expected, result.first_error.has_value());
+        model::classify_world(world, result.end.targets, expected.targets, any_error);
+    for (std::size_t target = 0; target < world.target_count(); ++target) {
+      result.target_classes.push_back(
+          model::classify(world.context(static_cast<model::TargetIndex>(target)),
+                          result.end.targets[target], expected.targets[target], any_error));
+    }
   }
   return result;
+}
+
+RunResult run_sequence(const model::Scenario& scenario, const std::vector<model::PlanStep>& order,
+                       const std::vector<FaultPlacement>& faults,
+                       const model::WorldState& expected) {
+  const model::World world = model::make_world(scenario);
+  ModelExecutor executor(world);
+  return run_sequence(scenario, world, executor, order, faults, expected);
 }
 
 std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& scenario,
@@ -219,13 +264,15 @@ std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& s
                                                         std::string* unknown) {
   std::vector<model::PlanStep> order;
   order.reserve(texts.size());
+  const std::optional<model::TargetIndex> default_target = model::default_step_target(scenario);
   for (const std::string& text : texts) {
-    const std::optional<model::Operation> operation = model::parse_step(scenario.catalog, text);
-    if (!operation) {
+    std::optional<model::PlanStep> step = model::parse_plan_step(scenario, text, default_target);
+    if (!step) {
       if (unknown != nullptr) *unknown = text;
       return std::nullopt;
     }
-    order.push_back({text, model::plan_operation(scenario.plan, *operation)});
+    step->operation = model::plan_operation(scenario.plan, step->operation);
+    order.push_back(std::move(*step));
   }
   SVCSIM_ASSERT(order.size() == texts.size());
   return order;

@@ -38,9 +38,10 @@ void keep_shorter(std::optional<RunLength>& best, RunLength length) {
 BruteForceResult brute_force(const model::Scenario& scenario, int fault_count_max) {
   const model::Plan& plan = scenario.plan;
   const std::vector<model::Fault> kinds = fault_kinds(scenario, fault_count_max);
-  const model::TargetState expected = expected_end_state(scenario);
-  // Every operation a run can execute: each step, a reboot after each, a final reboot.
-  const int operation_count_max = static_cast<int>(2 * plan.steps.size() + 1);
+  const model::WorldState expected = expected_end_state(scenario);
+  // Every operation a run can execute: each step, a reboot after each, a final reboot per target.
+  const int operation_count_max =
+      static_cast<int>(2 * plan.steps.size() + scenario.targets.size());
 
   BruteForceResult result;
   result.runs.assign(static_cast<std::size_t>(fault_count_max) + 1, RunCounts{});

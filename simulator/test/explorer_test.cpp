@@ -64,7 +64,7 @@ void expect_agreement(const model::Scenario& scenario) {
   const BruteForceResult oracle = brute_force(scenario, scenario.faults.max);
   ASSERT_EQ(describe_counts(explored.orders, explored.runs), describe_counts(oracle.orders, oracle.runs));
 
-  const model::TargetState expected = expected_end_state(scenario);
+  const model::WorldState expected = expected_end_state(scenario);
   for (const Witness& witness : explored.witnesses) {
     const RunResult replay = run_sequence(scenario, witness.order, witness.faults, expected);
     EXPECT_TRUE(replay.faults_not_struck.empty()) << witness.command;
@@ -265,7 +265,7 @@ RC_GTEST_PROP(ExplorerProperty, AgreesWithBruteForceWithFaults, ()) {
   const BruteForceResult oracle = brute_force(scenario, scenario.faults.max);
   RC_ASSERT(describe_counts(explored.orders, explored.runs) ==
             describe_counts(oracle.orders, oracle.runs));
-  const model::TargetState expected = expected_end_state(scenario);
+  const model::WorldState expected = expected_end_state(scenario);
   for (const Witness& witness : explored.witnesses) {
     const RunResult replay = run_sequence(scenario, witness.order, witness.faults, expected);
     RC_ASSERT(replay.outcome_class == witness.outcome_class);

@@ -157,7 +157,7 @@ rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits) {
     RC_PRE(!model::check_state(context, model::initial_state(scenario, 0)));
 
     model::Plan& plan = scenario.plan;
-    plan.target = 0;
+
     plan.reboot = chance(70) ? model::RebootPolicy::after_3010 : model::RebootPolicy::at_end;
     plan.on_error = chance(60) ? model::ErrorPolicy::stop : model::ErrorPolicy::continue_on_error;
     plan.prevent_pending = chance(15);
@@ -168,15 +168,22 @@ rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits) {
       step.operation = model::plan_operation(plan, step.operation);
       plan.steps.push_back(std::move(step));
     }
+    // As the loader does: lifecycle steps keep their place, then the file's own pairs.
+    plan.before = model::lifecycle_constraints(plan);
     for (std::size_t first = 0; first < plan.steps.size(); ++first) {
       for (std::size_t second = first + 1; second < plan.steps.size(); ++second) {
-        if (chance(10)) plan.before.emplace_back(first, second);
+        const std::pair<std::size_t, std::size_t> pair{first, second};
+        if (chance(10) && std::find(plan.before.begin(), plan.before.end(), pair) == plan.before.end()) {
+          plan.before.push_back(pair);
+        }
       }
     }
     scenario.faults.max = *rc::gen::inRange(0, limits.fault_count_max + 1);
     if (scenario.faults.max > 0) {
+      // Any non-empty subset of model::all_faults: derived from the model's count, so a new
+      // fault kind is generated (and held to the oracle) the day it is added.
       scenario.faults.kinds = static_cast<model::FaultSet>(
-          (*rc::gen::inRange(1, 256) << 1) & model::all_faults);
+          (*rc::gen::inRange(1, 1 << (model::fault_count - 1)) << 1) & model::all_faults);
       if (scenario.faults.kinds == 0) scenario.faults.kinds = model::fault_bit(model::Fault::execute_failure);
     }
     return scenario;

@@ -71,7 +71,7 @@ model::Scenario kb5086672_scenario() {
   device.ssu_version = 1;
   scenario.targets.push_back(device);
 
-  scenario.plan.target = 0;
+
   scenario.plan.steps = {add_step("KB5043080", checkpoint_index), add_step("KB5086672", cu_index)};
   scenario.plan.reboot = model::RebootPolicy::after_3010;
   scenario.plan.on_error = model::ErrorPolicy::stop;
@@ -113,7 +113,7 @@ TEST_F(SequenceTest, DocumentedOrderSucceedsWithARebootAfterEach3010) {
   }
   EXPECT_EQ(result.steps[0].plan_step, std::optional<std::size_t>(0));
   EXPECT_EQ(result.steps[1].plan_step, std::nullopt);
-  EXPECT_EQ(result.steps[1].operation.kind, OperationKind::reboot);
+  EXPECT_EQ(result.steps[1].step.operation.kind, OperationKind::reboot);
   EXPECT_EQ(result.steps[2].plan_step, std::optional<std::size_t>(1));
   EXPECT_EQ(result.steps[3].plan_step, std::nullopt);
   EXPECT_EQ(result.steps[0].outcome.code, ResultCode::success_reboot_required);
@@ -123,11 +123,11 @@ TEST_F(SequenceTest, DocumentedOrderSucceedsWithARebootAfterEach3010) {
   EXPECT_FALSE(result.first_error.has_value());
   EXPECT_FALSE(result.stopped_early);
   EXPECT_TRUE(result.faults_not_struck.empty());
-  EXPECT_EQ(result.end.ubr, 8117u);
-  EXPECT_EQ(result.end.ssu_version, 8115u);
-  EXPECT_EQ(result.end.packages.get(checkpoint_index), CbsState::superseded);
-  EXPECT_EQ(result.end.packages.get(cu_index), CbsState::installed);
-  EXPECT_FALSE(result.end.flags.has(model::TargetFlag::reboot_pending));
+  EXPECT_EQ(result.end.targets[0].ubr, 8117u);
+  EXPECT_EQ(result.end.targets[0].ssu_version, 8115u);
+  EXPECT_EQ(result.end.targets[0].packages.get(checkpoint_index), CbsState::superseded);
+  EXPECT_EQ(result.end.targets[0].packages.get(cu_index), CbsState::installed);
+  EXPECT_FALSE(result.end.targets[0].flags.has(model::TargetFlag::reboot_pending));
   EXPECT_EQ(result.end, expected_end_state(scenario));
 }
 
@@ -142,10 +142,10 @@ TEST_F(SequenceTest, ReverseOrderFailsCleanlyButKeepsTheBundledServicingStack) {
   EXPECT_EQ(model::hresult(*result.first_error), 0x800F0838u);
   EXPECT_TRUE(result.stopped_early);
   // §4.1 check 6: the bundled SSU installs in its own session and stays.
-  EXPECT_EQ(result.end.ssu_version, 8115u);
-  EXPECT_EQ(result.end.ubr, 1u);
-  EXPECT_EQ(result.end.packages.get(checkpoint_index), CbsState::absent);
-  EXPECT_EQ(result.end.packages.get(cu_index), CbsState::absent);
+  EXPECT_EQ(result.end.targets[0].ssu_version, 8115u);
+  EXPECT_EQ(result.end.targets[0].ubr, 1u);
+  EXPECT_EQ(result.end.targets[0].packages.get(checkpoint_index), CbsState::absent);
+  EXPECT_EQ(result.end.targets[0].packages.get(cu_index), CbsState::absent);
 }
 
 TEST_F(SequenceTest, AtEndPolicyQueuesBothAddsAndRebootsOnce) {
@@ -161,9 +161,9 @@ TEST_F(SequenceTest, AtEndPolicyQueuesBothAddsAndRebootsOnce) {
   // baseline_sees_pending: the CU sees the queued checkpoint and queues behind it.
   EXPECT_EQ(result.steps[1].outcome.code, ResultCode::success_reboot_required);
   EXPECT_EQ(result.outcome_class, OutcomeClass::success);
-  EXPECT_EQ(result.end.ubr, 8117u);
-  EXPECT_EQ(result.end.packages.get(checkpoint_index), CbsState::superseded);
-  EXPECT_EQ(result.end.packages.get(cu_index), CbsState::installed);
+  EXPECT_EQ(result.end.targets[0].ubr, 8117u);
+  EXPECT_EQ(result.end.targets[0].packages.get(checkpoint_index), CbsState::superseded);
+  EXPECT_EQ(result.end.targets[0].packages.get(cu_index), CbsState::installed);
 }
 
 TEST_F(SequenceTest, ContinuePolicyRunsEveryStepAfterAnError) {
@@ -179,8 +179,8 @@ TEST_F(SequenceTest, ContinuePolicyRunsEveryStepAfterAnError) {
   ASSERT_TRUE(result.first_error.has_value());
   EXPECT_EQ(*result.first_error, ResultCode::cbs_e_missing_prerequisite_baseline);
   EXPECT_EQ(result.outcome_class, OutcomeClass::clean_failure);
-  EXPECT_EQ(result.end.ubr, 1742u);
-  EXPECT_EQ(result.end.ssu_version, 8115u);
+  EXPECT_EQ(result.end.targets[0].ubr, 1742u);
+  EXPECT_EQ(result.end.targets[0].ssu_version, 8115u);
 }
 
 TEST_F(SequenceTest, StartupFailureOnTheLastRebootIsAFalseSuccess) {
@@ -194,8 +194,8 @@ TEST_F(SequenceTest, StartupFailureOnTheLastRebootIsAFalseSuccess) {
   EXPECT_TRUE(result.faults_not_struck.empty());
   EXPECT_FALSE(result.first_error.has_value());
   EXPECT_EQ(result.outcome_class, OutcomeClass::false_success);
-  EXPECT_EQ(result.end.packages.get(cu_index), CbsState::absent);
-  EXPECT_EQ(result.end.ubr, 1742u);
+  EXPECT_EQ(result.end.targets[0].packages.get(cu_index), CbsState::absent);
+  EXPECT_EQ(result.end.targets[0].ubr, 1742u);
 }
 
 // The boot after the checkpoint rolls it back without a word; the CU then finds its baseline

@@ -431,7 +431,9 @@ std::string serialize(const simulator::RunResult& run) {
     text += std::to_string(step.number) + " " +
             (step.plan_step ? std::to_string(*step.plan_step) : std::string("-")) + " " +
             step.text + " ";
-    append_bytes(text, step.operation);
+    append_bytes(text, step.step);
+    append_bytes(text, step.reason);
+    append_bytes(text, step.tolerated);
     append_bytes(text, step.before);
     append_bytes(text, step.outcome.state);
     append_bytes(text, step.outcome.code);
@@ -441,7 +443,7 @@ std::string serialize(const simulator::RunResult& run) {
     append_bytes(text, step.advice);
     text += "\n";
   }
-  append_bytes(text, run.end);
+  for (const model::TargetState& target : run.end.targets) append_bytes(text, target);
   append_bytes(text, run.outcome_class);
   text += run.first_error ? model::hresult_text(model::hresult(*run.first_error)) : "none";
   text += run.stopped_early ? " stopped " : " ran ";
@@ -467,7 +469,7 @@ RC_GTEST_PROP(Determinism, RunSequenceTwiceGivesTheSameTrace, ()) {
     faults.push_back({*rc::gen::inRange(1, step_count_max + 1),
                       static_cast<Fault>(*rc::gen::inRange(1, model::fault_count))});
   }
-  const model::TargetState expected = simulator::expected_end_state(scenario);
+  const model::WorldState expected = simulator::expected_end_state(scenario);
   const std::string first = serialize(simulator::run_sequence(scenario, order, faults, expected));
   const std::string second = serialize(simulator::run_sequence(scenario, order, faults, expected));
   RC_ASSERT(first == second);

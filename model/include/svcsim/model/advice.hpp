@@ -15,11 +15,18 @@ enum class Advice : std::uint8_t {
   // cleanup (step 14) then .NET (step 15); the mistake to flag is a cleanup *after* the .NET CU.
   dotnet_before_cleanup = 1u << 1,
   cu_on_winre = 1u << 2,               // a CU added to winre.wim (not applicable there)
+  // Cross-target checks of a media refresh (servicing-model.md §4.8):
+  winre_copied_uncommitted = 1u << 3,  // copy_winre before winre.wim's last step was committed
+  winre_copied_without_safeos_du = 1u << 4,  // the WinRE copied lacks a Safe OS DU of the catalog
+  boot_install_ubr_differ = 1u << 5,   // boot.wim and install.wim end at different UBRs
+  winre_without_safeos_du = 1u << 6,   // winre.wim ends without a Safe OS DU of the catalog
 };
 using AdviceSet = std::uint8_t;
 std::string_view advice_text(Advice advice);
 
-inline constexpr int advice_count = 3;
+inline constexpr int advice_count = 7;
+static_assert(advice_count <= 8 * static_cast<int>(sizeof(AdviceSet)),
+              "every Advice is one bit of an AdviceSet");
 
 /// What the advice rules remember of a sequence's earlier steps.
 struct AdviceHistory {

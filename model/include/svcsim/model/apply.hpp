@@ -43,8 +43,14 @@ struct Outcome {
 ///
 ///   auto outcome = apply(context, state, {OperationKind::add, kb5043080}, Fault::none);
 ///   if (outcome.code == ResultCode::success_reboot_required) ...
+///
+/// `copy_source` is read only by copy_winre (§4.8): the winre.wim image as last committed. Every
+/// other operation reads nothing but `state`; model::step supplies it from the World.
 Outcome apply(const ServicingContext& context, const TargetState& state, const Operation& operation,
-              Fault fault = Fault::none);
+              Fault fault = Fault::none, const ServicedImage* copy_source = nullptr);
+
+/// Whether an image of `kind` takes servicing stack updates (and so a combined CU's SSU part).
+bool takes_servicing_stacks(TargetKind kind);
 
 /// The UBR the target will report once pending operations commit: what §4.1's checks compare
 /// against when `baseline_sees_pending` is on ("effective UBR").

@@ -16,6 +16,7 @@ struct DismPaths {
   std::string package_folder = R"(C:\Packages)";
   std::string mount_dir = R"(C:\mount)";
   std::string image_file = R"(C:\media\sources\install.wim)";
+  std::string winre_file = R"(C:\mediaRefresh\winre.wim)";  // the serviced winre.wim, exported
 };
 
 /// "DISM /Online /Add-Package /PackagePath:C:\Packages\windows11.0-kb5043080-x64.msu /NoRestart".

@@ -22,7 +22,9 @@ enum class Invariant : std::uint8_t {
   partial_without_unserviceable,// a partially installed package on a serviceable target
   offline_flags,                // an online-only flag on an offline target or vice versa
   add_without_effect,           // an add reported success but its package is not there
+  carried_winre_misplaced,      // a target other than an install.wim carries a WinRE (§4.8)
 };
+inline constexpr int invariant_count = 12;
 std::string_view invariant_name(Invariant invariant);
 
 struct InvariantViolation {

@@ -19,8 +19,9 @@ enum class OperationKind : std::uint8_t {
   mount,           // §4.7 offline: DISM /Mount-Image
   commit,          // §4.7 offline: DISM /Commit-Image (stays mounted)
   discard,         // §4.7 offline: DISM /Unmount-Image /Discard
+  copy_winre,      // §4.8 install.wim: copy a serviced winre.wim into it (a file copy, not CBS)
 };
-inline constexpr int operation_kind_count = 9;
+inline constexpr int operation_kind_count = 10;
 std::string_view operation_kind_name(OperationKind kind);
 
 /// Whether an operation of `kind` names a package (add, add_folder, remove).
@@ -34,6 +35,7 @@ struct Operation {
   PackageIndex package = 0;      // add, add_folder (the target CU), remove
   bool reset_base = false;       // cleanup: /ResetBase
   bool prevent_pending = false;  // add, add_folder: /PreventPending
+  std::uint8_t source_target = 0;  // copy_winre: the World's index of the winre.wim it copies
 
   friend bool operator==(const Operation&, const Operation&) = default;
 };

@@ -27,8 +27,9 @@ enum class ResultCode : std::uint8_t {
   error_disk_full,                    // 0x80070070, exit 112
   psfx_e_missing_payload_file,        // 0x800F0991
   error_file_not_found,               // 0x80070002, exit 2: /Image: names no mounted image
+  error_mod_not_found,                // 0x8007007E, exit 126: a combined CU's LCU on winre.wim
 };
-inline constexpr int result_code_count = 16;
+inline constexpr int result_code_count = 17;
 
 /// The HRESULT CBS logs for the code. `already_installed` uses WU_S_ALREADY_INSTALLED
 /// (0x00240006), a success code, so that it has a distinct key in reports.

@@ -18,6 +18,7 @@
 #include "svcsim/model/package.hpp"
 #include "svcsim/model/result_code.hpp"
 #include "svcsim/model/target_state.hpp"
+#include "svcsim/model/world.hpp"
 
 namespace svcsim::model {
 
@@ -35,25 +36,34 @@ struct TargetSpec {
   TargetFlags flags;                     // offline targets start `mounted`
 };
 
-/// One plan step: its text as written ("KB5043080", "method1(KB5086672)", "reboot") and the
-/// operation it stands for.
+/// One plan step: its text as written ("KB5043080", "install:copy_winre(winre)", "reboot"), the
+/// target it runs on and the operation it stands for.
 struct PlanStep {
   std::string text;
   Operation operation;
+  TargetIndex target = 0;  // index into Scenario::targets (and the World's targets)
+
+  Step step() const { return Step{target, operation}; }
 };
 
 enum class RebootPolicy : std::uint8_t { after_3010, at_end };
 enum class ErrorPolicy : std::uint8_t { stop, continue_on_error };
 
 struct Plan {
-  std::size_t target = 0;        // index into Scenario::targets
   std::vector<PlanStep> steps;   // the documented order
   /// Order constraints as pairs of step indices: steps[first] must come before steps[second].
+  /// Holds the file's `before` and the implicit ones that keep lifecycle steps in place.
   std::vector<std::pair<std::size_t, std::size_t>> before;
   RebootPolicy reboot = RebootPolicy::after_3010;
   ErrorPolicy on_error = ErrorPolicy::stop;
   bool prevent_pending = false;  // every add carries /PreventPending
+  /// HRESULTs that count as success (`tolerate`, v2): not a first error, not a stop.
+  std::vector<std::uint32_t> tolerate;
 };
+
+/// Whether `code` is an error for the plan's policies and for classing: not a success code
+/// and not tolerated.
+bool is_plan_error(const Plan& plan, ResultCode code);
 
 struct FaultBudget {
   int max = 0;                   // explore: every placement of up to this many faults
@@ -102,6 +112,9 @@ struct Expectation {
 
 struct Scenario {
   std::string path;    // the file it was loaded from
+  /// `plan.target`: where unprefixed steps run (a v1 file's one target); nullopt with several
+  /// targets and no `plan.target`, where every step names its target.
+  std::optional<TargetIndex> default_target;
   std::string name;
   std::string source;  // the public document it models
   Knobs knobs;
@@ -114,6 +127,14 @@ struct Scenario {
 
 /// The context for servicing `scenario.targets[target]`. The scenario must outlive it.
 ServicingContext make_context(const Scenario& scenario, std::size_t target);
+
+/// The World of a scenario: its catalog, knobs and targets. The scenario must outlive it.
+World make_world(const Scenario& scenario);
+
+/// The implicit order constraints of servicing-model.md §4.7: each lifecycle step (mount,
+/// commit, discard) keeps its written place relative to the other steps of its target. Pairs of
+/// step indices, as Plan::before holds them.
+std::vector<std::pair<std::size_t, std::size_t>> lifecycle_constraints(const Plan& plan);
 
 /// The starting TargetState of `scenario.targets[target]`, as declared (offline: mounted, with
 /// the committed image equal to the starting one).
@@ -132,5 +153,16 @@ inline constexpr std::array<std::string_view, 6> step_keywords = {
 /// "cleanup", "cleanup(reset_base)", "revert_pending", "mount", "commit", "discard") against the
 /// catalog. nullopt for anything else. /PreventPending is not part of the text.
 std::optional<Operation> parse_step(const Catalog& catalog, std::string_view text);
+
+/// Parses a plan-step text "[TARGET:]STEP" against the scenario's catalog and targets: STEP as
+/// parse_step takes it, or "copy_winre(WINRE)" naming a target. Without a prefix the step runs on
+/// `default_target` (nullopt: a prefix is required). The text kept is the trimmed input.
+///
+///   parse_plan_step(scenario, "install:copy_winre(winre)", std::nullopt)
+std::optional<PlanStep> parse_plan_step(const Scenario& scenario, std::string_view text,
+                                        std::optional<TargetIndex> default_target);
+
+/// The target a step without a prefix runs on: the only target, else none.
+std::optional<TargetIndex> default_step_target(const Scenario& scenario);
 
 }  // namespace svcsim::model

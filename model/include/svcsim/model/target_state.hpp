@@ -90,10 +90,22 @@ struct TargetFlags {
   friend bool operator==(const TargetFlags&, const TargetFlags&) = default;
 };
 
+/// The WinRE an install.wim carries (servicing-model.md §4.8): what its last `copy_winre` copied
+/// from the winre.wim target, as that image was last committed. All zero: the WinRE the image
+/// came with (never replaced). Part of the end state, so a stale WinRE shows as drift.
+struct CarriedWinre {
+  PackageMask safeos_dus = 0;     // Safe OS DUs installed in the copied winre.wim
+  std::uint32_t ubr = 0;          // its UBR
+  std::uint32_t ssu_version = 0;  // its servicing stack
+
+  friend bool operator==(const CarriedWinre&, const CarriedWinre&) = default;
+};
+
 /// What one image (or running installation) holds: the part a commit saves and a discard
 /// restores.
 struct ServicedImage {
   PackageStates packages;
+  CarriedWinre winre;             // install.wim only; zero elsewhere
   std::uint32_t build = 0;        // reported build: 26100, or 26200 with the enablement package
   std::uint32_t ubr = 0;          // revision of the newest committed CU
   std::uint32_t ssu_version = 0;  // revision of the servicing stack

@@ -12,11 +12,13 @@ namespace svcsim::simulator {
 bool reboot_follows(const model::Plan& plan, const model::ServicingContext& context,
                     const model::Outcome& outcome);
 
-/// at_end: one reboot after the last step, if anything is pending (online targets only).
+/// at_end: after the last step, a reboot of each online target with pending work, in target
+/// order (this tells for one target).
 bool final_reboot_needed(const model::Plan& plan, const model::ServicingContext& context,
                          const model::TargetState& state);
 
-/// on_error: stop ends the sequence at the first error (a killed process counts as one).
+/// on_error: stop ends the sequence at the first error (a killed process counts as one) that the
+/// plan does not `tolerate`.
 bool stops_sequence(const model::Plan& plan, const model::Outcome& outcome);
 
 }  // namespace svcsim::simulator

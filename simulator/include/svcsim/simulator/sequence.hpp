@@ -14,6 +14,7 @@
 #include "svcsim/model/classify.hpp"
 #include "svcsim/model/invariants.hpp"
 #include "svcsim/model/scenario.hpp"
+#include "svcsim/model/world.hpp"
 
 namespace svcsim::simulator {
 
@@ -25,44 +26,86 @@ struct FaultPlacement {
   friend bool operator==(const FaultPlacement&, const FaultPlacement&) = default;
 };
 
+/// Why an operation ran: it is a plan step, or the plan's reboot policy inserted it.
+enum class StepReason : std::uint8_t {
+  plan_step,   // a step of the order given
+  after_3010,  // reboot: the step before it exited 3010 (policy after_3010)
+  at_end,      // reboot: the run's final reboot of a target with pending work (policy at_end)
+};
+std::string_view step_reason_name(StepReason reason);
+
 /// One executed operation.
 struct StepRecord {
   int number = 0;                  // 1-based, inserted reboots included
   std::optional<std::size_t> plan_step;  // index into the order given; nullopt: inserted reboot
-  std::string text;                // "KB5043080", "reboot" (inserted ones too)
-  model::Operation operation;
-  model::TargetState before;
+  std::string text;                // "KB5043080", "install:cleanup", "reboot" (inserted ones too)
+  model::Step step;                // the target and operation
+  StepReason reason = StepReason::plan_step;
+  model::TargetState before;       // the stepped target before the step
   model::Outcome outcome;
+  bool tolerated = false;          // the code is an error the plan tolerates
   model::AdviceSet advice = 0;
 };
 
 struct RunResult {
   std::vector<StepRecord> steps;
-  model::TargetState end;
+  model::WorldState end;
   model::OutcomeClass outcome_class = model::OutcomeClass::success;
-  std::optional<model::ResultCode> first_error;
+  std::vector<model::OutcomeClass> target_classes;  // each target's class, by the same rules
+  std::optional<model::ResultCode> first_error;     // the first error the plan does not tolerate
   bool stopped_early = false;      // on_error: stop ended it before the last step
-  model::AdviceSet advice = 0;     // union over steps
+  model::AdviceSet advice = 0;     // union over steps, and the run's end
   /// A faulted placement that did not strike (its step number, its kind): reported, not fatal.
   std::vector<FaultPlacement> faults_not_struck;
-  /// First invariant violation, with the step it followed (0: none).
+  /// First invariant violation, with the step it followed (0: none) and its target.
   model::InvariantViolation violation;
+  model::TargetIndex violation_target = 0;
   int violation_step = 0;
   std::string violation_text;
+};
+
+/// What runs a step: the model (prediction), or later a real machine through DISM
+/// (observation). The runner's loop is the same for both (architecture.md "Executor").
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  /// Executes `step` with `fault` on the world as it stands and says what happened to its target.
+  virtual model::WorldOutcome execute(const model::WorldState& state, const model::Step& step,
+                                      model::Fault fault) = 0;
+};
+
+/// The executor that asks the model: model::step on the World.
+class ModelExecutor final : public Executor {
+ public:
+  explicit ModelExecutor(const model::World& world) : world_(world) {}
+  model::WorldOutcome execute(const model::WorldState& state, const model::Step& step,
+                              model::Fault fault) override {
+    return model::step(world_, state, step, fault);
+  }
+
+ private:
+  const model::World& world_;
 };
 
 /// The documented order of `scenario.plan`, as a list of steps.
 std::vector<model::PlanStep> documented_order(const model::Scenario& scenario);
 
 /// The expected end state E: the documented order with no fault.
-model::TargetState expected_end_state(const model::Scenario& scenario);
+model::WorldState expected_end_state(const model::Scenario& scenario);
 
-/// Runs `order` on the plan's target. `expected` is E (from expected_end_state). Faults are
-/// applied at their step numbers; one that cannot strike there is recorded in
-/// `faults_not_struck`. Invariant violations stop the run and are reported, not asserted.
+/// Runs `order` on the scenario's World through the model. `expected` is E (from
+/// expected_end_state). Faults are applied at their step numbers; one that cannot strike there is
+/// recorded in `faults_not_struck`. Invariant violations stop the run and are reported, not
+/// asserted.
 RunResult run_sequence(const model::Scenario& scenario, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
-                       const model::TargetState& expected);
+                       const model::WorldState& expected);
+
+/// The same through any executor, on `world` (made from `scenario` by model::make_world).
+RunResult run_sequence(const model::Scenario& scenario, const model::World& world,
+                       Executor& executor, const std::vector<model::PlanStep>& order,
+                       const std::vector<FaultPlacement>& faults,
+                       const model::WorldState& expected);
 
 /// Splits an `--order` value at commas and trims spaces and tabs around each step text; an
 /// empty (or blank) value is the empty order. No step text is checked here: parse_order does it.
