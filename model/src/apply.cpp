@@ -524,6 +524,25 @@ Outcome apply_revert_pending(const ServicingContext& context, const TargetState&
 }
 
 // ---------------------------------------------------------------------------------------------
+// §4.8 the media folder: files, not a package store.
+
+/// A Setup DU's files replace the media's setup files (expand.exe into \sources): S_OK, no
+/// fault site. Nothing else is serviced on media (0x800F081E).
+Outcome apply_media(const ServicingContext& context, const TargetState& state,
+                    const Operation& operation) {
+  if (operation.kind != OperationKind::add ||
+      (context.applicable & package_bit(operation.package)) == 0) {
+    return unchanged(state, ResultCode::cbs_e_not_applicable);
+  }
+  if (is_committed(state.packages.get(operation.package))) {
+    return unchanged(state, ResultCode::s_ok, note_bit(OutcomeNote::nothing_to_do));
+  }
+  Outcome outcome = unchanged(state, ResultCode::s_ok);
+  outcome.state.packages.set(operation.package, CbsState::installed);
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
 // §4.8 copy_winre: a file copy into install.wim, not a CBS session.
 
 Outcome apply_copy_winre(const ServicingContext& context, const TargetState& state,
@@ -615,6 +634,8 @@ Outcome apply(const ServicingContext& context, const TargetState& state, const O
               Fault fault, const ServicedImage* copy_source) {
   SVCSIM_ASSERT(context.catalog != nullptr);
   SVCSIM_ASSERT(!takes_package(operation.kind) || operation.package < context.catalog->size());
+  // The media folder is no image: nothing mounts, nothing crashes mid-session (§4.8).
+  if (context.target_kind == TargetKind::media) return apply_media(context, state, operation);
   const bool offline = is_offline(context.target_kind);
   const bool lifecycle = operation.kind == OperationKind::mount ||
                          operation.kind == OperationKind::commit ||

@@ -14,6 +14,16 @@ constexpr std::string_view name_of(const std::array<std::string_view, N>& names,
   return index < N ? names[index] : std::string_view{"?"};
 }
 
+/// True when every entry of a name table is filled: a std::array initialised with fewer names
+/// than enumerators leaves the rest empty, and an empty name prints and parses as nothing.
+template <std::size_t N>
+constexpr bool all_named(const std::array<std::string_view, N>& names) {
+  for (const std::string_view name : names) {
+    if (name.empty()) return false;
+  }
+  return true;
+}
+
 template <typename Enum, std::size_t N>
 constexpr std::optional<Enum> parse_name(const std::array<std::string_view, N>& names,
                                          std::string_view text) {

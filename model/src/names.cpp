@@ -58,6 +58,13 @@ constexpr std::array<std::string_view, invariant_count> invariant_names = {
     "an add reported success but its package is neither installed nor queued"sv,
     "a target other than an install.wim carries a WinRE"sv};
 
+// Each table has one name per enumerator (its size is the enum's count), and none is left empty.
+static_assert(detail::all_named(cbs_state_names) && detail::all_named(dism_state_texts));
+static_assert(detail::all_named(target_kind_names) && detail::all_named(package_kind_names));
+static_assert(detail::all_named(restart_type_names) && detail::all_named(target_flag_names));
+static_assert(detail::all_named(operation_kind_names) && detail::all_named(fault_names));
+static_assert(detail::all_named(outcome_class_names) && detail::all_named(invariant_names));
+
 }  // namespace
 
 std::string_view cbs_state_name(CbsState state) { return detail::name_of(cbs_state_names, state); }

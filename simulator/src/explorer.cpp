@@ -125,7 +125,24 @@ class Explorer {
     if (recording_ && result_.graph && result_.states > options_.graph_state_max) {
       result_.graph.reset();
     }
+    if (ok()) check_conservation();
     return std::move(result_);
+  }
+
+  /// Counts are conserved (no silent wrong answer): per fault count the classes add up to the
+  /// total and no code outnumbers it; every order is exactly one fault-free run.
+  void check_conservation() const {
+    SVCSIM_ASSERT(!result_.runs.empty());
+    SVCSIM_ASSERT_MSG(result_.runs[0].total == result_.orders,
+                      "explore: fault-free runs must number the orders");
+    for (const RunCounts& counts : result_.runs) {
+      BigCount classes;
+      for (const BigCount& count : counts.classes) classes += count;
+      SVCSIM_ASSERT_MSG(classes == counts.total, "explore: classes must add up to the total");
+      BigCount codes;
+      for (const auto& [code, count] : counts.codes) codes += count;
+      SVCSIM_ASSERT_MSG(codes <= counts.total, "explore: more first errors than runs");
+    }
   }
 
   bool allowed(std::uint64_t mask, std::size_t step) const {

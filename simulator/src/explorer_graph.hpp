@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "svcsim/model/classify.hpp"
+#include "svcsim/model/operation.hpp"
+#include "svcsim/model/result_code.hpp"
 #include "svcsim/model/target_state.hpp"
 #include "svcsim/simulator/big_count.hpp"
 
@@ -36,6 +38,13 @@ constexpr std::uint16_t make_choice(std::size_t step, std::size_t op_variant,
                                     std::size_t reboot_variant) {
   return static_cast<std::uint16_t>(step << 8 | op_variant << 4 | reboot_variant);
 }
+
+// The packed fields above hold what the model can produce: a fault variant (none or one of the
+// fault kinds) in 4 bits, a plan step below the final-reboot marker in 8, a first error
+// (ResultCode + 1) in the key's 8 bits, fault counts in 8.
+static_assert(model::fault_count <= 16, "a fault variant is 4 bits of a choice");
+static_assert(64 < final_reboot_step, "a plan step (at most 64) is 8 bits of a choice");
+static_assert(model::result_code_count + 1 <= 0xFF, "a first error is 8 bits of a node key");
 
 struct Link {
   std::uint32_t parent = UINT32_MAX;

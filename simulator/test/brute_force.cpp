@@ -2,19 +2,40 @@
 #include "brute_force.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "svcsim/simulator/sequence.hpp"
 
 namespace svcsim::simulator::testing {
 namespace {
 
-bool respects_before(const model::Plan& plan, const std::vector<std::size_t>& order) {
-  std::vector<std::size_t> position(order.size());
-  for (std::size_t index = 0; index < order.size(); ++index) position[order[index]] = index;
-  return std::all_of(plan.before.begin(), plan.before.end(), [&](const auto& constraint) {
-    return position[constraint.first] < position[constraint.second];
-  });
+/// Calls `visit` with every order of the plan's steps that respects `before`: a depth-first walk
+/// that places, at each position, any step whose predecessors are all placed. Every order is
+/// visited once, so the cost is the number of orders, not n! (a media refresh of 13 steps has
+/// a few hundred).
+template <typename Visit>
+void for_each_order(const model::Plan& plan, Visit&& visit) {
+  const std::size_t count = plan.steps.size();
+  std::vector<std::size_t> order;
+  std::vector<bool> placed(count, false);
+  auto walk = [&](auto&& self) -> void {
+    if (order.size() == count) {
+      visit(order);
+      return;
+    }
+    for (std::size_t step = 0; step < count; ++step) {
+      if (placed[step]) continue;
+      const bool ready = std::all_of(plan.before.begin(), plan.before.end(), [&](const auto& pair) {
+        return pair.second != step || placed[pair.first];
+      });
+      if (!ready) continue;
+      placed[step] = true;
+      order.push_back(step);
+      self(self);
+      order.pop_back();
+      placed[step] = false;
+    }
+  };
+  walk(walk);
 }
 
 std::vector<model::Fault> fault_kinds(const model::Scenario& scenario, int fault_count_max) {
@@ -45,11 +66,7 @@ BruteForceResult brute_force(const model::Scenario& scenario, int fault_count_ma
 
   BruteForceResult result;
   result.runs.assign(static_cast<std::size_t>(fault_count_max) + 1, RunCounts{});
-  std::vector<std::size_t> order(plan.steps.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-
-  do {
-    if (!respects_before(plan, order)) continue;
+  for_each_order(plan, [&](const std::vector<std::size_t>& order) {
     result.orders += BigCount{1};
     std::vector<model::PlanStep> steps;
     for (std::size_t index : order) steps.push_back(plan.steps[index]);
@@ -84,7 +101,7 @@ BruteForceResult brute_force(const model::Scenario& scenario, int fault_count_ma
       }
     };
     visit(visit, 1);
-  } while (std::next_permutation(order.begin(), order.end()));
+  });
   return result;
 }
 

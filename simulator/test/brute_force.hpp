@@ -1,7 +1,7 @@
 // A test-only oracle for the explorer: enumerates every order of the plan's steps that respects
-// `before` (std::next_permutation), and for each every placement of up to K faults (step numbers
+// `before` (a depth-first walk over them), and for each every placement of up to K faults (step numbers
 // x fault kinds), runs it with the ordinary sequence runner and counts what it sees. Slow by
-// design (n! x placements); it shares no search or counting code with the explorer.
+// design (orders x placements); it shares no search or counting code with the explorer.
 #pragma once
 
 #include <array>
