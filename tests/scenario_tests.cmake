@@ -32,7 +32,8 @@ set(svcsim_shipped_scenarios
   kb5086672-online
   kb5086672-method1
   kb5086672-install-wim
-  server2016-ssu-gate)
+  server2016-ssu-gate
+  kb5054156-25h2-enablement)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^expect: .*: ok$"
@@ -57,6 +58,10 @@ svcsim_cli_test(scenario.server2016-ssu-gate.order-1 0
   STDOUT "orders\\[0\\] first_error 0x800F0823: ok"
   NOT_STDOUT "MISMATCH"
   ARGS run scenarios/server2016-ssu-gate.yaml --order KB5012170,SSU_14393_5285)
+svcsim_cli_test(scenario.kb5054156-25h2-enablement.order-1 0
+  STDOUT "orders\\[0\\] first_error 0x800F081E: ok"
+  NOT_STDOUT "MISMATCH"
+  ARGS run scenarios/kb5054156-25h2-enablement.yaml --order KB5054156,KB5043080,KB5086672)
 
 # What the traces show.
 svcsim_cli_test(cli.documented_order_given 0
