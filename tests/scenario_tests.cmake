@@ -33,7 +33,8 @@ set(svcsim_shipped_scenarios
   kb5086672-method1
   kb5086672-install-wim
   server2016-ssu-gate
-  kb5054156-25h2-enablement)
+  kb5054156-25h2-enablement
+  install-wim-dotnet-before-cleanup)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^expect: .*: ok$"
@@ -62,6 +63,10 @@ svcsim_cli_test(scenario.kb5054156-25h2-enablement.order-1 0
   STDOUT "orders\\[0\\] first_error 0x800F081E: ok"
   NOT_STDOUT "MISMATCH"
   ARGS run scenarios/kb5054156-25h2-enablement.yaml --order KB5054156,KB5043080,KB5086672)
+svcsim_cli_test(scenario.install-wim-dotnet-before-cleanup.order-1 0
+  STDOUT "orders\\[0\\] class false_success: ok"
+  NOT_STDOUT "MISMATCH"
+  ARGS run scenarios/install-wim-dotnet-before-cleanup.yaml --order cleanup,DOTNET_2026_03,KB5086672)
 
 # What the traces show.
 svcsim_cli_test(cli.documented_order_given 0
