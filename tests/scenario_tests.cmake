@@ -34,14 +34,22 @@ set(svcsim_shipped_scenarios
   kb5086672-install-wim
   server2016-ssu-gate
   kb5054156-25h2-enablement
-  install-wim-dotnet-before-cleanup)
+  install-wim-dotnet-before-cleanup
+  boot-wim-checkpoint-after-reset-base)
+# The class of the documented order where it is not success (each file says so in
+# expect.documented_order): these model procedures that fail as written.
+set(svcsim_documented_class_boot-wim-checkpoint-after-reset-base clean_failure)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
+  set(documented_class success)
+  if(DEFINED svcsim_documented_class_${scenario})
+    set(documented_class ${svcsim_documented_class_${scenario}})
+  endif()
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^expect: .*: ok$"
     NOT_STDOUT "MISMATCH"
     ARGS run scenarios/${scenario}.yaml)
   svcsim_cli_test(scenario.${scenario}.json 0
-    STDOUT "\"class\": \"success\""
+    STDOUT "\"class\": \"${documented_class}\""
     ARGS run scenarios/${scenario}.yaml --format json)
 endforeach()
 
