@@ -35,10 +35,12 @@ set(svcsim_shipped_scenarios
   server2016-ssu-gate
   kb5054156-25h2-enablement
   install-wim-dotnet-before-cleanup
-  boot-wim-checkpoint-after-reset-base)
+  boot-wim-checkpoint-after-reset-base
+  uninstall-after-reset-base)
 # The class of the documented order where it is not success (each file says so in
 # expect.documented_order): these model procedures that fail as written.
 set(svcsim_documented_class_boot-wim-checkpoint-after-reset-base clean_failure)
+set(svcsim_documented_class_uninstall-after-reset-base clean_failure)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   set(documented_class success)
   if(DEFINED svcsim_documented_class_${scenario})
@@ -75,6 +77,11 @@ svcsim_cli_test(scenario.install-wim-dotnet-before-cleanup.order-1 0
   STDOUT "orders\\[0\\] class false_success: ok"
   NOT_STDOUT "MISMATCH"
   ARGS run scenarios/install-wim-dotnet-before-cleanup.yaml --order cleanup,DOTNET_2026_03,KB5086672)
+svcsim_cli_test(scenario.uninstall-after-reset-base.order-1 0
+  STDOUT "orders\\[0\\] class false_success: ok"
+  NOT_STDOUT "MISMATCH"
+  ARGS run scenarios/uninstall-after-reset-base.yaml
+       --order "KB5086672,remove(KB5086672),cleanup(reset_base)")
 
 # What the traces show.
 svcsim_cli_test(cli.documented_order_given 0
