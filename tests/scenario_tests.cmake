@@ -36,7 +36,8 @@ set(svcsim_shipped_scenarios
   kb5054156-25h2-enablement
   install-wim-dotnet-before-cleanup
   boot-wim-checkpoint-after-reset-base
-  uninstall-after-reset-base)
+  uninstall-after-reset-base
+  winpe-1607-step-ssu)
 # The class of the documented order where it is not success (each file says so in
 # expect.documented_order): these model procedures that fail as written.
 set(svcsim_documented_class_boot-wim-checkpoint-after-reset-base clean_failure)
@@ -82,6 +83,10 @@ svcsim_cli_test(scenario.uninstall-after-reset-base.order-1 0
   NOT_STDOUT "MISMATCH"
   ARGS run scenarios/uninstall-after-reset-base.yaml
        --order "KB5086672,remove(KB5086672),cleanup(reset_base)")
+svcsim_cli_test(scenario.winpe-1607-step-ssu.order-1 0
+  STDOUT "orders\\[0\\] first_error 0x800F081E: ok"
+  NOT_STDOUT "MISMATCH"
+  ARGS run scenarios/winpe-1607-step-ssu.yaml --order KB4465659,KB4132216)
 
 # What the traces show.
 svcsim_cli_test(cli.documented_order_given 0
