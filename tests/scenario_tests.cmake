@@ -37,7 +37,8 @@ set(svcsim_shipped_scenarios
   install-wim-dotnet-before-cleanup
   boot-wim-checkpoint-after-reset-base
   uninstall-after-reset-base
-  winpe-1607-step-ssu)
+  winpe-1607-step-ssu
+  revert-pending-after-interrupted-restart)
 # The class of the documented order where it is not success (each file says so in
 # expect.documented_order): these model procedures that fail as written.
 set(svcsim_documented_class_boot-wim-checkpoint-after-reset-base clean_failure)
