@@ -38,11 +38,13 @@ set(svcsim_shipped_scenarios
   boot-wim-checkpoint-after-reset-base
   uninstall-after-reset-base
   winpe-1607-step-ssu
-  revert-pending-after-interrupted-restart)
+  revert-pending-after-interrupted-restart
+  install-wim-method1-dry-run)
 # The class of the documented order where it is not success (each file says so in
 # expect.documented_order): these model procedures that fail as written.
 set(svcsim_documented_class_boot-wim-checkpoint-after-reset-base clean_failure)
 set(svcsim_documented_class_uninstall-after-reset-base clean_failure)
+set(svcsim_documented_class_install-wim-method1-dry-run clean_failure)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   set(documented_class success)
   if(DEFINED svcsim_documented_class_${scenario})
