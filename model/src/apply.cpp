@@ -5,6 +5,7 @@
 #include <bit>
 
 #include "svcsim/model/assert.hpp"
+#include "svcsim/model/probe.hpp"
 
 namespace svcsim::model {
 namespace {
@@ -164,6 +165,7 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
   // fails 0x8007007E, which Microsoft's media-refresh procedure says to ignore.
   if ((context.applicable & bit) == 0) {
     if (package.bundled_ssu != 0 && takes_servicing_stacks(context.target_kind)) {
+      SVCSIM_PROBE(Probe::winre_combined_cu_mod_not_found);
       OutcomeNotes notes = 0;
       if (package.bundled_ssu > state.ssu_version) {
         state.ssu_version = package.bundled_ssu;
@@ -171,10 +173,12 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
       }
       return {CheckVerdict::failed, ResultCode::error_mod_not_found, notes};
     }
+    SVCSIM_PROBE(Probe::add_not_applicable_target_kind);
     return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};
   }
   // 3. Already there. install_pending: the reboot is still owed, so DISM says 3010 again.
   if (is_committed(record)) {
+    SVCSIM_PROBE(Probe::add_already_installed);
     return {CheckVerdict::already, ResultCode::already_installed, note_bit(OutcomeNote::nothing_to_do)};
   }
   if (record == CbsState::install_pending) {
@@ -193,44 +197,54 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
   // applicability is decided afresh on every add, whatever payload is already staged.
   if (is_cumulative(package.kind) && package.revision <= ubr_seen) {
     if (state.flags.has(TargetFlag::components_reset)) {
+      SVCSIM_PROBE(Probe::add_older_cu_after_reset_base);
       state.flags.set(TargetFlag::store_corrupt);  // BatUtil #67: later adds may still "succeed"
       return {CheckVerdict::failed, ResultCode::error_sxs_component_store_corrupt, 0};
     }
+    SVCSIM_PROBE(Probe::add_older_cu_not_applicable);
     return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};
   }
   if (package.kind == PackageKind::ssu && package.revision <= state.ssu_version) {
+    SVCSIM_PROBE(Probe::add_older_ssu_not_applicable);
     return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};  // OSBuilder.Public #1
   }
   // 4a. A servicing stack does not install under a pending reboot (knob).
   if (package.kind == PackageKind::ssu && context.knobs.ssu_blocked_by_pending_reboot &&
       state.flags.has(TargetFlag::reboot_pending)) {
+    SVCSIM_PROBE(Probe::add_ssu_refused_reboot_pending);
     return {CheckVerdict::failed, ResultCode::cbs_e_pending, 0};
   }
   // 5. /PreventPending: skipped, reported as success (a documented false success).
   if (prevent_pending && has_pending_operations(state)) {
+    SVCSIM_PROBE(Probe::add_skipped_prevent_pending);
     return {CheckVerdict::skipped, ResultCode::s_ok, note_bit(OutcomeNote::skipped_prevent_pending)};
   }
   OutcomeNotes notes = 0;
   // 6. The bundled SSU installs first, in its own session: it stays whatever happens next.
   if (package.bundled_ssu > state.ssu_version) {
+    SVCSIM_PROBE(Probe::add_bundled_ssu_installed);
     state.ssu_version = package.bundled_ssu;
     notes |= note_bit(OutcomeNote::bundled_ssu_installed);
   }
   // 7. Servicing stack too old.
   if (package.ssu_min > state.ssu_version) {
+    SVCSIM_PROBE(Probe::add_servicing_stack_too_old);
     return {CheckVerdict::failed, ResultCode::cbs_e_new_servicing_stack_required, notes};
   }
   // 8. The checkpoint baseline this CU is a delta against is missing (knob for the code).
   if (package.baseline != 0 && ubr_seen < package.baseline) {
+    SVCSIM_PROBE(Probe::add_baseline_missing);
     return {CheckVerdict::failed, context.knobs.missing_baseline_error, notes};
   }
   // 9. Enablement package below its minimum UBR.
   if (package.kind == PackageKind::enablement && ubr_seen < package.requires_ubr_min) {
+    SVCSIM_PROBE(Probe::add_enablement_below_ubr_min);
     return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, notes};
   }
   // 10. A required package is neither committed nor (when CBS sees pending content) queued.
   for (PackageIndex required : package.requires_packages) {
     if (!is_state_committed_or_queued(state.packages, required, sees_pending)) {
+      SVCSIM_PROBE(Probe::add_requires_missing);
       return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, notes};
     }
   }
@@ -241,20 +255,25 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
 ResultCode install_package(const ServicingContext& context, TargetState& state,
                            PackageIndex index) {
   const PackageMask bit = package_bit(index);
+  if ((context.permanent & bit) != 0) SVCSIM_PROBE(Probe::add_permanent);
   if (!is_offline(context.target_kind)) {
     if ((context.restart_required & bit) != 0) {
+      SVCSIM_PROBE(Probe::add_pending_reboot);
       make_pending(state, bit, CbsState::install_pending, CbsState::staged);
       state.flags.set(TargetFlag::reboot_pending);
       return ResultCode::success_reboot_required;  // a CU's ubr changes only at the reboot
     }
+    SVCSIM_PROBE(Probe::add_installed_online);
     commit_packages(context, state, bit);
     return ResultCode::s_ok;
   }
   if ((context.online_actions & bit) != 0) {
+    SVCSIM_PROBE(Probe::add_pending_online_actions);
     make_pending(state, bit, CbsState::install_pending, CbsState::staged);
     state.flags.set(TargetFlag::pending_online_actions);
     return ResultCode::s_ok;
   }
+  SVCSIM_PROBE(Probe::add_installed_offline);
   commit_packages(context, state, bit);
   return ResultCode::s_ok;
 }
@@ -266,21 +285,25 @@ bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& before,
                       const TargetState& checked, PackageMask installing) {
   switch (fault) {
     case Fault::execute_failure:
+      SVCSIM_PROBE(Probe::fault_execute_failure);
       outcome.state = checked;  // state as before the session; a bundled SSU stays
       outcome.code = ResultCode::cbs_e_installers_failed;
       break;
     case Fault::power_loss_staging:
+      SVCSIM_PROBE(Probe::fault_power_loss_staging);
       outcome.state = checked;
       outcome.state.packages.set_all(installing, CbsState::staged);  // orphans
       outcome.code = ResultCode::cbs_e_session_interrupted;
       outcome.notes |= note_bit(OutcomeNote::process_killed);
       break;
     case Fault::disk_full:
+      SVCSIM_PROBE(Probe::fault_disk_full);
       outcome.state = before;  // fails extracting the MSU, before any session: nothing changes
       outcome.code = ResultCode::error_disk_full;
       outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
       break;
     case Fault::payload_missing:
+      SVCSIM_PROBE(Probe::fault_payload_missing);
       outcome.state = before;
       outcome.code = ResultCode::psfx_e_missing_payload_file;
       outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
@@ -357,6 +380,7 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
       continue;
     }
     if (check.verdict == CheckVerdict::failed) {
+      SVCSIM_PROBE(Probe::method1_session_rolled_back);
       // Atomic: nothing of the session stays but what is permanent by nature (bundled SSUs)
       // and latent damage the checks discovered.
       TargetState rolled_back = state;
@@ -381,6 +405,7 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
   TargetState checked = state;  // the state before the session with its bundled SSUs
   checked.ssu_version = work.ssu_version;
   if (strike_add_fault(outcome, fault, state, checked, installing)) return outcome;
+  SVCSIM_PROBE(Probe::method1_session_installed);
   const bool pending = !is_offline(context.target_kind) &&
                        (installing & work.packages.in_state(CbsState::install_pending)) != 0;
   outcome.code = pending ? ResultCode::success_reboot_required : ResultCode::s_ok;
@@ -409,9 +434,11 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
   outcome.fault_sites |= reboot_faults;
   if (state.flags.has(TargetFlag::commit_interrupted)) {
     outcome.notes |= note_bit(OutcomeNote::commit_retried);
+    SVCSIM_PROBE(Probe::reboot_commit_retried);
   }
   switch (fault) {
     case Fault::startup_failure:
+      SVCSIM_PROBE(Probe::fault_startup_failure);
       // "We couldn't complete the updates. Undoing changes": the boot succeeds, the session is
       // gone, and only a later query shows it.
       roll_back_pending(context, next);
@@ -420,12 +447,14 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
       outcome.code = ResultCode::s_ok;
       return outcome;
     case Fault::commit_interrupted:
+      SVCSIM_PROBE(Probe::fault_commit_interrupted);
       // Power lost executing pending.xml: it stays; the next reboot retries it.
       next.flags.set(TargetFlag::commit_interrupted);
       outcome.fault = fault;
       outcome.code = ResultCode::s_ok;
       return outcome;
     case Fault::rollback_failure: {
+      SVCSIM_PROBE(Probe::fault_rollback_failure);
       // The failed session leaves its packages half done. One it was uninstalling keeps the
       // origin bit: its content is still the current one, and `ubr` does not move.
       const PackageMask uninstalling = state.packages.in_state(CbsState::uninstall_pending);
@@ -441,6 +470,7 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
     default:
       break;
   }
+  SVCSIM_PROBE(Probe::reboot_committed);
   const PackageMask installing = state.packages.in_state(CbsState::install_pending);
   const PackageMask uninstalling = state.packages.in_state(CbsState::uninstall_pending);
   next.packages.set_all(uninstalling, CbsState::absent);
@@ -465,10 +495,12 @@ Outcome apply_remove(const ServicingContext& context, const TargetState& state,
   const CbsState record = state.packages.get(index);
   if ((context.permanent & bit) != 0 || record == CbsState::permanent ||
       record == CbsState::partially_installed) {
+    SVCSIM_PROBE(Probe::remove_permanent);
     return unchanged(state, ResultCode::cbs_e_cannot_uninstall);
   }
   switch (record) {
     case CbsState::absent:
+      SVCSIM_PROBE(Probe::remove_absent);
       return unchanged(state, context.knobs.remove_absent_error);
     case CbsState::install_pending:
       return unchanged(state, ResultCode::cbs_e_pending);
@@ -486,6 +518,7 @@ Outcome apply_remove(const ServicingContext& context, const TargetState& state,
   }
   Outcome outcome = unchanged(state, ResultCode::s_ok);
   if (!is_offline(context.target_kind)) {
+    SVCSIM_PROBE(Probe::remove_uninstall_pending);
     make_pending(outcome.state, bit, CbsState::uninstall_pending, CbsState::superseded);
     outcome.state.flags.set(TargetFlag::reboot_pending);
     outcome.code = ResultCode::success_reboot_required;
@@ -499,7 +532,9 @@ Outcome apply_remove(const ServicingContext& context, const TargetState& state,
 
 Outcome apply_cleanup(const ServicingContext& context, const TargetState& state,
                       const Operation& operation) {
+  if (has_pending_operations(state)) SVCSIM_PROBE(Probe::cleanup_refused_pending);
   if (has_pending_operations(state)) return unchanged(state, ResultCode::cbs_e_pending);
+  SVCSIM_PROBE(Probe::cleanup_done);
   Outcome outcome = unchanged(state, ResultCode::s_ok);
   PackageStates& packages = outcome.state.packages;
   packages.set_all(context.all & packages.in_state(CbsState::superseded), CbsState::absent);
@@ -507,6 +542,7 @@ Outcome apply_cleanup(const ServicingContext& context, const TargetState& state,
   // no longer be resolved against the store afterwards (§4.1 check 4).
   outcome.state.flags.set(TargetFlag::components_reset);
   if (operation.reset_base) {
+    SVCSIM_PROBE(Probe::cleanup_reset_base);
     packages.set_all(context.all & packages.in_state(CbsState::installed), CbsState::permanent);
   }
   return outcome;
@@ -519,6 +555,7 @@ Outcome apply_revert_pending(const ServicingContext& context, const TargetState&
     outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
     return outcome;
   }
+  SVCSIM_PROBE(Probe::revert_pending_rolled_back);
   roll_back_pending(context, outcome.state);
   return outcome;
 }
@@ -532,8 +569,10 @@ Outcome apply_media(const ServicingContext& context, const TargetState& state,
                     const Operation& operation) {
   if (operation.kind != OperationKind::add ||
       (context.applicable & package_bit(operation.package)) == 0) {
+    SVCSIM_PROBE(Probe::package_on_media_not_applicable);
     return unchanged(state, ResultCode::cbs_e_not_applicable);
   }
+  SVCSIM_PROBE(Probe::setup_du_on_media);
   if (is_committed(state.packages.get(operation.package))) {
     return unchanged(state, ResultCode::s_ok, note_bit(OutcomeNote::nothing_to_do));
   }
@@ -550,6 +589,7 @@ Outcome apply_copy_winre(const ServicingContext& context, const TargetState& sta
   if (context.target_kind != TargetKind::install_wim || copy_source == nullptr) {
     return unchanged(state, ResultCode::cbs_e_not_applicable);
   }
+  SVCSIM_PROBE(Probe::copy_winre);
   Outcome outcome = unchanged(state, ResultCode::s_ok);
   CarriedWinre& carried = outcome.state.winre;
   carried = CarriedWinre{};
@@ -582,13 +622,16 @@ Outcome apply_offline_lifecycle(const TargetState& state, const Operation& opera
         outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
         return outcome;
       }
+      SVCSIM_PROBE(Probe::image_mounted);
       next.flags.set(TargetFlag::mounted);
       next.committed = without_mount(next);
       return outcome;
     case OperationKind::commit:
+      SVCSIM_PROBE(Probe::image_committed);
       next.committed = without_mount(next);
       return outcome;
     case OperationKind::discard:
+      SVCSIM_PROBE(Probe::image_discarded);
       static_cast<ServicedImage&>(next) = next.committed;
       next.flags.set(TargetFlag::mounted, false);
       return outcome;
@@ -645,6 +688,7 @@ Outcome apply(const ServicingContext& context, const TargetState& state, const O
   const bool mounted = state.flags.has(TargetFlag::mounted);
   if (offline && mounted && fault == Fault::crash_while_mounted) {
     // The servicing process dies with the image mounted: the mount is discarded (§4.7).
+    SVCSIM_PROBE(Probe::fault_crash_while_mounted);
     Outcome outcome = unchanged(state, ResultCode::cbs_e_session_interrupted,
                                 note_bit(OutcomeNote::process_killed));
     static_cast<ServicedImage&>(outcome.state) = state.committed;
@@ -655,6 +699,8 @@ Outcome apply(const ServicingContext& context, const TargetState& state, const O
   }
   const FaultSet crash_site = (offline && mounted) ? fault_bit(Fault::crash_while_mounted) : 0;
   if (offline && !mounted && operation.kind != OperationKind::mount) {
+    SVCSIM_PROBE(Probe::image_not_mounted);
+    if (operation.kind == OperationKind::copy_winre) SVCSIM_PROBE(Probe::copy_winre_unmounted);
     return unchanged(state, ResultCode::error_file_not_found);  // /Image: names no mounted image
   }
 
@@ -666,6 +712,7 @@ Outcome apply(const ServicingContext& context, const TargetState& state, const O
   } else if (operation.kind == OperationKind::copy_winre) {
     outcome = apply_copy_winre(context, state, copy_source);  // a file copy: no CBS session
   } else if (state.flags.has(TargetFlag::unserviceable)) {
+    SVCSIM_PROBE(Probe::session_refused_unserviceable);
     outcome = unchanged(state, ResultCode::cbs_e_image_unserviceable);  // §4.1 check 1
   } else {
     switch (operation.kind) {

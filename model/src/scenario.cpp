@@ -7,6 +7,7 @@
 
 #include "svcsim/model/apply.hpp"
 #include "svcsim/model/assert.hpp"
+#include "svcsim/model/probe.hpp"
 #include "text.hpp"
 
 namespace svcsim::model {
@@ -68,7 +69,10 @@ bool is_plan_error(const Plan& plan, ResultCode code) {
   if (is_success(code)) return false;
   const std::uint32_t value = hresult(code);
   for (const std::uint32_t tolerated : plan.tolerate) {
-    if (tolerated == value) return false;
+    if (tolerated == value) {
+      SVCSIM_PROBE(Probe::tolerated_code);
+      return false;
+    }
   }
   return true;
 }
