@@ -312,5 +312,22 @@ TEST(Invariants, DescribeNamesInvariantAndPackage) {
   EXPECT_NE(text.find("LP"), std::string::npos) << text;
 }
 
+TEST(Invariants, AWrongUbrNamesTheRecordItComesFromAndNothingElse) {
+  Target device(catalog(), TargetKind::online);
+  const TargetState wrong = device.state().installed("KB5043080").ubr(50).build();
+  const InvariantViolation broken = check_state(device.context(), wrong);
+  EXPECT_EQ(broken.invariant, Invariant::i2_ubr);
+  EXPECT_EQ(broken.package, device.index("KB5043080"));
+  EXPECT_EQ(describe(device.context(), wrong, broken),
+            "I2 ubr: state has ubr 50 but the committed CU records give 1742, from KB5043080 "
+            "(installed, revision 1742)");
+  // No CU record: the base is wrong, and no package (not package 0, the SSU) is named.
+  const TargetState base = device.state().ubr(50).build();
+  const InvariantViolation no_record = check_state(device.context(), base);
+  EXPECT_EQ(no_record.package, InvariantViolation::no_package);
+  EXPECT_EQ(describe(device.context(), base, no_record),
+            "I2 ubr: state has ubr 50 but the committed CU records give 1");
+}
+
 }  // namespace
 }  // namespace svcsim::model

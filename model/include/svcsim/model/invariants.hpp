@@ -26,8 +26,12 @@ enum class Invariant : std::uint8_t {
 std::string_view invariant_name(Invariant invariant);
 
 struct InvariantViolation {
+  /// `package` of a violation that concerns no package of the catalog (it is past any catalog).
+  static constexpr PackageIndex no_package = 0xFF;
+  static_assert(no_package >= package_count_max);
+
   Invariant invariant = Invariant::none;
-  PackageIndex package = 0;  // the package concerned, where one is
+  PackageIndex package = no_package;  // the package concerned, where one is
   explicit operator bool() const { return invariant != Invariant::none; }
 };
 
