@@ -141,6 +141,24 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
   if (state.ubr != ubr) return violation(Invariant::i2_ubr, newest_current_cu(context, packages));
   if (state.build != expected_build(context, packages)) return violation(Invariant::i2_build);
 
+  if (context.target_kind == TargetKind::media) {
+    // The media folder holds files, not a package store (§1, §4.8): a Setup DU's files are there
+    // or not, and no CBS session, reboot or mount ever touches the folder, so it carries no
+    // pending, staged or superseded record and no flag, in its live or its committed image.
+    for (std::size_t slot = 0; slot < package_count; ++slot) {
+      const auto index = static_cast<PackageIndex>(slot);
+      const CbsState current = packages.get(index);
+      if (current == CbsState::absent) continue;
+      if (context.package(index).kind != PackageKind::setup_du || current != CbsState::installed) {
+        return violation(Invariant::media_record, index);
+      }
+    }
+    if (state.flags != TargetFlags{} || state.committed.flags != TargetFlags{}) {
+      return violation(Invariant::offline_flags);
+    }
+    return {};
+  }
+
   bool pending = false;
   for (std::size_t slot = 0; slot < package_count; ++slot) {
     const auto index = static_cast<PackageIndex>(slot);

@@ -26,7 +26,7 @@ constexpr std::array<std::string_view, cbs_state_count> dism_state_texts = {
     "Not Present"sv, "Staged"sv, "Install Pending"sv, "Installed"sv,
     "Installed"sv, "Uninstall Pending"sv, "Superseded"sv, "Partially Installed"sv};
 constexpr std::array<std::string_view, target_kind_count> target_kind_names = {
-    "online"sv, "install_wim"sv, "boot_wim"sv, "winre_wim"sv};
+    "online"sv, "install_wim"sv, "boot_wim"sv, "winre_wim"sv, "media"sv};
 constexpr std::array<std::string_view, package_kind_count> package_kind_names = {
     "ssu"sv, "checkpoint_cu"sv, "cu"sv, "safeos_du"sv, "setup_du"sv,
     "dotnet_cu"sv, "enablement"sv, "language_pack"sv, "fod"sv};
@@ -44,7 +44,7 @@ constexpr std::array<std::string_view, fault_count> fault_names = {
     "rollback_failure"sv, "crash_while_mounted"sv};
 constexpr std::array<std::string_view, outcome_class_count> outcome_class_names = {
     "success"sv, "clean_failure"sv, "false_success"sv, "drift"sv, "stuck"sv};
-constexpr std::array<std::string_view, 11> invariant_names = {
+constexpr std::array<std::string_view, 12> invariant_names = {
     "none"sv,
     "I1 origin bits canonical"sv,
     "I1 permanent package left its state"sv,
@@ -55,7 +55,8 @@ constexpr std::array<std::string_view, 11> invariant_names = {
     "I4 reboot_pending"sv,
     "partially installed package on a serviceable target"sv,
     "flag not valid for this target kind"sv,
-    "an add reported success but its package is neither installed nor queued"sv};
+    "an add reported success but its package is neither installed nor queued"sv,
+    "the media folder holds a record other than an installed setup_du"sv};
 
 }  // namespace
 

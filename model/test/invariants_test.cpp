@@ -329,5 +329,25 @@ TEST(Invariants, AWrongUbrNamesTheRecordItComesFromAndNothingElse) {
             "I2 ubr: state has ubr 50 but the committed CU records give 1");
 }
 
+TEST(Invariants, MediaHoldsOnlyInstalledSetupDusAndNoFlag) {
+  Target media(CatalogBuilder().package("SETUP", PackageKind::setup_du).language_pack("LP").build(),
+               TargetKind::media, {}, 0, 0);
+  const TargetState clean = media.state().unmounted().package("SETUP", CbsState::installed).build();
+  EXPECT_FALSE(check_state(media.context(), clean));
+  for (const TargetState& state :
+       {media.state().unmounted().package("SETUP", CbsState::install_pending).build(),
+        media.state().unmounted().package("SETUP", CbsState::staged).build(),
+        media.state().unmounted().package("LP", CbsState::installed).build()}) {
+    EXPECT_EQ(check_state(media.context(), state).invariant, Invariant::media_record);
+  }
+  // The folder is never mounted and has no servicing state to flag.
+  EXPECT_EQ(check_state(media.context(), media.state().build()).invariant,
+            Invariant::offline_flags);
+  EXPECT_EQ(check_state(media.context(),
+                        media.state().unmounted().flag(TargetFlag::components_reset).build())
+                .invariant,
+            Invariant::offline_flags);
+}
+
 }  // namespace
 }  // namespace svcsim::model

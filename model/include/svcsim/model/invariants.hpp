@@ -22,6 +22,7 @@ enum class Invariant : std::uint8_t {
   partial_without_unserviceable,// a partially installed package on a serviceable target
   offline_flags,                // an online-only flag on an offline target or vice versa
   add_without_effect,           // an add reported success but its package is not there
+  media_record,                 // the media folder holds something other than installed Setup DUs
 };
 std::string_view invariant_name(Invariant invariant);
 
