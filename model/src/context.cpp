@@ -27,7 +27,7 @@ ServicingContext make_context(const Catalog& catalog, TargetKind target_kind, co
       context.cumulative_by_revision[context.cumulative_count++] = index;
     }
     if (package.kind == PackageKind::ssu) context.ssu |= bit;
-    if (package.kind == PackageKind::ssu || package.permanent) context.permanent |= bit;
+    if (is_permanent(package)) context.permanent |= bit;
     if ((package.applies_to & target_kind_bit(target_kind)) != 0) context.applicable |= bit;
     if (package.restart == RestartType::required) context.restart_required |= bit;
     if (package.online_actions) context.online_actions |= bit;

@@ -16,7 +16,17 @@ constexpr std::string_view progress_killed =
 constexpr std::string_view log_line = "The DISM log file can be found at C:\\Windows\\Logs\\DISM\\dism.log";
 
 std::string image_switch(const ServicingContext& context, const DismPaths& paths) {
+  // DISM aimed at the media folder is a script's mistake; it is rendered as written.
+  if (context.target_kind == TargetKind::media) return "/Image:" + paths.media_folder;
   return is_offline(context.target_kind) ? "/Image:" + paths.mount_dir : std::string{"/Online"};
+}
+
+/// What expand.exe prints while it expands a cab [shape recalled, not captured; the media-refresh
+/// script discards it].
+constexpr std::string_view expand_done = "Expanding Files ....\n\nExpanding Files Complete ...\n";
+
+bool adds(const Operation& operation) {
+  return operation.kind == OperationKind::add || operation.kind == OperationKind::add_folder;
 }
 
 /// DISM prints CBS-facility errors in lower-case hex and Win32 ones as the decimal Win32 code.
@@ -49,6 +59,11 @@ std::vector<PackageIndex> processed_packages(const ServicingContext& context,
 std::string dism_command_line(const ServicingContext& context, const Operation& operation,
                               const DismPaths& paths) {
   const bool online = !is_offline(context.target_kind);
+  if (context.target_kind == TargetKind::media && adds(operation)) {
+    // Microsoft's media-refresh script: "cmd /c expand.exe $SETUP_DU_PATH -F:* $MEDIA\sources".
+    return fmt::format("expand.exe {}\\{} -F:* {}\\sources", paths.package_folder,
+                       context.package(operation.package).file, paths.media_folder);
+  }
   const std::string prefix = "DISM " + image_switch(context, paths);
   switch (operation.kind) {
     case OperationKind::add:
@@ -90,9 +105,12 @@ std::string dism_command_line(const ServicingContext& context, const Operation& 
 std::string dism_console_text(const ServicingContext& context, const TargetState& before,
                               const Operation& operation, const Outcome& outcome) {
   if (operation.kind == OperationKind::reboot) return {};  // not DISM: the machine restarts
+  if (context.target_kind == TargetKind::media && adds(operation) && is_success(outcome.code)) {
+    return std::string(expand_done);  // not DISM either: files expanded into the folder
+  }
   std::string text;
   const bool killed = outcome.code == ResultCode::cbs_e_session_interrupted;
-  if (operation.kind == OperationKind::add || operation.kind == OperationKind::add_folder) {
+  if (adds(operation)) {
     const auto processed = processed_packages(context, before, operation, outcome);
     for (std::size_t position = 0; position < processed.size(); ++position) {
       text += fmt::format("Processing {} of {} - Adding package {}\n", position + 1,

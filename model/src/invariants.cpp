@@ -24,7 +24,8 @@ bool counts_for_ubr(const PackageStates& packages, PackageIndex index) {
          (state == CbsState::partially_installed && packages.origin(index));
 }
 
-InvariantViolation violation(Invariant invariant, PackageIndex package = 0) {
+InvariantViolation violation(Invariant invariant,
+                             PackageIndex package = InvariantViolation::no_package) {
   return {invariant, package};
 }
 
@@ -37,6 +38,23 @@ std::uint32_t expected_ubr(const ServicingContext& context, const PackageStates&
     }
   }
   return ubr;
+}
+
+/// The CU record expected_ubr takes its value from (no_package when it is the base), so that a
+/// wrong `ubr` is reported with the record that contradicts it.
+PackageIndex newest_current_cu(const ServicingContext& context, const PackageStates& packages) {
+  PackageIndex newest = InvariantViolation::no_package;
+  std::uint32_t revision = context.base_ubr;
+  for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    const Package& package = context.package(index);
+    if (is_cumulative(package.kind) && counts_for_ubr(packages, index) &&
+        package.revision > revision) {
+      revision = package.revision;
+      newest = index;
+    }
+  }
+  return newest;
 }
 
 std::uint32_t expected_build(const ServicingContext& context, const PackageStates& packages) {
@@ -120,8 +138,26 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
                      static_cast<PackageIndex>(std::countr_zero(outside)));
   }
   const std::uint32_t ubr = expected_ubr(context, packages);
-  if (state.ubr != ubr) return violation(Invariant::i2_ubr);
+  if (state.ubr != ubr) return violation(Invariant::i2_ubr, newest_current_cu(context, packages));
   if (state.build != expected_build(context, packages)) return violation(Invariant::i2_build);
+
+  if (context.target_kind == TargetKind::media) {
+    // The media folder holds files, not a package store (§1, §4.8): a Setup DU's files are there
+    // or not, and no CBS session, reboot or mount ever touches the folder, so it carries no
+    // pending, staged or superseded record and no flag, in its live or its committed image.
+    for (std::size_t slot = 0; slot < package_count; ++slot) {
+      const auto index = static_cast<PackageIndex>(slot);
+      const CbsState current = packages.get(index);
+      if (current == CbsState::absent) continue;
+      if (context.package(index).kind != PackageKind::setup_du || current != CbsState::installed) {
+        return violation(Invariant::media_record, index);
+      }
+    }
+    if (state.flags != TargetFlags{} || state.committed.flags != TargetFlags{}) {
+      return violation(Invariant::offline_flags);
+    }
+    return {};
+  }
 
   bool pending = false;
   for (std::size_t slot = 0; slot < package_count; ++slot) {
@@ -248,8 +284,9 @@ std::string describe(const ServicingContext& context, const TargetState& state,
                            "than ubr must be superseded; a superseded one cannot be newer)",
                            text, package, state.ubr);
       }
+      // The package, if any, is the record the expected UBR comes from.
       return fmt::format("{}: state has ubr {} but the committed CU records give {}{}{}", text,
-                         state.ubr, expected, names_package ? "; out of place: " : "", package);
+                         state.ubr, expected, names_package ? ", from " : "", package);
     }
     case Invariant::i2_build:
       return fmt::format("{}: state has build {} but the enablement packages give {}", text,

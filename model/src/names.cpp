@@ -26,7 +26,7 @@ constexpr std::array<std::string_view, cbs_state_count> dism_state_texts = {
     "Not Present"sv, "Staged"sv, "Install Pending"sv, "Installed"sv,
     "Installed"sv, "Uninstall Pending"sv, "Superseded"sv, "Partially Installed"sv};
 constexpr std::array<std::string_view, target_kind_count> target_kind_names = {
-    "online"sv, "install_wim"sv, "boot_wim"sv, "winre_wim"sv};
+    "online"sv, "install_wim"sv, "boot_wim"sv, "winre_wim"sv, "media"sv};
 constexpr std::array<std::string_view, package_kind_count> package_kind_names = {
     "ssu"sv, "checkpoint_cu"sv, "cu"sv, "safeos_du"sv, "setup_du"sv,
     "dotnet_cu"sv, "enablement"sv, "language_pack"sv, "fod"sv};
@@ -56,7 +56,8 @@ constexpr std::array<std::string_view, invariant_count> invariant_names = {
     "partially installed package on a serviceable target"sv,
     "flag not valid for this target kind"sv,
     "an add reported success but its package is neither installed nor queued"sv,
-    "a target other than an install.wim carries a WinRE"sv};
+    "a target other than an install.wim carries a WinRE"sv,
+    "the media folder holds a record other than an installed setup_du"sv};
 
 // Each table has one name per enumerator (its size is the enum's count), and none is left empty.
 static_assert(detail::all_named(cbs_state_names) && detail::all_named(dism_state_texts));

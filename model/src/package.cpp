@@ -1,5 +1,8 @@
-// Package defaults by kind: the table of servicing-model.md §2.
+// Package defaults by kind (the table of servicing-model.md §2) and the rules any catalog entry
+// must satisfy, whoever builds it.
 #include "svcsim/model/package.hpp"
+
+#include "text.hpp"
 
 namespace svcsim::model {
 namespace {
@@ -17,7 +20,7 @@ Package package_defaults(PackageKind kind) {
   package.kind = kind;
   switch (kind) {
     case PackageKind::ssu:
-      package.applies_to = all_target_kinds;
+      package.applies_to = image_target_kinds;
       package.restart = RestartType::no;
       package.permanent = true;
       break;
@@ -32,10 +35,9 @@ Package package_defaults(PackageKind kind) {
       package.restart = RestartType::no;
       break;
     case PackageKind::setup_du:
-      // Files expanded into the media's \sources, not a CBS package: a step that only has an
-      // order. It "applies" everywhere so that a misplaced one is an ordering warning, not an
-      // error.
-      package.applies_to = all_target_kinds;
+      // Files expanded into the media's \sources, not a CBS package: it goes to the media
+      // folder and nowhere else (§4.8: a setup_du on an image is 0x800F081E).
+      package.applies_to = target_kind_bit(TargetKind::media);
       package.restart = RestartType::no;
       break;
     case PackageKind::dotnet_cu:
@@ -49,11 +51,42 @@ Package package_defaults(PackageKind kind) {
       break;
     case PackageKind::language_pack:
     case PackageKind::fod:
-      package.applies_to = all_target_kinds;
+      package.applies_to = image_target_kinds;
       package.restart = RestartType::possible;
       break;
   }
   return package;
+}
+
+Result<Ok, std::string> check_permanent(const Package& package) {
+  if (package.kind == PackageKind::ssu && !package.permanent) {
+    return unexpected(std::string("an ssu is always permanent; permanent: false is not possible"));
+  }
+  return Ok{};
+}
+
+Result<Ok, std::string> check_applies_to(const Package& package) {
+  const TargetKindSet media = target_kind_bit(TargetKind::media);
+  if (package.applies_to == 0) {
+    return unexpected(std::string("applies_to must name at least one target kind"));
+  }
+  // §4.8 makes the media folder and the setup_du one pair, whatever applies_to says: an override
+  // that broke the pair would give a result the model's table contradicts.
+  if (package.kind == PackageKind::setup_du && package.applies_to != media) {
+    return unexpected(std::string(
+        "a setup_du applies only to media (its files go into the media's sources folder; DISM "
+        "cannot add it to an image)"));
+  }
+  if (package.kind != PackageKind::setup_du && (package.applies_to & media) != 0) {
+    return unexpected(detail::with_article(package_kind_name(package.kind)) +
+                      " cannot apply to media (the media folder takes only setup_du packages)");
+  }
+  return Ok{};
+}
+
+Result<Ok, std::string> check_package(const Package& package) {
+  if (auto checked = check_permanent(package); !checked) return checked;
+  return check_applies_to(package);
 }
 
 std::optional<PackageIndex> Catalog::find(std::string_view id) const {

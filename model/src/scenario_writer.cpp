@@ -99,7 +99,7 @@ void write_package(std::string& out, const Catalog& catalog, const Package& pack
   if (package.target_build != 0) out += fmt::format(", target_build: {}", package.target_build);
   out += fmt::format(", applies_to: {}, restart: {}, permanent: {}, online_actions: {}",
                      target_kinds(package.applies_to), restart_type_name(package.restart),
-                     bool_text(package.permanent || package.kind == PackageKind::ssu),
+                     bool_text(is_permanent(package)),
                      bool_text(package.online_actions));
   if (!package.requires_packages.empty()) {
     out += ", requires: " + package_list(catalog, package.requires_packages);

@@ -97,7 +97,7 @@ InvariantViolation check_target_state(const World& world, TargetIndex target,
   // Only an install.wim carries a WinRE; copy_winre refuses every other kind.
   const bool carries = state.winre != CarriedWinre{} || state.committed.winre != CarriedWinre{};
   if (carries && context.target_kind != TargetKind::install_wim) {
-    return {Invariant::carried_winre_misplaced, 0xFF};
+    return {Invariant::carried_winre_misplaced, InvariantViolation::no_package};
   }
   return {};
 }

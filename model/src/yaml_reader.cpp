@@ -15,28 +15,8 @@ namespace svcsim::model::detail {
 
 namespace {
 
-// Both keep the work per value small and the messages short, whatever the file holds.
+// Keeps the work per value small whatever the file holds (quote() keeps messages short).
 constexpr std::size_t count_digits_max = 200;  // 64! has 90 digits
-constexpr std::size_t quoted_length_max = 40;
-
-/// Levenshtein distance, bounded: long keys are never "close" to a valid one.
-std::size_t edit_distance(std::string_view left, std::string_view right) {
-  constexpr std::size_t length_max = 64;
-  if (left.size() > length_max || right.size() > length_max) return length_max;
-  std::vector<std::size_t> row(right.size() + 1);
-  for (std::size_t column = 0; column <= right.size(); ++column) row[column] = column;
-  for (std::size_t line = 1; line <= left.size(); ++line) {
-    std::size_t diagonal = row[0];
-    row[0] = line;
-    for (std::size_t column = 1; column <= right.size(); ++column) {
-      const std::size_t above = row[column];
-      const std::size_t substitution = diagonal + (left[line - 1] == right[column - 1] ? 0 : 1);
-      row[column] = std::min({above + 1, row[column - 1] + 1, substitution});
-      diagonal = above;
-    }
-  }
-  return row[right.size()];
-}
 
 bool is_digits(std::string_view text) {
   return !text.empty() &&
@@ -75,29 +55,22 @@ class DocumentStarts : public YAML::EventHandler {
 
 }  // namespace
 
-std::string clean(std::string_view text) {
-  std::string result(text);
-  for (char& character : result) {
-    const auto byte = static_cast<unsigned char>(character);
-    if (byte < 0x20 || byte == 0x7F) character = '?';
+std::size_t edit_distance(std::string_view left, std::string_view right) {
+  constexpr std::size_t length_max = 64;
+  if (left.size() > length_max || right.size() > length_max) return length_max;
+  std::vector<std::size_t> row(right.size() + 1);
+  for (std::size_t column = 0; column <= right.size(); ++column) row[column] = column;
+  for (std::size_t line = 1; line <= left.size(); ++line) {
+    std::size_t diagonal = row[0];
+    row[0] = line;
+    for (std::size_t column = 1; column <= right.size(); ++column) {
+      const std::size_t above = row[column];
+      const std::size_t substitution = diagonal + (left[line - 1] == right[column - 1] ? 0 : 1);
+      row[column] = std::min({above + 1, row[column - 1] + 1, substitution});
+      diagonal = above;
+    }
   }
-  return result;
-}
-
-std::string quote(std::string_view text) {
-  const bool long_text = text.size() > quoted_length_max;
-  // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "'" + std::string.
-  std::string result(1, '\'');
-  result += clean(text.substr(0, quoted_length_max));
-  if (long_text) result += "...";
-  result += '\'';
-  return result;
-}
-
-std::string with_article(std::string_view name) {
-  const bool vowel_sound = name == "ssu" || (!name.empty() && std::string_view("aeiou").find(
-                                                                  name.front()) != std::string_view::npos);
-  return (vowel_sound ? "an " : "a ") + std::string(name);
+  return row[right.size()];
 }
 
 std::string lower_case(std::string_view text) {

@@ -23,11 +23,10 @@ namespace svcsim::model::detail {
 // Messages list at most this many names, so that a long catalog cannot make a message huge.
 inline constexpr std::size_t listed_names_max = 12;
 
-/// Replaces control characters so that user text can never break the one-line format.
-std::string clean(std::string_view text);
+// clean(), quote() and with_article() come from text.hpp: the model's rules use them too.
 
-/// User text as it appears inside a message: cleaned, shortened, in single quotes.
-std::string quote(std::string_view text);
+/// Levenshtein distance, bounded: long names are never "close" to a valid one.
+std::size_t edit_distance(std::string_view left, std::string_view right);
 
 /// "a, b, c" from a list of names (at most listed_names_max, then "...").
 template <typename Names>
@@ -50,9 +49,6 @@ std::vector<std::string_view> enum_names(int count, NameOf name_of, int first = 
   for (int value = first; value < count; ++value) names.push_back(name_of(static_cast<Enum>(value)));
   return names;
 }
-
-/// "an install_wim", "a boot_wim", "an ssu": a kind name with the article it is read with.
-std::string with_article(std::string_view name);
 
 std::string lower_case(std::string_view text);
 

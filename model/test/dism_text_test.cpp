@@ -272,5 +272,18 @@ TEST(DismText, DescribeChangesOfNothingIsEmpty) {
   EXPECT_TRUE(describe_changes(device.context(), start, start).empty());
 }
 
+TEST(DismText, SetupDuOnMediaIsTheExpandCallOfTheMediaScript) {
+  // Microsoft's media-refresh script: cmd /c expand.exe $SETUP_DU_PATH -F:* $MEDIA\sources.
+  Target media(test::CatalogBuilder().package("SETUP", PackageKind::setup_du).build(),
+               TargetKind::media, {}, 0, 0);
+  const Operation add = media.add("SETUP");
+  EXPECT_EQ(dism_command_line(media.context(), add),
+            R"(expand.exe C:\Packages\windows11.0-setup-x64.msu -F:* C:\media\sources)");
+  Outcome done;
+  done.code = ResultCode::s_ok;
+  EXPECT_EQ(dism_console_text(media.context(), TargetState{}, add, done),
+            "Expanding Files ....\n\nExpanding Files Complete ...\n");
+}
+
 }  // namespace
 }  // namespace svcsim::model

@@ -312,5 +312,42 @@ TEST(Invariants, DescribeNamesInvariantAndPackage) {
   EXPECT_NE(text.find("LP"), std::string::npos) << text;
 }
 
+TEST(Invariants, AWrongUbrNamesTheRecordItComesFromAndNothingElse) {
+  Target device(catalog(), TargetKind::online);
+  const TargetState wrong = device.state().installed("KB5043080").ubr(50).build();
+  const InvariantViolation broken = check_state(device.context(), wrong);
+  EXPECT_EQ(broken.invariant, Invariant::i2_ubr);
+  EXPECT_EQ(broken.package, device.index("KB5043080"));
+  EXPECT_EQ(describe(device.context(), wrong, broken),
+            "I2 ubr: state has ubr 50 but the committed CU records give 1742, from KB5043080 "
+            "(installed, revision 1742)");
+  // No CU record: the base is wrong, and no package (not package 0, the SSU) is named.
+  const TargetState base = device.state().ubr(50).build();
+  const InvariantViolation no_record = check_state(device.context(), base);
+  EXPECT_EQ(no_record.package, InvariantViolation::no_package);
+  EXPECT_EQ(describe(device.context(), base, no_record),
+            "I2 ubr: state has ubr 50 but the committed CU records give 1");
+}
+
+TEST(Invariants, MediaHoldsOnlyInstalledSetupDusAndNoFlag) {
+  Target media(CatalogBuilder().package("SETUP", PackageKind::setup_du).language_pack("LP").build(),
+               TargetKind::media, {}, 0, 0);
+  const TargetState clean = media.state().unmounted().package("SETUP", CbsState::installed).build();
+  EXPECT_FALSE(check_state(media.context(), clean));
+  for (const TargetState& state :
+       {media.state().unmounted().package("SETUP", CbsState::install_pending).build(),
+        media.state().unmounted().package("SETUP", CbsState::staged).build(),
+        media.state().unmounted().package("LP", CbsState::installed).build()}) {
+    EXPECT_EQ(check_state(media.context(), state).invariant, Invariant::media_record);
+  }
+  // The folder is never mounted and has no servicing state to flag.
+  EXPECT_EQ(check_state(media.context(), media.state().build()).invariant,
+            Invariant::offline_flags);
+  EXPECT_EQ(check_state(media.context(),
+                        media.state().unmounted().flag(TargetFlag::components_reset).build())
+                .invariant,
+            Invariant::offline_flags);
+}
+
 }  // namespace
 }  // namespace svcsim::model

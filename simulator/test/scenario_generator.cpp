@@ -47,6 +47,8 @@ model::Package gen_package(int index, const std::vector<std::uint32_t>& checkpoi
   if (chance(10)) package.online_actions = !package.online_actions;
   if (chance(10)) {
     package.applies_to = static_cast<model::TargetKindSet>(*rc::gen::inRange(1, 16));
+    // The model's catalog rules decide which overrides exist (a setup_du goes only to media).
+    if (!model::check_applies_to(package)) package.applies_to = model::package_defaults(kind).applies_to;
   }
   return package;
 }

@@ -17,10 +17,13 @@ struct DismPaths {
   std::string mount_dir = R"(C:\mount)";
   std::string image_file = R"(C:\media\sources\install.wim)";
   std::string winre_file = R"(C:\mediaRefresh\winre.wim)";  // the serviced winre.wim, exported
+  std::string media_folder = R"(C:\media)";  // a media target: its \sources takes the Setup DU
 };
 
 /// "DISM /Online /Add-Package /PackagePath:C:\Packages\windows11.0-kb5043080-x64.msu /NoRestart".
-/// A reboot renders as "shutdown.exe /r /t 0".
+/// A reboot renders as "shutdown.exe /r /t 0"; a package added to a media target as the
+/// expand.exe call of Microsoft's media-refresh script ("expand.exe C:\Packages\<file> -F:*
+/// C:\media\sources"), since a Setup DU is a cab of files, not a package.
 std::string dism_command_line(const ServicingContext& context, const Operation& operation,
                               const DismPaths& paths = {});
 

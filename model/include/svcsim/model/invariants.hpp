@@ -23,13 +23,18 @@ enum class Invariant : std::uint8_t {
   offline_flags,                // an online-only flag on an offline target or vice versa
   add_without_effect,           // an add reported success but its package is not there
   carried_winre_misplaced,      // a target other than an install.wim carries a WinRE (§4.8)
+  media_record,                 // the media folder holds something other than installed Setup DUs
 };
-inline constexpr int invariant_count = 12;
+inline constexpr int invariant_count = 13;
 std::string_view invariant_name(Invariant invariant);
 
 struct InvariantViolation {
+  /// `package` of a violation that concerns no package of the catalog (it is past any catalog).
+  static constexpr PackageIndex no_package = 0xFF;
+  static_assert(no_package >= package_count_max);
+
   Invariant invariant = Invariant::none;
-  PackageIndex package = 0;  // the package concerned, where one is
+  PackageIndex package = no_package;  // the package concerned, where one is
   explicit operator bool() const { return invariant != Invariant::none; }
 };
 

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "svcsim/model/result.hpp"
+
 namespace svcsim::model {
 
 using PackageIndex = std::uint8_t;
@@ -16,13 +18,23 @@ inline constexpr int package_count_max = 64;
 
 constexpr PackageMask package_bit(PackageIndex index) { return PackageMask{1} << index; }
 
-enum class TargetKind : std::uint8_t { online, install_wim, boot_wim, winre_wim };
-inline constexpr int target_kind_count = 4;
+/// What a target is (§1). The first four are what DISM services (`/Online` or `/Image:`);
+/// `media` is the installation media's `sources` folder, which takes files (a Setup DU), not
+/// packages.
+enum class TargetKind : std::uint8_t { online, install_wim, boot_wim, winre_wim, media };
+inline constexpr int target_kind_count = 5;
 using TargetKindSet = std::uint8_t;
 constexpr TargetKindSet target_kind_bit(TargetKind kind) {
   return static_cast<TargetKindSet>(1u << static_cast<unsigned>(kind));
 }
-inline constexpr TargetKindSet all_target_kinds = 0x0F;
+inline constexpr TargetKindSet all_target_kinds = 0x1F;
+/// The four kinds DISM services: a running installation and the three images.
+inline constexpr TargetKindSet image_target_kinds =
+    target_kind_bit(TargetKind::online) | target_kind_bit(TargetKind::install_wim) |
+    target_kind_bit(TargetKind::boot_wim) | target_kind_bit(TargetKind::winre_wim);
+static_assert((all_target_kinds & ~image_target_kinds) == target_kind_bit(TargetKind::media));
+/// Everything but a running installation: images and the media folder change at once, with no
+/// reboot (the media is not a running installation either).
 constexpr bool is_offline(TargetKind kind) { return kind != TargetKind::online; }
 
 std::string_view target_kind_name(TargetKind kind);
@@ -66,7 +78,7 @@ struct Package {
   std::uint32_t bundled_ssu = 0;       // SSU revision inside the MSU; 0 = none
   std::uint32_t requires_ubr_min = 0;  // enablement: minimum UBR; 0 = none
   std::uint32_t target_build = 0;      // enablement: reported build once installed
-  TargetKindSet applies_to = all_target_kinds;
+  TargetKindSet applies_to = image_target_kinds;
   RestartType restart = RestartType::no;
   bool permanent = false;
   bool online_actions = false;         // offline add leaves online actions pending
@@ -75,6 +87,23 @@ struct Package {
 
 /// A package of `kind` with the defaults of servicing-model.md §2 (id and file left empty).
 Package package_defaults(PackageKind kind);
+
+/// Whether the package's record goes `permanent` rather than `installed` when it commits: every
+/// SSU (§2: "an SSU is permanent"), and any package marked `permanent`.
+constexpr bool is_permanent(const Package& package) {
+  return package.permanent || package.kind == PackageKind::ssu;
+}
+
+/// The rules a catalog entry must satisfy whoever builds it (the scenario loader, an .msu
+/// importer, a fleet generator), each returning the first broken rule as one sentence.
+///
+/// `permanent: false` on an SSU: "an ssu is always permanent; permanent: false is not possible".
+Result<Ok, std::string> check_permanent(const Package& package);
+/// `applies_to` against §4.8: the media folder takes only a `setup_du`, and a `setup_du` goes
+/// only to the media, so an override that says otherwise would contradict the model.
+Result<Ok, std::string> check_applies_to(const Package& package);
+/// Every rule above, in that order.
+Result<Ok, std::string> check_package(const Package& package);
 
 /// The packages a scenario knows, indexed 0..size-1 (at most package_count_max).
 struct Catalog {

@@ -10,6 +10,11 @@
 
 namespace svcsim {
 
+/// The value of a check that has nothing to return but success: `Result<Ok, std::string>`.
+struct Ok {
+  friend bool operator==(Ok, Ok) = default;
+};
+
 template <typename E>
 struct Unexpected {
   E error;
