@@ -29,30 +29,12 @@ std::optional<std::string_view> argument_of(std::string_view text, std::string_v
 
 ServicingContext make_context(const Scenario& scenario, std::size_t target) {
   SVCSIM_ASSERT(target < scenario.targets.size());
-  const TargetSpec& spec = scenario.targets[target];
-  return make_context(scenario.catalog, spec.kind, scenario.knobs, spec.base_ubr, spec.base_build);
+  return make_context(scenario.catalog, scenario.targets[target], scenario.knobs);
 }
 
 TargetState initial_state(const Scenario& scenario, std::size_t target) {
   SVCSIM_ASSERT(target < scenario.targets.size());
-  const TargetSpec& spec = scenario.targets[target];
-  TargetState state;
-  for (PackageIndex index : spec.installed) {
-    const Package& package = scenario.catalog[index];
-    const bool permanent = package.permanent || package.kind == PackageKind::ssu;
-    state.packages.set(index, permanent ? CbsState::permanent : CbsState::installed);
-  }
-  for (PackageIndex index : spec.superseded) state.packages.set(index, CbsState::superseded);
-  state.build = spec.build;
-  state.ubr = spec.ubr;
-  state.ssu_version = spec.ssu_version;
-  state.flags = spec.flags;
-  if (is_offline(spec.kind)) {
-    // The image as mounted is, by definition, the last committed one.
-    state.committed = static_cast<const ServicedImage&>(state);
-    state.committed.flags.set(TargetFlag::mounted, false);  // canonical: only the live image mounts
-  }
-  return state;
+  return initial_state(scenario.catalog, scenario.targets[target]);
 }
 
 World make_world(const Scenario& scenario) {

@@ -6,7 +6,6 @@
 #include <functional>
 #include <iterator>
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,7 +13,7 @@
 
 #include "cycle_finder.hpp"
 #include "scenario_reader.hpp"
-#include "svcsim/model/invariants.hpp"
+#include "svcsim/model/target_spec.hpp"
 
 namespace svcsim::model::detail {
 
@@ -30,10 +29,13 @@ constexpr std::array package_keys = {
     "id"sv,       "kind"sv,        "file"sv,     "identity"sv,         "revision"sv,
     "baseline"sv, "bundled_ssu"sv, "ssu_min"sv,  "requires_ubr_min"sv, "target_build"sv,
     "applies_to"sv, "restart"sv,   "permanent"sv, "requires"sv,        "online_actions"sv};
-constexpr std::array target_keys = {"name"sv,        "kind"sv,      "build"sv,
-                                    "ubr"sv,         "base_ubr"sv,  "base_build"sv,
-                                    "ssu_version"sv, "installed"sv, "superseded"sv,
-                                    "flags"sv};
+constexpr std::array target_keys = {"name"sv,        "kind"sv,       "build"sv,
+                                    "ubr"sv,         "base_ubr"sv,   "base_build"sv,
+                                    "ssu_version"sv, "installed"sv,  "superseded"sv,
+                                    "install_pending"sv, "staged"sv, "flags"sv};
+// The media folder holds setup files, not an image: no build, UBR, stack, flags, or records
+// other than the installed Setup DUs (check_starting_records has the rule; these are its keys).
+constexpr std::array media_target_keys = {"name"sv, "kind"sv, "installed"sv};
 
 /// The message for a `kind:` or `applies_to:` entry that names no target kind. It lists the
 /// four DISM kinds; `media` is offered only to a near miss, since the loader tests pin this
@@ -297,28 +299,27 @@ bool ScenarioReader::read_flags(const Field& at, TargetSpec& target) {
   Fields fields;
   const auto names = enum_names<TargetFlag>(target_flag_count, target_flag_name);
   if (!read_mapping(at, names, fields)) return false;
-  const bool offline = is_offline(target.kind);
-  if (offline) target.flags.set(TargetFlag::mounted);  // an offline target starts mounted
-  const std::string kind_name(target_kind_name(target.kind));
   for (const auto& [name, field] : fields.entries()) {
     bool on = false;
     if (!read_bool(field, on)) return false;
     const auto flag = static_cast<TargetFlag>(
         std::find(names.begin(), names.end(), name) - names.begin());
-    if (on && !offline && flag == TargetFlag::mounted) {
-      return fail_at(field, "mounted applies only to offline targets (install_wim, boot_wim, "
-                            "winre_wim), not to an online target");
-    }
-    if (on && !offline && flag == TargetFlag::pending_online_actions) {
-      return fail_at(field, "pending_online_actions applies only to offline targets; an online "
-                            "target uses reboot_pending");
-    }
-    if (on && offline &&
-        (flag == TargetFlag::reboot_pending || flag == TargetFlag::commit_interrupted)) {
-      return fail_at(field, name + " applies only to online targets, not to " + with_article(kind_name) +
-                                " (offline targets use pending_online_actions)");
+    if (on) {
+      if (auto checked = check_starting_flag(target.kind, flag); !checked) {
+        return fail_at(field, checked.error());
+      }
     }
     target.flags.set(flag, on);
+  }
+  // install_pending records set their flag (initial_state); a file that says the flag is off
+  // contradicts itself, and silently overruling it would change a result.
+  const TargetFlag implied = pending_flag(target.kind);
+  if (!target.install_pending.empty() && !target.flags.has(implied)) {
+    if (const Field* field = fields.get(target_flag_name(implied))) {
+      return fail_at(*field, std::string(target_flag_name(implied)) +
+                         " cannot be false while install_pending lists records: a pending "
+                         "record sets it");
+    }
   }
   return true;
 }
@@ -328,12 +329,15 @@ bool ScenarioReader::read_target(const Field& at, const Scenario& scenario, Targ
   if (!read_mapping(at, target_keys, fields)) return false;
   const Field* name = nullptr;
   const Field* kind = nullptr;
+  if (!require(fields, at, "name", name) || !require(fields, at, "kind", kind)) return false;
+  // A media target (a folder of setup files) has no build, UBR or servicing stack to declare.
+  const bool media = kind->node.IsScalar() &&
+                     parse_target_kind(kind->node.Scalar()) == TargetKind::media;
   const Field* build = nullptr;
   const Field* ubr = nullptr;
   const Field* ssu_version = nullptr;
-  if (!require(fields, at, "name", name) || !require(fields, at, "kind", kind) ||
-      !require(fields, at, "build", build) || !require(fields, at, "ubr", ubr) ||
-      !require(fields, at, "ssu_version", ssu_version)) {
+  if (!media && (!require(fields, at, "build", build) || !require(fields, at, "ubr", ubr) ||
+                 !require(fields, at, "ssu_version", ssu_version))) {
     return false;
   }
   if (!read_string(*name, target.name)) return false;
@@ -342,71 +346,59 @@ bool ScenarioReader::read_target(const Field& at, const Scenario& scenario, Targ
   const auto target_kind = parse_target_kind(kind_text);
   if (!target_kind) return fail_at(*kind, unknown_target_kind(kind_text));
   target.kind = *target_kind;
-  if (!read_uint32(*build, target.build) || !read_uint32(*ubr, target.ubr) ||
-      !read_uint32(*ssu_version, target.ssu_version)) {
+  if (media) {
+    for (const auto& [key, field] : fields.entries()) {
+      if (std::find(media_target_keys.begin(), media_target_keys.end(), key) !=
+          media_target_keys.end()) {
+        continue;
+      }
+      return fail_at_key(field, key + " does not apply to a media target (the media folder holds "
+                                      "setup files, not an image; valid for media: " +
+                                      join(media_target_keys, media_target_keys.size()) + ")");
+    }
+  } else if (!read_uint32(*build, target.build) || !read_uint32(*ubr, target.ubr) ||
+             !read_uint32(*ssu_version, target.ssu_version)) {
     return false;
   }
+  target.flags = default_starting_flags(target.kind);
 
+  // Each record is checked as it is read (check_starting_record), so an error names the entry
+  // that caused it; the rules themselves are the model's (target_spec.hpp).
   const Catalog& catalog = scenario.catalog;
-  const std::string kind_name(target_kind_name(target.kind));
-  std::set<PackageIndex> listed;
-  for (auto [list_name, list] : {std::pair{"installed"sv, &target.installed},
-                                 std::pair{"superseded"sv, &target.superseded}}) {
-    const Field* field = fields.get(list_name);
+  for (const StartingList list :
+       {StartingList::installed, StartingList::superseded, StartingList::install_pending,
+        StartingList::staged}) {
+    const Field* field = fields.get(starting_list_name(list));
     if (field == nullptr) continue;
     std::vector<Field> items;
     if (!read_list(*field, package_count_limit, items)) return false;
+    std::vector<PackageIndex>& records = starting_records(target, list);
     for (const Field& item : items) {
       PackageIndex index = 0;
       if (!read_package_id(item, catalog, index)) return false;
-      const Package& package = catalog[index];
-      if (!listed.insert(index).second) {
-        return fail_at(item, quote(package.id) +
-                                 " is listed twice in installed and superseded (a package has "
-                                 "one state)");
+      records.push_back(index);
+      if (auto checked = check_starting_record(catalog, target, list, records.size() - 1);
+          !checked) {
+        return fail_at(item, checked.error());
       }
-      if ((package.applies_to & target_kind_bit(target.kind)) == 0) {
-        return fail_at(item, quote(package.id) + " (" +
-                                 std::string(package_kind_name(package.kind)) +
-                                 ") does not apply to " + with_article(kind_name) + " target");
-      }
-      if (list_name == "superseded" && !is_cumulative(package.kind)) {
-        return fail_at(item, "only cu and checkpoint_cu packages can be superseded; " +
-                                 quote(package.id) + " is " +
-                                 with_article(package_kind_name(package.kind)));
-      }
-      list->push_back(index);
     }
   }
 
-  // The base UBR is what the target reports with no CU record committed. Without a committed CU
-  // that explains `ubr`, `ubr` itself is the base.
-  const bool ubr_from_package =
-      std::any_of(target.installed.begin(), target.installed.end(), [&](PackageIndex index) {
-        return is_cumulative(catalog[index].kind) && catalog[index].revision >= target.ubr;
-      });
-  target.base_ubr = ubr_from_package ? 1 : target.ubr;
+  target.base_ubr = derive_base_ubr(catalog, target);
   if (const Field* field = fields.get("base_ubr")) {
     if (!read_uint32(*field, target.base_ubr)) return false;
   }
-  target.base_build = target.build;
   if (const Field* field = fields.get("base_build")) {
     if (!read_uint32(*field, target.base_build)) return false;
+  } else if (auto derived = derive_base_build(catalog, target)) {
+    target.base_build = *derived;
   } else {
-    for (PackageIndex index : target.installed) {
-      if (catalog[index].kind == PackageKind::enablement) {
-        const Field* ignored = nullptr;
-        return require(fields, at, "base_build", ignored,
-                       "enablement package " + quote(catalog[index].id) +
-                           " is installed, so build is not the base build");
-      }
-    }
+    const Field* ignored = nullptr;
+    return require(fields, at, "base_build", ignored, derived.error());
   }
 
   if (const Field* field = fields.get("flags")) {
     if (!read_flags(*field, target)) return false;
-  } else if (is_offline(target.kind)) {
-    target.flags.set(TargetFlag::mounted);
   }
   return true;
 }
@@ -427,17 +419,13 @@ bool ScenarioReader::read_targets(const Field& at, Scenario& scenario) {
                       std::to_string(previous->second) + ")");
     }
     name_lines.emplace(target.name, name_mark.line + 1);
-    scenario.targets.push_back(std::move(target));
 
-    // The declared start must itself be a state the model can reach; a contradiction here would
-    // otherwise surface as an invariant failure in the middle of an exploration.
-    const ServicingContext context = make_context(scenario, index);
-    const TargetState state = initial_state(scenario, index);
-    const InvariantViolation violation = check_state(context, state);
-    if (violation) {
-      return fail_at(items[index], "the starting state is impossible: " +
-                                       describe(context, state, violation));
+    // The whole start, once more, as the model judges it: what was not caught at an entry (the
+    // records together against ubr and build: the invariants) is reported at the target.
+    if (auto checked = check_starting_records(scenario.catalog, target); !checked) {
+      return fail_at(items[index], checked.error());
     }
+    scenario.targets.push_back(std::move(target));
   }
   return true;
 }

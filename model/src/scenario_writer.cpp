@@ -108,12 +108,23 @@ void write_package(std::string& out, const Catalog& catalog, const Package& pack
 }
 
 void write_target(std::string& out, const Catalog& catalog, const TargetSpec& target) {
+  if (target.kind == TargetKind::media) {
+    // The media folder has only its Setup DUs; the loader refuses every other key for it.
+    out += fmt::format("  - {{name: {}, kind: {}, installed: {}}}\n", quoted(target.name),
+                       target_kind_name(target.kind), package_list(catalog, target.installed));
+    return;
+  }
   out += fmt::format(
       "  - {{name: {}, kind: {}, build: {}, ubr: {}, base_ubr: {}, base_build: {}, "
       "ssu_version: {}, installed: {}, superseded: {}",
       quoted(target.name), target_kind_name(target.kind), target.build, target.ubr,
       target.base_ubr, target.base_build, target.ssu_version, package_list(catalog, target.installed),
       package_list(catalog, target.superseded));
+  // v2 keys only when used, so that a v1 scenario is written as before.
+  if (!target.install_pending.empty()) {
+    out += ", install_pending: " + package_list(catalog, target.install_pending);
+  }
+  if (!target.staged.empty()) out += ", staged: " + package_list(catalog, target.staged);
   std::string flags;
   for (int flag = 0; flag < target_flag_count; ++flag) {
     const auto which = static_cast<TargetFlag>(flag);

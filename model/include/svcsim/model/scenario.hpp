@@ -17,24 +17,11 @@
 #include "svcsim/model/operation.hpp"
 #include "svcsim/model/package.hpp"
 #include "svcsim/model/result_code.hpp"
+#include "svcsim/model/target_spec.hpp"
 #include "svcsim/model/target_state.hpp"
 #include "svcsim/model/world.hpp"
 
 namespace svcsim::model {
-
-/// A target's declared starting state.
-struct TargetSpec {
-  std::string name;
-  TargetKind kind = TargetKind::online;
-  std::uint32_t build = 0;
-  std::uint32_t ubr = 0;
-  std::uint32_t base_ubr = 0;    // UBR with no CU record committed; `base_ubr:` or derived
-  std::uint32_t base_build = 0;  // build without an enablement package; `base_build:` or `build`
-  std::uint32_t ssu_version = 0;
-  std::vector<PackageIndex> installed;   // records committed at the start
-  std::vector<PackageIndex> superseded;  // records superseded at the start
-  TargetFlags flags;                     // offline targets start `mounted`
-};
 
 /// One plan step: its text as written ("KB5043080", "install:copy_winre(winre)", "reboot"), the
 /// target it runs on and the operation it stands for.
@@ -136,8 +123,8 @@ World make_world(const Scenario& scenario);
 /// step indices, as Plan::before holds them.
 std::vector<std::pair<std::size_t, std::size_t>> lifecycle_constraints(const Plan& plan);
 
-/// The starting TargetState of `scenario.targets[target]`, as declared (offline: mounted, with
-/// the committed image equal to the starting one).
+/// The starting TargetState of `scenario.targets[target]`: initial_state(catalog, spec) of
+/// target_spec.hpp.
 TargetState initial_state(const Scenario& scenario, std::size_t target);
 
 /// The operation the plan runs for a step's operation: /PreventPending is a property of the plan,
