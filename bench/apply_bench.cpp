@@ -11,9 +11,9 @@ namespace {
 using namespace svcsim;
 
 struct ChainFixture {
-  model::Scenario scenario = simulator::make_synthetic_chain({.package_count = 20});
-  model::ServicingContext context = model::make_context(scenario, 0);
-  model::TargetState start = model::initial_state(scenario, 0);
+  scenario::Scenario scenario = simulator::make_synthetic_chain({.package_count = 20});
+  model::ServicingContext context = scenario::make_context(scenario, 0);
+  model::TargetState start = scenario::initial_state(scenario, 0);
 };
 
 void BM_ApplyAddCheckpoint(benchmark::State& state) {

@@ -11,7 +11,8 @@
 #include <memory>
 
 #include "explore_output.hpp"
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
+#include "svcsim/simulator/check.hpp"
 #include "svcsim/simulator/explorer.hpp"
 
 namespace svcsim::cli {
@@ -61,12 +62,12 @@ class ProgressLine {
 };
 
 CommandOutcome execute(const ExploreCommandOptions& options) {
-  auto loaded = model::load_scenario_file(options.scenario_path);
+  auto loaded = scenario::load_scenario_file(options.scenario_path);
   if (!loaded) {
     std::cerr << loaded.error().to_string() << "\n";
     return CommandOutcome::bad_input;
   }
-  const model::Scenario& scenario = *loaded;
+  const scenario::Scenario& scenario = *loaded;
   if (scenario.plan.steps.size() > explore_step_count_max) {
     std::cerr << fmt::format("svcsim: explore: {}: the plan has {} steps; explore handles at most {}\n",
                              options.scenario_path, scenario.plan.steps.size(),
@@ -88,7 +89,7 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
   report.scenario = &scenario;
   report.result = simulator::explore(scenario, explore_options);
   report.timing = options.timing;
-  report.expectations = check_explore_expectations(scenario, report.result);
+  report.expectations = scenario::check_explore(scenario, simulator::explore_facts(report.result));
   const simulator::ExploreResult& result = report.result;
 
   if (options.format == "dot") {

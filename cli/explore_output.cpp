@@ -75,12 +75,12 @@ BigCount runs_in_class(const simulator::ExploreResult& result, OutcomeClass outc
   return total;
 }
 
-bool allowed(const model::Scenario& scenario, OutcomeClass outcome_class) {
+bool allowed(const scenario::Scenario& scenario, OutcomeClass outcome_class) {
   const auto& allow = scenario.expect.explore.allow;
   return std::find(allow.begin(), allow.end(), outcome_class) != allow.end();
 }
 
-std::string plan_summary(const model::Scenario& scenario) {
+std::string plan_summary(const scenario::Scenario& scenario) {
   std::string steps;
   for (const auto& step : scenario.plan.steps) steps += (steps.empty() ? "" : ", ") + step.text;
   return fmt::format("{} steps ({}), reboot {}, on_error {}", scenario.plan.steps.size(), steps,
@@ -144,41 +144,8 @@ void write_count_table(std::ostream& out, const simulator::ExploreResult& result
 
 }  // namespace
 
-std::vector<ExpectationCheck> check_explore_expectations(const model::Scenario& scenario,
-                                                         const simulator::ExploreResult& result) {
-  std::vector<ExpectationCheck> checks;
-  const auto& expect = scenario.expect.explore;
-  auto check = [&](std::string what, const std::string& expected, const BigCount& actual) {
-    const std::string actual_text = actual.to_string();
-    checks.push_back({std::move(what), expected, actual_text, expected == actual_text});
-  };
-  if (expect.orders) check("explore.orders", *expect.orders, result.orders);
-  for (const auto& runs : expect.runs) {
-    const std::string prefix = fmt::format("explore.runs[{}]", runs.faults);
-    if (runs.faults < 0 || static_cast<std::size_t>(runs.faults) >= result.runs.size()) {
-      // --faults asked for fewer faults than the scenario expects counts for: not a mismatch,
-      // just nothing to compare.
-      checks.push_back({prefix, "(not checked)",
-                        fmt::format("not explored: --faults {}", result.fault_count_max), true});
-      continue;
-    }
-    const simulator::RunCounts& counts = result.runs[static_cast<std::size_t>(runs.faults)];
-    if (runs.total) check(prefix + ".total", *runs.total, counts.total);
-    for (const auto& [outcome_class, expected] : runs.classes) {
-      check(prefix + ".classes." + class_name(outcome_class), expected,
-            counts.classes[static_cast<std::size_t>(outcome_class)]);
-    }
-    for (const auto& [code, expected] : runs.codes) {
-      const auto found = counts.codes.find(code);
-      check(prefix + ".codes." + model::hresult_text(code), expected,
-            found == counts.codes.end() ? BigCount{} : found->second);
-    }
-  }
-  return checks;
-}
-
 void write_explore_text(std::ostream& out, const ExploreReport& report) {
-  const model::Scenario& scenario = *report.scenario;
+  const scenario::Scenario& scenario = *report.scenario;
   const simulator::ExploreResult& result = report.result;
   out << "scenario: " << scenario.name << "\n";
   if (!scenario.source.empty()) out << "source:   " << scenario.source << "\n";
@@ -210,7 +177,7 @@ void write_explore_text(std::ostream& out, const ExploreReport& report) {
 }
 
 void write_explore_json(std::ostream& out, const ExploreReport& report) {
-  const model::Scenario& scenario = *report.scenario;
+  const scenario::Scenario& scenario = *report.scenario;
   const simulator::ExploreResult& result = report.result;
   nlohmann::ordered_json document;
   document["scenario"] = scenario.name;
@@ -279,7 +246,7 @@ void write_explore_json(std::ostream& out, const ExploreReport& report) {
 }
 
 void write_explore_junit(std::ostream& out, const ExploreReport& report) {
-  const model::Scenario& scenario = *report.scenario;
+  const scenario::Scenario& scenario = *report.scenario;
   const simulator::ExploreResult& result = report.result;
   struct Case {
     std::string name;

@@ -5,22 +5,19 @@
 #include <iosfwd>
 #include <vector>
 
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 #include "svcsim/simulator/explorer.hpp"
 #include "trace_output.hpp"
 
 namespace svcsim::cli {
 
 struct ExploreReport {
-  const model::Scenario* scenario = nullptr;
+  const scenario::Scenario* scenario = nullptr;
   simulator::ExploreResult result;
   std::vector<ExpectationCheck> expectations;
   bool timing = true;  // false: elapsed time and memory print as 0 (byte-identical output)
 };
 
-/// Checks `expect.explore` (orders, runs[j] totals, classes, codes) against the result.
-std::vector<ExpectationCheck> check_explore_expectations(const model::Scenario& scenario,
-                                                         const simulator::ExploreResult& result);
 
 void write_explore_text(std::ostream& out, const ExploreReport& report);
 void write_explore_json(std::ostream& out, const ExploreReport& report);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "check_command.hpp"
 #include "explore_command.hpp"
 #include "run_command.hpp"
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   const std::vector<svcsim::cli::Command> commands = {
       svcsim::cli::register_run_command(app),
       svcsim::cli::register_explore_command(app),
+      svcsim::cli::register_check_command(app),
   };
 
   try {

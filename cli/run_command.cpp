@@ -12,7 +12,9 @@
 #include <vector>
 
 #include "svcsim/model/assert.hpp"
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
+#include "svcsim/scenario/verdict.hpp"
+#include "svcsim/simulator/check.hpp"
 #include "svcsim/simulator/sequence.hpp"
 #include "trace_output.hpp"
 
@@ -35,95 +37,6 @@ std::vector<std::string> step_texts(const std::vector<model::PlanStep>& steps) {
   return texts;
 }
 
-std::string code_text(model::ResultCode code) {
-  return model::hresult_text(model::hresult(code));
-}
-
-void add_check(std::vector<ExpectationCheck>& checks, std::string what, std::string expected,
-               std::string actual) {
-  const bool ok = expected == actual;
-  checks.push_back({std::move(what), std::move(expected), std::move(actual), ok});
-}
-
-void check_end_state(const model::Scenario& scenario, const std::string& prefix,
-                     const model::EndStateExpectation& expected, const model::TargetState& end,
-                     std::vector<ExpectationCheck>& checks) {
-  if (expected.build) {
-    add_check(checks, prefix + " build", std::to_string(*expected.build), std::to_string(end.build));
-  }
-  if (expected.ubr) {
-    add_check(checks, prefix + " ubr", std::to_string(*expected.ubr), std::to_string(end.ubr));
-  }
-  if (expected.ssu_version) {
-    add_check(checks, prefix + " ssu_version", std::to_string(*expected.ssu_version),
-              std::to_string(end.ssu_version));
-  }
-  for (const auto& [index, state] : expected.packages) {
-    SVCSIM_ASSERT(index < scenario.catalog.size());
-    add_check(checks, prefix + " " + scenario.catalog[index].id,
-              std::string(model::cbs_state_name(state)),
-              std::string(model::cbs_state_name(end.packages.get(index))));
-  }
-}
-
-/// `end_state` expectations are of one target (scenarios.md): the plan's default target, else
-/// the first.
-const model::TargetState& expected_target_end(const model::Scenario& scenario,
-                                              const simulator::RunResult& result) {
-  const std::size_t target = model::default_step_target(scenario).value_or(0);
-  SVCSIM_ASSERT(target < result.end.targets.size());
-  return result.end.targets[target];
-}
-
-std::string actual_class(const simulator::RunResult& result) {
-  if (result.violation) return "none (invariant violated)";
-  return std::string(model::outcome_class_name(result.outcome_class));
-}
-
-/// The expectations that apply to this run (see `svcsim run --help`): the documented order's
-/// when the order is the documented one, every `expect.orders` entry naming exactly this order,
-/// and nothing when faults were placed (no expectation names faults).
-std::vector<ExpectationCheck> check_expectations(const model::Scenario& scenario,
-                                                 const std::vector<model::PlanStep>& order,
-                                                 bool is_documented_order, bool faults_given,
-                                                 const simulator::RunResult& result,
-                                                 std::string& note) {
-  std::vector<ExpectationCheck> checks;
-  if (faults_given) {
-    note = "nothing applicable (no expectation names fault placements)";
-    return checks;
-  }
-  const model::Expectation& expect = scenario.expect;
-  if (is_documented_order) {
-    if (expect.documented_order) {
-      add_check(checks, "documented_order",
-                std::string(model::outcome_class_name(*expect.documented_order)),
-                actual_class(result));
-    }
-    check_end_state(scenario, "end_state", expect.end_state, expected_target_end(scenario, result),
-                    checks);
-  }
-  const std::vector<std::string> texts = step_texts(order);
-  for (std::size_t index = 0; index < expect.orders.size(); ++index) {
-    const model::OrderExpectation& entry = expect.orders[index];
-    if (entry.order != texts) continue;
-    const std::string prefix = fmt::format("orders[{}]", index);
-    if (entry.outcome_class) {
-      add_check(checks, prefix + " class",
-                std::string(model::outcome_class_name(*entry.outcome_class)),
-                actual_class(result));
-    }
-    if (entry.first_error) {
-      add_check(checks, prefix + " first_error", code_text(*entry.first_error),
-                result.first_error ? code_text(*result.first_error) : std::string("none"));
-    }
-    check_end_state(scenario, prefix + " end_state", entry.end_state,
-                    expected_target_end(scenario, result), checks);
-  }
-  if (checks.empty()) note = "nothing applicable to this order";
-  return checks;
-}
-
 void report_error(const std::string& message) { std::cerr << "svcsim: " << message << '\n'; }
 
 CommandOutcome execute_run(const RunOptions& options) {
@@ -139,13 +52,13 @@ CommandOutcome execute_run(const RunOptions& options) {
     faults.push_back(*placement);
   }
 
-  const auto loaded = model::load_scenario_file(options.scenario_path);
+  const auto loaded = scenario::load_scenario_file(options.scenario_path);
   if (!loaded) {
     // The loader's message already names file, line, column and key: print it as it is.
     std::cerr << loaded.error().to_string() << '\n';
     return CommandOutcome::bad_input;
   }
-  const model::Scenario& scenario = loaded.value();
+  const scenario::Scenario& scenario = loaded.value();
 
   const std::vector<model::PlanStep> documented = simulator::documented_order(scenario);
   std::vector<model::PlanStep> order = documented;
@@ -176,8 +89,9 @@ CommandOutcome execute_run(const RunOptions& options) {
 
   const model::WorldState expected = simulator::expected_end_state(scenario);
   report.result = simulator::run_sequence(scenario, order, faults, expected);
-  report.expectations = check_expectations(scenario, order, is_documented_order, !faults.empty(),
-                                           report.result, report.expectations_note);
+  const scenario::RunFacts facts =
+      simulator::run_facts(scenario, order, !faults.empty(), report.result);
+  report.expectations = scenario::check_run(scenario, facts, report.expectations_note);
 
   if (options.format == "json") {
     write_json_trace(std::cout, report);
@@ -193,10 +107,8 @@ CommandOutcome execute_run(const RunOptions& options) {
     std::cerr << "  reproduce: " << report.reproduce << '\n';
     return CommandOutcome::invariant_violated;
   }
-  for (const ExpectationCheck& check : report.expectations) {
-    if (!check.ok) return CommandOutcome::expectations_missed;
-  }
-  return CommandOutcome::expectations_met;
+  return scenario::all_ok(report.expectations) ? CommandOutcome::expectations_met
+                                                : CommandOutcome::expectations_missed;
 }
 
 }  // namespace

@@ -22,13 +22,6 @@ using Json = nlohmann::ordered_json;  // keys in insertion order: stable, readab
 constexpr std::string_view detail_indent = "        ";  // lines under "step N  ..."
 constexpr std::int32_t exit_code_reboot_required = 3010;
 
-/// The target the v1 keys (`target`, `end_state`) describe: the plan's default, else the first.
-std::size_t main_target(const model::Scenario& scenario) {
-  const std::size_t target = model::default_step_target(scenario).value_or(0);
-  SVCSIM_ASSERT(target < scenario.targets.size());
-  return target;
-}
-
 std::string code_text(model::ResultCode code) {
   return model::hresult_text(model::hresult(code));
 }
@@ -165,7 +158,7 @@ void write_step(std::ostream& out, const RunReport& report, const model::World& 
   }
 }
 
-void write_end_state(std::ostream& out, const model::Scenario& scenario,
+void write_end_state(std::ostream& out, const scenario::Scenario& scenario,
                      const model::TargetState& end) {
   const std::vector<std::string> flags = flag_names(end.flags);
   out << fmt::format("end state: build {}.{}, SSU {}, flags: {}\n", end.build, end.ubr,
@@ -219,7 +212,7 @@ void write_expectations(std::ostream& out, const RunReport& report) {
   }
 }
 
-Json end_state_json(const model::Scenario& scenario, const model::TargetState& end) {
+Json end_state_json(const scenario::Scenario& scenario, const model::TargetState& end) {
   Json packages = Json::object();
   for (std::size_t slot = 0; slot < scenario.catalog.size(); ++slot) {
     const auto index = static_cast<model::PackageIndex>(slot);
@@ -268,8 +261,8 @@ Json step_json(const model::World& world, const simulator::StepRecord& step) {
 
 void write_text_trace(std::ostream& out, const RunReport& report) {
   SVCSIM_ASSERT(report.scenario != nullptr);
-  const model::Scenario& scenario = *report.scenario;
-  const model::World world = model::make_world(scenario);
+  const scenario::Scenario& scenario = *report.scenario;
+  const model::World world = scenario::make_world(scenario);
   const simulator::RunResult& result = report.result;
 
   out << "scenario: " << scenario.name << '\n';
@@ -322,9 +315,9 @@ void write_text_trace(std::ostream& out, const RunReport& report) {
 
 void write_json_trace(std::ostream& out, const RunReport& report) {
   SVCSIM_ASSERT(report.scenario != nullptr);
-  const model::Scenario& scenario = *report.scenario;
-  const model::World world = model::make_world(scenario);
-  const std::size_t main = main_target(scenario);
+  const scenario::Scenario& scenario = *report.scenario;
+  const model::World world = scenario::make_world(scenario);
+  const std::size_t main = scenario::main_target(scenario);
   const model::TargetSpec& target = scenario.targets[main];
   const simulator::RunResult& result = report.result;
 

@@ -6,22 +6,18 @@
 #include <string>
 #include <vector>
 
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
+#include "svcsim/scenario/verdict.hpp"
 #include "svcsim/simulator/sequence.hpp"
 
 namespace svcsim::cli {
 
-/// One checked expectation: "end_state ubr", expected "8117", actual "1742".
-struct ExpectationCheck {
-  std::string what;
-  std::string expected;
-  std::string actual;
-  bool ok = false;
-};
+/// One checked expectation (the verdicts are scenario/'s; the CLI prints them).
+using ExpectationCheck = scenario::Check;
 
 /// Everything a trace shows about one run.
 struct RunReport {
-  const model::Scenario* scenario = nullptr;
+  const scenario::Scenario* scenario = nullptr;
   std::vector<model::PlanStep> order;
   bool is_documented_order = false;
   std::vector<simulator::FaultPlacement> faults;

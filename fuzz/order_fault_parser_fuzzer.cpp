@@ -12,12 +12,13 @@
 #include <fmt/format.h>
 
 #include "svcsim/model/assert.hpp"
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/sequence.hpp"
 
 namespace {
 
 namespace model = svcsim::model;
+namespace scenario = svcsim::scenario;
 namespace simulator = svcsim::simulator;
 
 // scenarios/kb5086672-online.yaml without its comments and expectations: the parsers only need
@@ -56,9 +57,9 @@ faults:
 constexpr std::size_t fault_line_count_max = 16;
 constexpr std::size_t order_step_count_max = 128;
 
-const model::Scenario& fixed_scenario() {
-  static const model::Scenario scenario = [] {
-    auto loaded = model::load_scenario_text(std::string(scenario_yaml), "kb5086672-fuzz.yaml");
+const scenario::Scenario& fixed_scenario() {
+  static const scenario::Scenario scenario = [] {
+    auto loaded = scenario::load_scenario_text(std::string(scenario_yaml), "kb5086672-fuzz.yaml");
     SVCSIM_ASSERT_MSG(loaded.has_value(), "the embedded scenario must load");
     return std::move(loaded).value();
   }();
@@ -98,7 +99,7 @@ void check_fault(std::string_view text, std::vector<simulator::FaultPlacement>& 
 
 /// Parses the --order value; an accepted order, joined with ',' and parsed again, must give the
 /// same operations.
-std::optional<std::vector<model::PlanStep>> check_order(const model::Scenario& scenario,
+std::optional<std::vector<model::PlanStep>> check_order(const scenario::Scenario& scenario,
                                                         std::string_view text) {
   const std::vector<std::string> texts = simulator::split_order_list(text);
   std::string unknown;
@@ -128,7 +129,7 @@ std::optional<std::vector<model::PlanStep>> check_order(const model::Scenario& s
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const model::Scenario& scenario = fixed_scenario();
+  const scenario::Scenario& scenario = fixed_scenario();
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   const std::vector<std::string_view> lines = split_lines(input, fault_line_count_max + 1);
   SVCSIM_ASSERT(!lines.empty());

@@ -8,13 +8,14 @@
 #include <vector>
 
 #include "svcsim/model/assert.hpp"
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/explorer.hpp"
 #include "svcsim/simulator/sequence.hpp"
 
 namespace {
 
 namespace model = svcsim::model;
+namespace scenario = svcsim::scenario;
 namespace simulator = svcsim::simulator;
 
 // Exploration grows with the factorial of the step count; these keep one input well under the
@@ -24,7 +25,7 @@ constexpr int explore_fault_count_max = 1;
 constexpr std::uint64_t explore_state_count_max = 100000;
 constexpr std::uint64_t explore_memory_bytes_max = std::uint64_t{64} << 20;
 
-void check_error(const std::string& text, const model::ScenarioError& error) {
+void check_error(const std::string& text, const scenario::ScenarioError& error) {
   const std::string line = error.to_string();
   // The contract of scenario_loader.hpp: one error, one line, naming the file.
   SVCSIM_ASSERT_MSG(line.find('\n') == std::string::npos, line.c_str());
@@ -38,7 +39,7 @@ void check_error(const std::string& text, const model::ScenarioError& error) {
 }
 
 /// The documented order, printed as `--order` takes it and parsed back, names the same steps.
-void check_order_round_trip(const model::Scenario& scenario,
+void check_order_round_trip(const scenario::Scenario& scenario,
                             const std::vector<model::PlanStep>& order) {
   std::string joined;
   for (const model::PlanStep& step : order) {
@@ -56,7 +57,7 @@ void check_order_round_trip(const model::Scenario& scenario,
   }
 }
 
-void check_explore(const model::Scenario& scenario) {
+void check_explore(const scenario::Scenario& scenario) {
   simulator::ExploreOptions options;
   options.state_count_max = explore_state_count_max;
   options.memory_bytes_max = explore_memory_bytes_max;
@@ -79,12 +80,12 @@ void check_explore(const model::Scenario& scenario) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
-  const auto loaded = model::load_scenario_text(text, "fuzz.yaml");
+  const auto loaded = scenario::load_scenario_text(text, "fuzz.yaml");
   if (!loaded) {
     check_error(text, loaded.error());
     return 0;
   }
-  const model::Scenario& scenario = loaded.value();
+  const scenario::Scenario& scenario = loaded.value();
   for (const model::PlanStep& step : scenario.plan.steps) {
     SVCSIM_ASSERT(step.target < scenario.targets.size());
   }

@@ -2,7 +2,7 @@
 // must satisfy, whoever builds it.
 #include "svcsim/model/package.hpp"
 
-#include "text.hpp"
+#include "svcsim/model/text.hpp"
 
 namespace svcsim::model {
 namespace {

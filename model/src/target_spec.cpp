@@ -9,7 +9,7 @@
 
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/invariants.hpp"
-#include "text.hpp"
+#include "svcsim/model/text.hpp"
 
 namespace svcsim::model {
 namespace {

@@ -36,11 +36,11 @@ class Explorer {
   using Layer = svcsim::simulator::Layer<Count>;
 
  public:
-  Explorer(const model::Scenario& scenario, const ExploreOptions& options)
+  Explorer(const scenario::Scenario& scenario, const ExploreOptions& options)
       : scenario_(scenario),
         plan_(scenario.plan),
         options_(options),
-        world_(model::make_world(scenario)),
+        world_(scenario::make_world(scenario)),
         step_count_(plan_.steps.size()) {
     result_.fault_count_max = options.fault_count_max.value_or(scenario.faults.max);
     SVCSIM_ASSERT(result_.fault_count_max >= 0 && result_.fault_count_max < 256);
@@ -689,7 +689,7 @@ class Explorer {
     result_.graph->edges.push_back({current.graph_ids[parent], to, label});
   }
 
-  const model::Scenario& scenario_;
+  const scenario::Scenario& scenario_;
   const model::Plan& plan_;
   const ExploreOptions& options_;
   model::World world_;
@@ -719,7 +719,7 @@ class Explorer {
 
 /// Whether every path count of this exploration fits in 64 bits: at most n! orders of prefixes
 /// times the placements of up to K faults on at most 2n + 1 operations with every kind.
-bool counts_fit_64_bits(const model::Scenario& scenario, const ExploreOptions& options) {
+bool counts_fit_64_bits(const scenario::Scenario& scenario, const ExploreOptions& options) {
   const auto steps = static_cast<unsigned>(scenario.plan.steps.size());
   const int fault_count_max = options.fault_count_max.value_or(scenario.faults.max);
   BigCount placements;
@@ -735,7 +735,7 @@ bool counts_fit_64_bits(const model::Scenario& scenario, const ExploreOptions& o
   return BigCount::factorial(steps) * placements < BigCount::from_count128(Count128{1} << 64);
 }
 
-ExploreResult explore(const model::Scenario& scenario, const ExploreOptions& options) {
+ExploreResult explore(const scenario::Scenario& scenario, const ExploreOptions& options) {
   if (counts_fit_64_bits(scenario, options)) {
     Explorer<std::uint64_t> explorer(scenario, options);
     return explorer.run();

@@ -26,7 +26,7 @@
 #include "svcsim/model/apply.hpp"
 #include "svcsim/model/classify.hpp"
 #include "svcsim/model/invariants.hpp"
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 #include "svcsim/model/world.hpp"
 
 namespace svcsim::simulator {

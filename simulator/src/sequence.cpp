@@ -19,7 +19,7 @@ namespace {
 /// run, so classing belongs to the caller that has E.
 class SequenceRunner {
  public:
-  SequenceRunner(const model::Scenario& scenario, const model::World& world, Executor& executor,
+  SequenceRunner(const scenario::Scenario& scenario, const model::World& world, Executor& executor,
                  const std::vector<FaultPlacement>& faults)
       : scenario_(scenario),
         world_(world),
@@ -153,7 +153,7 @@ class SequenceRunner {
     return std::move(result_);
   }
 
-  const model::Scenario& scenario_;
+  const scenario::Scenario& scenario_;
   const model::World& world_;
   Executor& executor_;
   const std::vector<FaultPlacement>& faults_;
@@ -214,21 +214,21 @@ std::string_view step_reason_name(StepReason reason) {
   return "?";
 }
 
-std::vector<model::PlanStep> documented_order(const model::Scenario& scenario) {
+std::vector<model::PlanStep> documented_order(const scenario::Scenario& scenario) {
   std::vector<model::PlanStep> order = scenario.plan.steps;
   for (model::PlanStep& step : order) step.operation = model::plan_operation(scenario.plan, step.operation);
   return order;
 }
 
-model::WorldState expected_end_state(const model::Scenario& scenario) {
+model::WorldState expected_end_state(const scenario::Scenario& scenario) {
   const std::vector<FaultPlacement> no_faults;
-  const model::World world = model::make_world(scenario);
+  const model::World world = scenario::make_world(scenario);
   ModelExecutor executor(world);
   SequenceRunner runner(scenario, world, executor, no_faults);
   return runner.run(documented_order(scenario)).end;
 }
 
-RunResult run_sequence(const model::Scenario& scenario, const model::World& world,
+RunResult run_sequence(const scenario::Scenario& scenario, const model::World& world,
                        Executor& executor, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
                        const model::WorldState& expected) {
@@ -251,22 +251,22 @@ RunResult run_sequence(const model::Scenario& scenario, const model::World& worl
   return result;
 }
 
-RunResult run_sequence(const model::Scenario& scenario, const std::vector<model::PlanStep>& order,
+RunResult run_sequence(const scenario::Scenario& scenario, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
                        const model::WorldState& expected) {
-  const model::World world = model::make_world(scenario);
+  const model::World world = scenario::make_world(scenario);
   ModelExecutor executor(world);
   return run_sequence(scenario, world, executor, order, faults, expected);
 }
 
-std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& scenario,
+std::optional<std::vector<model::PlanStep>> parse_order(const scenario::Scenario& scenario,
                                                         const std::vector<std::string>& texts,
                                                         std::string* unknown) {
   std::vector<model::PlanStep> order;
   order.reserve(texts.size());
-  const std::optional<model::TargetIndex> default_target = model::default_step_target(scenario);
+  const std::optional<model::TargetIndex> default_target = scenario::default_step_target(scenario);
   for (const std::string& text : texts) {
-    std::optional<model::PlanStep> step = model::parse_plan_step(scenario, text, default_target);
+    std::optional<model::PlanStep> step = scenario::parse_plan_step(scenario, text, default_target);
     if (!step) {
       if (unknown != nullptr) *unknown = text;
       return std::nullopt;
@@ -325,7 +325,7 @@ std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::
   return FaultPlacement{step, *fault};
 }
 
-std::string reproduce_command(const model::Scenario& scenario,
+std::string reproduce_command(const scenario::Scenario& scenario,
                               const std::vector<model::PlanStep>& order,
                               const std::vector<FaultPlacement>& faults) {
   std::string order_text;

@@ -5,7 +5,7 @@
 #include <fmt/format.h>
 
 #include "svcsim/model/assert.hpp"
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
 
 namespace svcsim::simulator {
 
@@ -64,8 +64,8 @@ std::string synthetic_chain_yaml(const SyntheticChainOptions& options) {
   return yaml;
 }
 
-model::Scenario make_synthetic_chain(const SyntheticChainOptions& options) {
-  auto loaded = model::load_scenario_text(synthetic_chain_yaml(options), options.path);
+scenario::Scenario make_synthetic_chain(const SyntheticChainOptions& options) {
+  auto loaded = scenario::load_scenario_text(synthetic_chain_yaml(options), options.path);
   SVCSIM_ASSERT_MSG(loaded.has_value(), "the synthetic chain must always be a valid scenario");
   return std::move(loaded).value();
 }

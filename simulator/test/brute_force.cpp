@@ -38,7 +38,7 @@ void for_each_order(const model::Plan& plan, Visit&& visit) {
   walk(walk);
 }
 
-std::vector<model::Fault> fault_kinds(const model::Scenario& scenario, int fault_count_max) {
+std::vector<model::Fault> fault_kinds(const scenario::Scenario& scenario, int fault_count_max) {
   std::vector<model::Fault> kinds;
   for (int kind = 1; kind < model::fault_count; ++kind) {
     const auto fault = static_cast<model::Fault>(kind);
@@ -56,7 +56,7 @@ void keep_shorter(std::optional<RunLength>& best, RunLength length) {
 
 }  // namespace
 
-BruteForceResult brute_force(const model::Scenario& scenario, int fault_count_max) {
+BruteForceResult brute_force(const scenario::Scenario& scenario, int fault_count_max) {
   const model::Plan& plan = scenario.plan;
   const std::vector<model::Fault> kinds = fault_kinds(scenario, fault_count_max);
   const model::WorldState expected = expected_end_state(scenario);

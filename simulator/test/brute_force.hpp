@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 #include "svcsim/simulator/explorer.hpp"
 
 namespace svcsim::simulator::testing {
@@ -25,6 +25,6 @@ struct BruteForceResult {
   std::map<std::uint32_t, RunLength> shortest_by_code;  // HRESULT -> shortest
 };
 
-BruteForceResult brute_force(const model::Scenario& scenario, int fault_count_max);
+BruteForceResult brute_force(const scenario::Scenario& scenario, int fault_count_max);
 
 }  // namespace svcsim::simulator::testing

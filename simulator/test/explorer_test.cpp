@@ -16,7 +16,7 @@
 #include "source_dir.hpp"
 #include "scenario_generator.hpp"
 #include "svcsim/model/assert.hpp"
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/explorer.hpp"
 #include "svcsim/simulator/synthetic_chain.hpp"
 
@@ -26,8 +26,8 @@ namespace {
 using testing::brute_force;
 using testing::BruteForceResult;
 
-model::Scenario load(const std::filesystem::path& path) {
-  auto loaded = model::load_scenario_file(path.string());
+scenario::Scenario load(const std::filesystem::path& path) {
+  auto loaded = scenario::load_scenario_file(path.string());
   if (!loaded) throw std::runtime_error(loaded.error().to_string());
   return std::move(loaded).value();
 }
@@ -59,7 +59,7 @@ std::string describe_counts(const BigCount& orders, const std::vector<RunCounts>
 
 /// The explorer and the oracle agree on counts, shortest lengths, and every witness replays to
 /// the class and first error it claims.
-void expect_agreement(const model::Scenario& scenario) {
+void expect_agreement(const scenario::Scenario& scenario) {
   const ExploreResult explored = explore(scenario);
   ASSERT_EQ(explored.status, ExploreStatus::complete) << explored.violation_text;
   const BruteForceResult oracle = brute_force(scenario, scenario.faults.max);
@@ -115,7 +115,7 @@ TEST_F(ExplorerTest, EveryFaultKindOnShippedScenariosAgreesWithBruteForce) {
   for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());
-    model::Scenario scenario = load(entry.path());
+    scenario::Scenario scenario = load(entry.path());
     scenario.faults.kinds = model::all_faults;
     scenario.faults.max = 1;
     expect_agreement(scenario);
@@ -169,7 +169,7 @@ TEST_F(ExplorerTest, SyntheticChainsAgreeWithBruteForce) {
 TEST_F(ExplorerTest, OrderCountsAreExactBeyondSixtyFourBits) {
   // 21 steps on an unserviceable target that stops at the first error: every order ends after
   // one step, so the graph is tiny but each stop stands for 20! orders; 21! > 2^64 in all.
-  model::Scenario scenario = make_synthetic_chain({.package_count = 21});
+  scenario::Scenario scenario = make_synthetic_chain({.package_count = 21});
   scenario.targets[0].flags.set(model::TargetFlag::unserviceable);
   scenario.plan.on_error = model::ErrorPolicy::stop;
   const ExploreResult result = explore(scenario);
@@ -205,9 +205,9 @@ TEST_F(ExplorerTest, FourTargetsOfSevenStepsExploreSparse) {
     steps += fmt::format(", {}:commit", name);
   }
   text += "plan:\n  steps: [" + steps + "]\n  before: [" + before + "]\n";
-  auto loaded = model::load_scenario_text(text, "four.yaml");
+  auto loaded = scenario::load_scenario_text(text, "four.yaml");
   ASSERT_TRUE(loaded.has_value()) << loaded.error().to_string();
-  const model::Scenario& scenario = loaded.value();
+  const scenario::Scenario& scenario = loaded.value();
   ASSERT_EQ(scenario.plan.steps.size(), 28u);
 
   const ExploreResult result = explore(scenario);
@@ -222,7 +222,7 @@ TEST_F(ExplorerTest, FourTargetsOfSevenStepsExploreSparse) {
 }
 
 TEST_F(ExplorerTest, OrderConstraintsCountLinearExtensions) {
-  model::Scenario scenario = make_synthetic_chain({.package_count = 4});
+  scenario::Scenario scenario = make_synthetic_chain({.package_count = 4});
   scenario.plan.before = {{0, 1}, {2, 3}};  // 4! / (2 * 2) = 6 orders
   EXPECT_EQ(count_completions(scenario.plan, 0).to_string(), "6");
   EXPECT_EQ(count_completions(scenario.plan, 0b0001).to_string(), "3");
@@ -233,7 +233,7 @@ TEST_F(ExplorerTest, SparseGroupsGiveTheSameAnswers) {
   // Plans of more than 26 steps find predecessor groups by hashing masks instead of by colex
   // rank; forced on short plans, that path must agree with the dense one in every respect.
   for (int package_count : {1, 5, 9}) {
-    model::Scenario scenario = make_synthetic_chain(
+    scenario::Scenario scenario = make_synthetic_chain(
         {.package_count = package_count, .fault_count_max = 1,
          .fault_kinds = model::reboot_faults | model::fault_bit(model::Fault::execute_failure)});
     if (package_count == 9) scenario.plan.before = {{0, 3}, {5, 2}};
@@ -281,7 +281,7 @@ TEST_F(ExplorerTest, MemoryLimitStopsCleanlyAsIncomplete) {
 }
 
 TEST_F(ExplorerTest, BrokenStartingStateIsAnInvariantViolation) {
-  model::Scenario scenario = make_synthetic_chain({.package_count = 3});
+  scenario::Scenario scenario = make_synthetic_chain({.package_count = 3});
   scenario.targets[0].ubr = 4242;  // I2: no CU record says so
   const ExploreResult result = explore(scenario);
   EXPECT_EQ(result.status, ExploreStatus::invariant_violation);
@@ -289,7 +289,7 @@ TEST_F(ExplorerTest, BrokenStartingStateIsAnInvariantViolation) {
 }
 
 TEST_F(ExplorerTest, SameScenarioSameResult) {
-  const model::Scenario scenario = make_synthetic_chain(
+  const scenario::Scenario scenario = make_synthetic_chain(
       {.package_count = 6, .fault_count_max = 1, .fault_kinds = model::reboot_faults});
   const ExploreResult first = explore(scenario);
   const ExploreResult second = explore(scenario);
@@ -303,7 +303,7 @@ TEST_F(ExplorerTest, SameScenarioSameResult) {
 }
 
 TEST_F(ExplorerTest, GraphIsRecordedOnlyWhenSmall) {
-  const model::Scenario scenario = make_synthetic_chain({.package_count = 4});
+  const scenario::Scenario scenario = make_synthetic_chain({.package_count = 4});
   ExploreOptions options;
   options.graph_state_max = 5000;
   const ExploreResult small = explore(scenario, options);

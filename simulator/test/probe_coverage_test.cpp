@@ -15,7 +15,7 @@
 #include "source_dir.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/probe.hpp"
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/explorer.hpp"
 
 namespace svcsim::simulator {
@@ -49,13 +49,13 @@ std::vector<std::filesystem::path> shipped_scenario_files() {
   return files;
 }
 
-model::Scenario load(const std::filesystem::path& path) {
-  auto loaded = model::load_scenario_file(path.string());
+scenario::Scenario load(const std::filesystem::path& path) {
+  auto loaded = scenario::load_scenario_file(path.string());
   if (!loaded) throw std::runtime_error(loaded.error().to_string());
   return std::move(loaded).value();
 }
 
-void explore_counting_probes(const model::Scenario& scenario) {
+void explore_counting_probes(const scenario::Scenario& scenario) {
   ExploreOptions options;
   options.state_count_max = state_count_max;
   const ExploreResult result = explore(scenario, options);
@@ -82,7 +82,7 @@ TEST(ProbeCoverage, ShippedScenariosHitEveryProbe) {
   model::reset_probes();
   for (const std::filesystem::path& file : files) {
     SCOPED_TRACE(file.string());
-    model::Scenario scenario = load(file);
+    scenario::Scenario scenario = load(file);
     explore_counting_probes(scenario);  // the scenario's own fault budget
     scenario.faults.kinds = model::all_faults;
     scenario.faults.max = 1;

@@ -55,7 +55,7 @@ model::Package gen_package(int index, const std::vector<std::uint32_t>& checkpoi
 
 /// A starting state that is consistent by construction: non-CU packages installed at random,
 /// at most one current CU, older CU records superseded or absent.
-void gen_start(model::Scenario& scenario, model::TargetSpec& target) {
+void gen_start(scenario::Scenario& scenario, model::TargetSpec& target) {
   const model::Catalog& catalog = scenario.catalog;
   target.base_ubr = *rc::gen::element(1u, 500u);
   target.base_build = 26100;
@@ -107,7 +107,7 @@ void gen_start(model::Scenario& scenario, model::TargetSpec& target) {
   if (chance(3)) target.flags.set(model::TargetFlag::unserviceable);
 }
 
-model::PlanStep gen_step(const model::Scenario& scenario, bool offline) {
+model::PlanStep gen_step(const scenario::Scenario& scenario, bool offline) {
   const model::Catalog& catalog = scenario.catalog;
   const auto index = static_cast<model::PackageIndex>(
       *rc::gen::inRange<std::size_t>(0, catalog.size()));
@@ -121,14 +121,14 @@ model::PlanStep gen_step(const model::Scenario& scenario, bool offline) {
     texts.insert(texts.end(), {"reboot", "reboot"});
   }
   const std::string text = *rc::gen::elementOf(texts);
-  return model::PlanStep{text, *model::parse_step(catalog, text)};
+  return model::PlanStep{text, *scenario::parse_step(catalog, text)};
 }
 
 }  // namespace
 
-rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits) {
+rc::Gen<scenario::Scenario> gen_scenario(ScenarioLimits limits) {
   return rc::gen::exec([limits] {
-    model::Scenario scenario;
+    scenario::Scenario scenario;
     scenario.path = "generated.yaml";
     scenario.name = "generated";
     const int package_count = *rc::gen::inRange(1, limits.package_count_max + 1);
@@ -155,8 +155,8 @@ rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits) {
                                     TargetKind::boot_wim, TargetKind::winre_wim);
     scenario.targets.push_back(target);
     gen_start(scenario, scenario.targets[0]);
-    const model::ServicingContext context = model::make_context(scenario, 0);
-    RC_PRE(!model::check_state(context, model::initial_state(scenario, 0)));
+    const model::ServicingContext context = scenario::make_context(scenario, 0);
+    RC_PRE(!model::check_state(context, scenario::initial_state(scenario, 0)));
 
     model::Plan& plan = scenario.plan;
 

@@ -6,8 +6,8 @@
 
 #include <rapidcheck.h>
 
-#include "svcsim/model/scenario.hpp"
-#include "svcsim/model/scenario_writer.hpp"
+#include "svcsim/scenario/scenario.hpp"
+#include "svcsim/scenario/writer.hpp"
 
 namespace svcsim::simulator::testing {
 
@@ -19,11 +19,11 @@ struct ScenarioLimits {
 
 /// Scenarios whose starting state passes model::check_state (others are discarded by RC_PRE in
 /// the generator, rarely).
-rc::Gen<model::Scenario> gen_scenario(ScenarioLimits limits);
+rc::Gen<scenario::Scenario> gen_scenario(ScenarioLimits limits);
 
 }  // namespace svcsim::simulator::testing
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 /// RapidCheck prints a failing scenario as the YAML file that reproduces it.
 inline void showValue(const Scenario& scenario, std::ostream& out) { out << "\n" << to_yaml(scenario); }
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

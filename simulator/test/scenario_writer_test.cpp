@@ -11,14 +11,14 @@
 
 #include "scenario_generator.hpp"
 #include "source_dir.hpp"
-#include "svcsim/model/scenario_loader.hpp"
-#include "svcsim/model/scenario_writer.hpp"
+#include "svcsim/scenario/loader.hpp"
+#include "svcsim/scenario/writer.hpp"
 #include "svcsim/simulator/explorer.hpp"
 
 namespace svcsim::simulator {
 namespace {
 
-std::string counts(const model::Scenario& scenario) {
+std::string counts(const scenario::Scenario& scenario) {
   const ExploreResult result = explore(scenario);
   std::string text = result.orders.to_string();
   for (const auto& runs : result.runs) {
@@ -35,12 +35,12 @@ TEST(ScenarioWriter, ShippedScenariosRoundTrip) {
   for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
     if (entry.path().extension() != ".yaml") continue;
     SCOPED_TRACE(entry.path().string());
-    auto original = model::load_scenario_file(entry.path().string());
+    auto original = scenario::load_scenario_file(entry.path().string());
     ASSERT_TRUE(original.has_value()) << original.error().to_string();
-    const std::string written = model::to_yaml(*original);
-    auto reloaded = model::load_scenario_text(written, entry.path().string());
+    const std::string written = scenario::to_yaml(*original);
+    auto reloaded = scenario::load_scenario_text(written, entry.path().string());
     ASSERT_TRUE(reloaded.has_value()) << reloaded.error().to_string() << "\n" << written;
-    EXPECT_EQ(model::to_yaml(*reloaded), written);
+    EXPECT_EQ(scenario::to_yaml(*reloaded), written);
     EXPECT_EQ(counts(*reloaded), counts(*original));
     EXPECT_EQ(reloaded->expect.explore.runs.size(), original->expect.explore.runs.size());
   }
@@ -56,10 +56,10 @@ RC_GTEST_PROP(ScenarioWriterProperty, GeneratedScenariosRoundTrip, ()) {
     RC_PRE(texts.count(scenario.plan.steps[first].text) == 1 &&
            texts.count(scenario.plan.steps[second].text) == 1);
   }
-  const std::string written = model::to_yaml(scenario);
-  auto reloaded = model::load_scenario_text(written, scenario.path);
+  const std::string written = scenario::to_yaml(scenario);
+  auto reloaded = scenario::load_scenario_text(written, scenario.path);
   RC_ASSERT(reloaded.has_value());
-  RC_ASSERT(model::to_yaml(*reloaded) == written);
+  RC_ASSERT(scenario::to_yaml(*reloaded) == written);
   RC_ASSERT(counts(*reloaded) == counts(scenario));
 }
 

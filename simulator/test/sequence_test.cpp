@@ -44,8 +44,8 @@ model::PlanStep add_step(const std::string& id, model::PackageIndex package) {
 
 /// scenarios.md's example: a 24H2 device at 26100.1 without the checkpoint; documented order
 /// KB5043080 (checkpoint, 1742) then KB5086672 (8117, baseline 1742, bundled SSU 8115).
-model::Scenario kb5086672_scenario() {
-  model::Scenario scenario;
+scenario::Scenario kb5086672_scenario() {
+  scenario::Scenario scenario;
   scenario.path = "scenarios/kb5086672-online.yaml";
   scenario.name = "KB5086672 out-of-band on a 24H2 device that lacks the checkpoint";
   scenario.source = "KB5086672";
@@ -78,7 +78,7 @@ model::Scenario kb5086672_scenario() {
   return scenario;
 }
 
-std::vector<model::PlanStep> reverse_order(const model::Scenario& scenario) {
+std::vector<model::PlanStep> reverse_order(const scenario::Scenario& scenario) {
   std::vector<model::PlanStep> order = documented_order(scenario);
   return {order.rbegin(), order.rend()};
 }
@@ -89,7 +89,7 @@ class SequenceTest : public ::testing::Test {
   void SetUp() override { previous_handler_ = set_assert_handler(&throwing_assert_handler); }
   void TearDown() override { set_assert_handler(previous_handler_); }
 
-  RunResult run(const model::Scenario& scenario, const std::vector<model::PlanStep>& order,
+  RunResult run(const scenario::Scenario& scenario, const std::vector<model::PlanStep>& order,
                 const std::vector<FaultPlacement>& faults = {}) {
     RunResult result = run_sequence(scenario, order, faults, expected_end_state(scenario));
     EXPECT_FALSE(result.violation) << "step " << result.violation_step << ": "
@@ -102,7 +102,7 @@ class SequenceTest : public ::testing::Test {
 };
 
 TEST_F(SequenceTest, DocumentedOrderSucceedsWithARebootAfterEach3010) {
-  const model::Scenario scenario = kb5086672_scenario();
+  const scenario::Scenario scenario = kb5086672_scenario();
   const RunResult result = run(scenario, documented_order(scenario));
 
   ASSERT_EQ(result.steps.size(), 4u);
@@ -132,7 +132,7 @@ TEST_F(SequenceTest, DocumentedOrderSucceedsWithARebootAfterEach3010) {
 }
 
 TEST_F(SequenceTest, ReverseOrderFailsCleanlyButKeepsTheBundledServicingStack) {
-  const model::Scenario scenario = kb5086672_scenario();
+  const scenario::Scenario scenario = kb5086672_scenario();
   const RunResult result = run(scenario, reverse_order(scenario));
 
   ASSERT_EQ(result.steps.size(), 1u);
@@ -149,7 +149,7 @@ TEST_F(SequenceTest, ReverseOrderFailsCleanlyButKeepsTheBundledServicingStack) {
 }
 
 TEST_F(SequenceTest, AtEndPolicyQueuesBothAddsAndRebootsOnce) {
-  model::Scenario scenario = kb5086672_scenario();
+  scenario::Scenario scenario = kb5086672_scenario();
   scenario.plan.reboot = model::RebootPolicy::at_end;
   const RunResult result = run(scenario, documented_order(scenario));
 
@@ -167,7 +167,7 @@ TEST_F(SequenceTest, AtEndPolicyQueuesBothAddsAndRebootsOnce) {
 }
 
 TEST_F(SequenceTest, ContinuePolicyRunsEveryStepAfterAnError) {
-  model::Scenario scenario = kb5086672_scenario();
+  scenario::Scenario scenario = kb5086672_scenario();
   scenario.plan.on_error = model::ErrorPolicy::continue_on_error;
   const RunResult result = run(scenario, reverse_order(scenario));
 
@@ -184,7 +184,7 @@ TEST_F(SequenceTest, ContinuePolicyRunsEveryStepAfterAnError) {
 }
 
 TEST_F(SequenceTest, StartupFailureOnTheLastRebootIsAFalseSuccess) {
-  const model::Scenario scenario = kb5086672_scenario();
+  const scenario::Scenario scenario = kb5086672_scenario();
   const std::vector<FaultPlacement> faults = {{4, Fault::startup_failure}};
   const RunResult result = run(scenario, documented_order(scenario), faults);
 
@@ -201,7 +201,7 @@ TEST_F(SequenceTest, StartupFailureOnTheLastRebootIsAFalseSuccess) {
 // The boot after the checkpoint rolls it back without a word; the CU then finds its baseline
 // missing. An error was reported, so by scenarios.md's first-match rule this is clean_failure.
 TEST_F(SequenceTest, StartupFailureOnTheFirstRebootSurfacesAtTheNextAdd) {
-  const model::Scenario scenario = kb5086672_scenario();
+  const scenario::Scenario scenario = kb5086672_scenario();
   const std::vector<FaultPlacement> faults = {{2, Fault::startup_failure}};
   const RunResult result = run(scenario, documented_order(scenario), faults);
 
@@ -216,7 +216,7 @@ TEST_F(SequenceTest, StartupFailureOnTheFirstRebootSurfacesAtTheNextAdd) {
 }
 
 TEST_F(SequenceTest, FaultsThatCannotStrikeAreReported) {
-  const model::Scenario scenario = kb5086672_scenario();
+  const scenario::Scenario scenario = kb5086672_scenario();
   // A reboot fault at an add, and a placement past the last step.
   const std::vector<FaultPlacement> faults = {{1, Fault::startup_failure},
                                               {9, Fault::disk_full}};
@@ -231,7 +231,7 @@ TEST_F(SequenceTest, FaultsThatCannotStrikeAreReported) {
 }
 
 TEST_F(SequenceTest, AddFaultOnTheCheckpointStopsTheSequence) {
-  const model::Scenario scenario = kb5086672_scenario();
+  const scenario::Scenario scenario = kb5086672_scenario();
   const std::vector<FaultPlacement> faults = {{1, Fault::disk_full}};
   const RunResult result = run(scenario, documented_order(scenario), faults);
 
@@ -243,7 +243,7 @@ TEST_F(SequenceTest, AddFaultOnTheCheckpointStopsTheSequence) {
 }
 
 TEST_F(SequenceTest, ReproduceCommandNamesOrderAndFaults) {
-  const model::Scenario scenario = kb5086672_scenario();
+  const scenario::Scenario scenario = kb5086672_scenario();
   EXPECT_EQ(reproduce_command(scenario, documented_order(scenario), {}),
             "svcsim run scenarios/kb5086672-online.yaml --order KB5043080,KB5086672");
   EXPECT_EQ(reproduce_command(scenario, reverse_order(scenario),
@@ -259,7 +259,7 @@ TEST_F(SequenceTest, ReproduceCommandNamesOrderAndFaults) {
 }
 
 TEST_F(SequenceTest, ParseOrderKeepsTextsAndRejectsUnknownIds) {
-  model::Scenario scenario = kb5086672_scenario();
+  scenario::Scenario scenario = kb5086672_scenario();
   scenario.plan.prevent_pending = true;
   std::string unknown;
   const auto order = parse_order(scenario, {"KB5086672", "reboot", "KB5043080"}, &unknown);
@@ -279,8 +279,8 @@ TEST_F(SequenceTest, ParseOrderKeepsTextsAndRejectsUnknownIds) {
 }
 
 TEST_F(SequenceTest, PoliciesReadTheExitCodeAndTheTargetKind) {
-  model::Scenario scenario = kb5086672_scenario();
-  const model::ServicingContext online = model::make_context(scenario, 0);
+  scenario::Scenario scenario = kb5086672_scenario();
+  const model::ServicingContext online = scenario::make_context(scenario, 0);
   model::Outcome reboot_required;
   reboot_required.code = ResultCode::success_reboot_required;
   model::Outcome failed;
@@ -292,7 +292,7 @@ TEST_F(SequenceTest, PoliciesReadTheExitCodeAndTheTargetKind) {
   EXPECT_FALSE(stops_sequence(scenario.plan, reboot_required));
 
   scenario.targets[0].kind = model::TargetKind::install_wim;
-  const model::ServicingContext offline = model::make_context(scenario, 0);
+  const model::ServicingContext offline = scenario::make_context(scenario, 0);
   EXPECT_FALSE(reboot_follows(scenario.plan, offline, reboot_required));
 
   scenario.plan.reboot = model::RebootPolicy::at_end;

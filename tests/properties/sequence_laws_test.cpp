@@ -43,8 +43,8 @@ void require(bool condition, const std::string& message) {
   if (!condition) RC_FAIL(message);
 }
 
-std::shared_ptr<const model::Scenario> share(model::Scenario scenario) {
-  return std::make_shared<const model::Scenario>(std::move(scenario));
+std::shared_ptr<const scenario::Scenario> share(scenario::Scenario scenario) {
+  return std::make_shared<const scenario::Scenario>(std::move(scenario));
 }
 
 std::vector<PackageIndex> cumulative_packages(const model::Catalog& catalog) {
@@ -296,10 +296,10 @@ model::Catalog gen_chain_catalog() {
   return catalog;
 }
 
-model::Scenario chain_scenario(const model::Catalog& catalog, TargetKind kind,
+scenario::Scenario chain_scenario(const model::Catalog& catalog, TargetKind kind,
                                std::uint32_t base_ubr, std::uint32_t ssu_version,
                                model::ResultCode missing_baseline_error) {
-  model::Scenario scenario;
+  scenario::Scenario scenario;
   scenario.name = "chain";
   scenario.catalog = catalog;
   scenario.knobs.missing_baseline_error = missing_baseline_error;
@@ -361,7 +361,7 @@ RC_GTEST_PROP(SequenceLaws, ChainOnlineEqualsChainOnInstallWim, ()) {
 /// `rollback` then undoes the pending session. KB5000000 must not come back `installed` under a
 /// newer current CU (I2: older installed CU records are superseded).
 void expect_rollback_keeps_i2(bool by_startup_failure) {
-  model::Scenario scenario;
+  scenario::Scenario scenario;
   model::Package cu = model::package_defaults(model::PackageKind::cu);
   cu.id = "KB5000000";
   cu.revision = 600;
@@ -376,8 +376,8 @@ void expect_rollback_keeps_i2(bool by_startup_failure) {
   target.ubr = target.base_ubr = 500;
   target.ssu_version = 101;
   scenario.targets.push_back(target);
-  const model::ServicingContext context = model::make_context(scenario, 0);
-  model::TargetState state = model::initial_state(scenario, 0);
+  const model::ServicingContext context = scenario::make_context(scenario, 0);
+  model::TargetState state = scenario::initial_state(scenario, 0);
   model::Operation add_cu{OperationKind::add, 0};
   model::Operation reboot{OperationKind::reboot, 0};
   model::Operation remove_cu{OperationKind::remove, 0};
@@ -566,7 +566,7 @@ TEST(AssertHandler, AssertionInAPropertyShrinksToAMinimalCounterexample) {
 // a two-package catalog trips apply's precondition, and the counterexample shrinks to the one
 // smallest bad index.
 TEST(AssertHandler, ModelAssertionShrinksToTheSmallestBadStep) {
-  auto scenario = std::make_shared<model::Scenario>();
+  auto scenario = std::make_shared<scenario::Scenario>();
   for (int index = 0; index < 2; ++index) {
     model::Package package = model::package_defaults(model::PackageKind::language_pack);
     package.id = "KB" + std::to_string(5000000 + index);
@@ -579,8 +579,8 @@ TEST(AssertHandler, ModelAssertionShrinksToTheSmallestBadStep) {
   scenario->targets.push_back(target);
   const rc::detail::FailureResult failure = expect_failure(
       "AssertHandler/model", [scenario](const std::vector<unsigned>& packages) {
-        const model::ServicingContext context = model::make_context(*scenario, 0);
-        model::TargetState state = model::initial_state(*scenario, 0);
+        const model::ServicingContext context = scenario::make_context(*scenario, 0);
+        model::TargetState state = scenario::initial_state(*scenario, 0);
         for (unsigned package : packages) {
           model::Operation operation;
           operation.package = static_cast<PackageIndex>(package % 8U);

@@ -32,7 +32,7 @@ using model::OperationKind;
 
 /// What command generation reads: the catalog and the kind of target.
 struct CommandSpace {
-  std::shared_ptr<const model::Scenario> scenario;
+  std::shared_ptr<const scenario::Scenario> scenario;
   model::ServicingContext context;  // points into *scenario, which copies share
   bool offline = false;
 };
@@ -160,11 +160,11 @@ class LifecycleCommand : public OperationCommand {
 /// Runs a generated command sequence on the generated scenario's target. Adds are listed three
 /// times and removes twice: a small catalog is soon all installed, and only adds after faults
 /// and removes make new pending sessions for the reboot and rollback laws to judge.
-void check_stateful(const model::Scenario& generated) {
-  auto scenario = std::make_shared<const model::Scenario>(generated);
+void check_stateful(const scenario::Scenario& generated) {
+  auto scenario = std::make_shared<const scenario::Scenario>(generated);
   CommandSpace space;
   space.scenario = scenario;
-  space.context = model::make_context(*scenario, 0);
+  space.context = scenario::make_context(*scenario, 0);
   space.offline = model::is_offline(scenario->targets[0].kind);
   TargetModel target(scenario);
   rc::state::check(

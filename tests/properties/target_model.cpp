@@ -26,10 +26,10 @@ std::string check_laws(const StepView& step, const PendingSession& session) {
   return law_pending_session_undone(step, session);
 }
 
-TargetModel::TargetModel(std::shared_ptr<const model::Scenario> scenario)
+TargetModel::TargetModel(std::shared_ptr<const scenario::Scenario> scenario)
     : scenario_(std::move(scenario)),
-      context_(model::make_context(*scenario_, 0)),
-      state_(model::initial_state(*scenario_, 0)) {}
+      context_(scenario::make_context(*scenario_, 0)),
+      state_(scenario::initial_state(*scenario_, 0)) {}
 
 const model::Outcome& TargetModel::step(const model::Operation& operation, model::Fault fault) {
   const model::TargetState before = state_;

@@ -9,7 +9,7 @@
 
 #include "laws.hpp"
 #include "svcsim/model/apply.hpp"
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 
 namespace svcsim::properties {
 
@@ -19,14 +19,14 @@ class TargetModel {
   /// heap behind a shared pointer so that copies of a TargetModel keep a valid context: a
   /// ServicingContext points into its catalog, and a by-value Scenario member would leave a
   /// copied model's context pointing into the original.
-  explicit TargetModel(std::shared_ptr<const model::Scenario> scenario);
+  explicit TargetModel(std::shared_ptr<const scenario::Scenario> scenario);
 
   /// Applies one operation (with `fault`, if it can strike), checks every law and fails the
   /// property (RC_FAIL) with the steps so far if one breaks. Returns the outcome.
   const model::Outcome& step(const model::Operation& operation,
                              model::Fault fault = model::Fault::none);
 
-  const model::Scenario& scenario() const { return *scenario_; }
+  const scenario::Scenario& scenario() const { return *scenario_; }
   const model::ServicingContext& context() const { return context_; }
   const model::TargetState& state() const { return state_; }
   const PendingSession& session() const { return session_; }
@@ -40,7 +40,7 @@ class TargetModel {
   static model::Operation of_kind(model::OperationKind kind, bool reset_base = false);
 
  private:
-  std::shared_ptr<const model::Scenario> scenario_;
+  std::shared_ptr<const scenario::Scenario> scenario_;
   model::ServicingContext context_;
   model::TargetState state_;
   model::Outcome last_;

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "svcsim/model/classify.hpp"
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 #include "svcsim/simulator/big_count.hpp"
 #include "svcsim/simulator/sequence.hpp"
 
@@ -108,7 +108,7 @@ struct ExploreResult {
 
 /// Explores the scenario's plan. Deterministic: the same scenario and options give the same
 /// counts, witnesses and graph (elapsed time and memory aside).
-ExploreResult explore(const model::Scenario& scenario, const ExploreOptions& options = {});
+ExploreResult explore(const scenario::Scenario& scenario, const ExploreOptions& options = {});
 
 /// The number of orders of `steps` (by index) respecting `before`, given that the steps in
 /// `done_mask` are already done. Exact.

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "svcsim/model/apply.hpp"
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 
 namespace svcsim::simulator {
 

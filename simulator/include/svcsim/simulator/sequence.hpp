@@ -13,7 +13,7 @@
 #include "svcsim/model/apply.hpp"
 #include "svcsim/model/classify.hpp"
 #include "svcsim/model/invariants.hpp"
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 #include "svcsim/model/world.hpp"
 
 namespace svcsim::simulator {
@@ -88,21 +88,21 @@ class ModelExecutor final : public Executor {
 };
 
 /// The documented order of `scenario.plan`, as a list of steps.
-std::vector<model::PlanStep> documented_order(const model::Scenario& scenario);
+std::vector<model::PlanStep> documented_order(const scenario::Scenario& scenario);
 
 /// The expected end state E: the documented order with no fault.
-model::WorldState expected_end_state(const model::Scenario& scenario);
+model::WorldState expected_end_state(const scenario::Scenario& scenario);
 
 /// Runs `order` on the scenario's World through the model. `expected` is E (from
 /// expected_end_state). Faults are applied at their step numbers; one that cannot strike there is
 /// recorded in `faults_not_struck`. Invariant violations stop the run and are reported, not
 /// asserted.
-RunResult run_sequence(const model::Scenario& scenario, const std::vector<model::PlanStep>& order,
+RunResult run_sequence(const scenario::Scenario& scenario, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
                        const model::WorldState& expected);
 
-/// The same through any executor, on `world` (made from `scenario` by model::make_world).
-RunResult run_sequence(const model::Scenario& scenario, const model::World& world,
+/// The same through any executor, on `world` (made from `scenario` by scenario::make_world).
+RunResult run_sequence(const scenario::Scenario& scenario, const model::World& world,
                        Executor& executor, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
                        const model::WorldState& expected);
@@ -115,7 +115,7 @@ std::vector<std::string> split_order_list(std::string_view text);
 
 /// Maps step texts (as `--order` gives them) to plan steps; the same text may repeat.
 /// Returns the offending text in `unknown` when one does not parse.
-std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& scenario,
+std::optional<std::vector<model::PlanStep>> parse_order(const scenario::Scenario& scenario,
                                                         const std::vector<std::string>& texts,
                                                         std::string* unknown);
 
@@ -126,7 +126,7 @@ std::optional<std::vector<model::PlanStep>> parse_order(const model::Scenario& s
 std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error);
 
 /// The command line that reproduces a run: "svcsim run FILE --order A,B --fault 2:disk_full".
-std::string reproduce_command(const model::Scenario& scenario,
+std::string reproduce_command(const scenario::Scenario& scenario,
                               const std::vector<model::PlanStep>& order,
                               const std::vector<FaultPlacement>& faults);
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 
 namespace svcsim::simulator {
 
@@ -25,7 +25,7 @@ struct SyntheticChainOptions {
 ///   i % 5 == 4         a .NET CU,
 /// every CU a delta against the newest checkpoint below it. The target is an online 26100.1
 /// device with servicing stack 1; reboots follow every 3010.
-model::Scenario make_synthetic_chain(const SyntheticChainOptions& options);
+scenario::Scenario make_synthetic_chain(const SyntheticChainOptions& options);
 
 /// The same scenario as a YAML document `svcsim` can load (scenarios.md format).
 std::string synthetic_chain_yaml(const SyntheticChainOptions& options);

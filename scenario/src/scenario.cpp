@@ -1,6 +1,6 @@
 // From a loaded Scenario to what apply() needs: the servicing context and starting state of a
 // target, and the parsing of plan-step texts.
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 
 #include <algorithm>
 #include <string>
@@ -8,12 +8,12 @@
 #include "svcsim/model/apply.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/probe.hpp"
-#include "text.hpp"
+#include "svcsim/model/text.hpp"
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 namespace {
 
-using detail::trim;
+using model::detail::trim;
 
 /// "method1(KB1)" with prefix "method1" -> "KB1"; nullopt if the text has another shape.
 std::optional<std::string_view> argument_of(std::string_view text, std::string_view prefix) {
@@ -29,12 +29,12 @@ std::optional<std::string_view> argument_of(std::string_view text, std::string_v
 
 ServicingContext make_context(const Scenario& scenario, std::size_t target) {
   SVCSIM_ASSERT(target < scenario.targets.size());
-  return make_context(scenario.catalog, scenario.targets[target], scenario.knobs);
+  return model::make_context(scenario.catalog, scenario.targets[target], scenario.knobs);
 }
 
 TargetState initial_state(const Scenario& scenario, std::size_t target) {
   SVCSIM_ASSERT(target < scenario.targets.size());
-  return initial_state(scenario.catalog, scenario.targets[target]);
+  return model::initial_state(scenario.catalog, scenario.targets[target]);
 }
 
 World make_world(const Scenario& scenario) {
@@ -45,45 +45,6 @@ World make_world(const Scenario& scenario) {
                                   initial_state(scenario, index)});
   }
   return World(scenario.catalog, scenario.knobs, std::move(targets));
-}
-
-bool is_plan_error(const Plan& plan, ResultCode code) {
-  if (is_success(code)) return false;
-  const std::uint32_t value = hresult(code);
-  for (const std::uint32_t tolerated : plan.tolerate) {
-    if (tolerated == value) {
-      SVCSIM_PROBE(Probe::tolerated_code);
-      return false;
-    }
-  }
-  return true;
-}
-
-std::vector<std::pair<std::size_t, std::size_t>> lifecycle_constraints(const Plan& plan) {
-  std::vector<std::pair<std::size_t, std::size_t>> pairs;
-  const auto is_lifecycle = [](const PlanStep& step) {
-    const OperationKind kind = step.operation.kind;
-    return kind == OperationKind::mount || kind == OperationKind::commit ||
-           kind == OperationKind::discard;
-  };
-  for (std::size_t fixed = 0; fixed < plan.steps.size(); ++fixed) {
-    if (!is_lifecycle(plan.steps[fixed])) continue;
-    for (std::size_t other = 0; other < plan.steps.size(); ++other) {
-      if (other == fixed || plan.steps[other].target != plan.steps[fixed].target) continue;
-      // Every step of the target written before it stays before it, every later one after.
-      pairs.emplace_back(std::min(other, fixed), std::max(other, fixed));
-    }
-  }
-  std::sort(pairs.begin(), pairs.end());
-  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-  return pairs;
-}
-
-Operation plan_operation(const Plan& plan, Operation operation) {
-  if (operation.kind == OperationKind::add || operation.kind == OperationKind::add_folder) {
-    operation.prevent_pending = plan.prevent_pending;
-  }
-  return operation;
 }
 
 std::optional<Operation> parse_step(const Catalog& catalog, std::string_view text) {
@@ -167,4 +128,4 @@ std::optional<PlanStep> parse_plan_step(const Scenario& scenario, std::string_vi
   return step;
 }
 
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

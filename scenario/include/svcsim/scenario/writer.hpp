@@ -5,13 +5,13 @@
 
 #include <string>
 
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 
 /// The scenario in the format of scenarios.md. Every field is written explicitly (package fields
 /// even where they equal the kind's default), so the file does not depend on today's defaults.
 /// load_scenario_text(to_yaml(s)) gives back s, expectations included.
 std::string to_yaml(const Scenario& scenario);
 
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

@@ -6,7 +6,8 @@
 #include <optional>
 #include <vector>
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
 
 struct Field;
 
@@ -25,4 +26,4 @@ struct Cycle {
 /// A cycle among `edges` over `vertex_count` vertices, if there is one.
 std::optional<Cycle> find_cycle(std::size_t vertex_count, const std::vector<Edge>& edges);
 
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail

@@ -1,14 +1,14 @@
 // Writes a Scenario back as scenarios.md YAML (see scenario_writer.hpp). Flow style for packages
 // and targets keeps a generated counterexample short enough to read in a test log.
 #include <algorithm>
-#include "svcsim/model/scenario_writer.hpp"
+#include "svcsim/scenario/writer.hpp"
 
 #include <fmt/format.h>
 
 #include <set>
 #include <utility>
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 namespace {
 
 /// A YAML double-quoted scalar: always valid, whatever the text holds.
@@ -246,4 +246,4 @@ std::string to_yaml(const Scenario& scenario) {
   return out;
 }
 
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

@@ -11,7 +11,10 @@
 
 #include <yaml-cpp/eventhandler.h>
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
+using namespace svcsim::model;
+using namespace svcsim::model::detail;
 
 namespace {
 
@@ -265,4 +268,4 @@ bool check_single_document(const std::string& text, YamlReader& reader) {
   return reader.fail(second, "", "a scenario file holds one YAML document, but another one starts here");
 }
 
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail

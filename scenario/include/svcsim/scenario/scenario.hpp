@@ -1,5 +1,5 @@
 // A scenario (scenarios.md): catalog, targets with their starting state, a plan, a fault budget
-// and what the author expects. Loaded from YAML by scenario_loader.hpp.
+// and what the author expects. Loaded from YAML by loader.hpp, written by writer.hpp.
 #pragma once
 
 #include <array>
@@ -16,46 +16,16 @@
 #include "svcsim/model/knobs.hpp"
 #include "svcsim/model/operation.hpp"
 #include "svcsim/model/package.hpp"
+#include "svcsim/model/plan.hpp"
 #include "svcsim/model/result_code.hpp"
 #include "svcsim/model/target_spec.hpp"
 #include "svcsim/model/target_state.hpp"
 #include "svcsim/model/world.hpp"
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 
-/// One plan step: its text as written ("KB5043080", "install:copy_winre(winre)", "reboot"), the
-/// target it runs on and the operation it stands for.
-struct PlanStep {
-  std::string text;
-  Operation operation;
-  TargetIndex target = 0;  // index into Scenario::targets (and the World's targets)
-
-  Step step() const { return Step{target, operation}; }
-};
-
-enum class RebootPolicy : std::uint8_t { after_3010, at_end };
-enum class ErrorPolicy : std::uint8_t { stop, continue_on_error };
-
-struct Plan {
-  std::vector<PlanStep> steps;   // the documented order
-  /// Order constraints as pairs of step indices: steps[first] must come before steps[second].
-  /// Holds the file's `before` and the implicit ones that keep lifecycle steps in place.
-  std::vector<std::pair<std::size_t, std::size_t>> before;
-  RebootPolicy reboot = RebootPolicy::after_3010;
-  ErrorPolicy on_error = ErrorPolicy::stop;
-  bool prevent_pending = false;  // every add carries /PreventPending
-  /// HRESULTs that count as success (`tolerate`, v2): not a first error, not a stop.
-  std::vector<std::uint32_t> tolerate;
-};
-
-/// Whether `code` is an error for the plan's policies and for classing: not a success code
-/// and not tolerated.
-bool is_plan_error(const Plan& plan, ResultCode code);
-
-struct FaultBudget {
-  int max = 0;                   // explore: every placement of up to this many faults
-  FaultSet kinds = 0;
-};
+// The format is written in the model's words; its types are used unqualified here.
+using namespace svcsim::model;
 
 /// Expected values of an end state; unset fields are not checked.
 struct EndStateExpectation {
@@ -118,18 +88,9 @@ ServicingContext make_context(const Scenario& scenario, std::size_t target);
 /// The World of a scenario: its catalog, knobs and targets. The scenario must outlive it.
 World make_world(const Scenario& scenario);
 
-/// The implicit order constraints of servicing-model.md §4.7: each lifecycle step (mount,
-/// commit, discard) keeps its written place relative to the other steps of its target. Pairs of
-/// step indices, as Plan::before holds them.
-std::vector<std::pair<std::size_t, std::size_t>> lifecycle_constraints(const Plan& plan);
-
 /// The starting TargetState of `scenario.targets[target]`: initial_state(catalog, spec) of
 /// target_spec.hpp.
 TargetState initial_state(const Scenario& scenario, std::size_t target);
-
-/// The operation the plan runs for a step's operation: /PreventPending is a property of the plan,
-/// not of a step's text, so every add (and Method 1 call) carries the plan's setting.
-Operation plan_operation(const Plan& plan, Operation operation);
 
 /// The step texts that are not package ids ("reboot", "cleanup", ...). A package id equal to one
 /// of them would make a step ambiguous, so the loader refuses such ids.
@@ -152,4 +113,4 @@ std::optional<PlanStep> parse_plan_step(const Scenario& scenario, std::string_vi
 /// The target a step without a prefix runs on: the only target, else none.
 std::optional<TargetIndex> default_step_target(const Scenario& scenario);
 
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

@@ -6,10 +6,10 @@
 
 #include <string>
 
-#include "svcsim/model/scenario_loader.hpp"
-#include "svcsim/model/scenario_writer.hpp"
+#include "svcsim/scenario/loader.hpp"
+#include "svcsim/scenario/writer.hpp"
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 namespace {
 
 /// Loads `text` as "t.yaml" and returns the error line, or "(loaded)" if it loaded.
@@ -176,4 +176,4 @@ plan: {steps: [KB1]}
 }
 
 }  // namespace
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

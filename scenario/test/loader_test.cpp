@@ -2,7 +2,7 @@
 // class of malformed file yields one error line naming the exact line, column and key. Scenarios
 // are written inline (line 1 is the first line of each raw string) so positions can be checked
 // by eye.
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,7 +11,7 @@
 #include <fstream>
 #include <string>
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 namespace {
 
 // Plain GoogleTest predicates (the test target links gtest, not gmock).
@@ -884,4 +884,4 @@ TEST(ScenarioLoader, HostileInputsGiveErrors) {
 }
 
 }  // namespace
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

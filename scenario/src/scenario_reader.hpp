@@ -8,10 +8,13 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 #include "yaml_reader.hpp"
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
+using namespace svcsim::model;
+using namespace svcsim::model::detail;
 
 // Bounds on what a scenario may declare. Packages are bounded by the state's bit planes; the
 // others keep every loop over user input short (a fuzzer's file must load in microseconds).
@@ -58,4 +61,4 @@ class ScenarioReader : public YamlReader {
   bool read_run_counts(const Fields& fields, RunCountExpectation& run);
 };
 
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail

@@ -1,7 +1,7 @@
 // Loads scenario YAML files (scenarios.md) into a Scenario, checking every key and value so that a
 // malformed file yields exactly one error with file, line, column and key path, never a crash.
 // The format's readers are in scenario_*_reader.cpp; this file holds the entry points.
-#include "svcsim/model/scenario_loader.hpp"
+#include "svcsim/scenario/loader.hpp"
 
 #include <algorithm>
 #include <array>
@@ -16,7 +16,7 @@
 
 #include "scenario_reader.hpp"
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 
 std::string ScenarioError::to_string() const {
   // An error with no place (the file could not be read) has nothing to point at, so it reads
@@ -134,4 +134,4 @@ Result<Scenario, ScenarioError> load_scenario_file(const std::string& path) {
   return load_scenario_text(text, path);
 }
 
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

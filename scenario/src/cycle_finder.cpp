@@ -12,7 +12,8 @@
 
 #include "svcsim/model/assert.hpp"
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
 
 namespace {
 
@@ -73,4 +74,4 @@ std::optional<Cycle> find_cycle(std::size_t vertex_count, const std::vector<Edge
 }
 
 
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail

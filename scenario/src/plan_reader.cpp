@@ -12,7 +12,10 @@
 #include "cycle_finder.hpp"
 #include "scenario_reader.hpp"
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
+using namespace svcsim::model;
+using namespace svcsim::model::detail;
 
 namespace {
 
@@ -316,4 +319,4 @@ bool ScenarioReader::read_faults(const Field* at, FaultBudget& faults) {
   return true;
 }
 
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail

@@ -15,10 +15,13 @@
 #include <yaml-cpp/yaml.h>
 
 #include "svcsim/model/assert.hpp"
-#include "svcsim/model/scenario_loader.hpp"
-#include "text.hpp"
+#include "svcsim/scenario/loader.hpp"
+#include "svcsim/model/text.hpp"
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
+using namespace svcsim::model;
+using namespace svcsim::model::detail;
 
 // Messages list at most this many names, so that a long catalog cannot make a message huge.
 inline constexpr std::size_t listed_names_max = 12;
@@ -143,4 +146,4 @@ class YamlReader {
 /// Checks that `text` holds at most one document, recording the error in `reader` if not.
 bool check_single_document(const std::string& text, YamlReader& reader);
 
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail

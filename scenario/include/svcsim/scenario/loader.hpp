@@ -5,9 +5,9 @@
 #include <string>
 
 #include "svcsim/model/result.hpp"
-#include "svcsim/model/scenario.hpp"
+#include "svcsim/scenario/scenario.hpp"
 
-namespace svcsim::model {
+namespace svcsim::scenario {
 
 struct ScenarioError {
   std::string file;
@@ -26,4 +26,4 @@ Result<Scenario, ScenarioError> load_scenario_file(const std::string& path);
 /// Validates YAML `text`; `path` is used in messages and stored in Scenario::path.
 Result<Scenario, ScenarioError> load_scenario_text(const std::string& text, const std::string& path);
 
-}  // namespace svcsim::model
+}  // namespace svcsim::scenario

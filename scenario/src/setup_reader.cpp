@@ -15,7 +15,10 @@
 #include "scenario_reader.hpp"
 #include "svcsim/model/target_spec.hpp"
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
+using namespace svcsim::model;
+using namespace svcsim::model::detail;
 
 namespace {
 
@@ -429,4 +432,4 @@ bool ScenarioReader::read_targets(const Field& at, Scenario& scenario) {
   }
   return true;
 }
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail

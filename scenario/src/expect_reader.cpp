@@ -10,7 +10,10 @@
 
 #include "scenario_reader.hpp"
 
-namespace svcsim::model::detail {
+namespace svcsim::scenario::detail {
+
+using namespace svcsim::model;
+using namespace svcsim::model::detail;
 
 namespace {
 
@@ -256,4 +259,4 @@ bool ScenarioReader::read_expect(const Field& at, const Scenario& scenario, Expe
   return true;
 }
 
-}  // namespace svcsim::model::detail
+}  // namespace svcsim::scenario::detail
