@@ -104,7 +104,8 @@ InvariantViolation check_failed_operation(const ServicingContext& context,
     if (!orphan_stage && !failed_rollback) return violation(i3, index);
   }
   if (after.ssu_version < before.ssu_version) return violation(Invariant::i1_ssu_version_fell);
-  if (after.ubr != before.ubr || after.build != before.build || after.committed != before.committed) {
+  if (after.ubr != before.ubr || after.build != before.build || after.committed != before.committed ||
+      after.regressions != before.regressions) {
     return violation(i3);
   }
   TargetFlags allowed = before.flags;
@@ -136,6 +137,17 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
   if (outside != 0) {
     return violation(Invariant::i1_origin_canonical,
                      static_cast<PackageIndex>(std::countr_zero(outside)));
+  }
+  // v2: only a regression the device has can be active; only an online target counts reboots.
+  if ((state.regressions & ~(state.device & context.regression_slots)) != 0) {
+    return violation(Invariant::device_bits);
+  }
+  if (offline && (state.reboot_count != 0 || state.flags.has(TargetFlag::reboot_loop))) {
+    return violation(Invariant::reboot_count);
+  }
+  if (context.reboot_count_max == ServicingContext::reboot_count_unbounded &&
+      (state.reboot_count != 0 || state.flags.has(TargetFlag::reboot_loop))) {
+    return violation(Invariant::reboot_count);  // nothing counts where no bound can bind
   }
   const std::uint32_t ubr = expected_ubr(context, packages);
   if (state.ubr != ubr) return violation(Invariant::i2_ubr, newest_current_cu(context, packages));
@@ -229,6 +241,18 @@ InvariantViolation check_transition(const ServicingContext& context, const Targe
   const TargetState& after = outcome.state;
   const bool image_restored = outcome.fault == Fault::crash_while_mounted ||
                               (operation.kind == OperationKind::discard && is_success(outcome.code));
+
+  // v2: the device is the device for the whole run; a reboot that runs counts once (where a
+  // bound can bind), and nothing else moves the count.
+  if (after.device != before.device || after.committed.device != before.committed.device) {
+    return violation(Invariant::device_bits);
+  }
+  const bool counted = operation.kind == OperationKind::reboot &&
+                       context.reboot_count_max != ServicingContext::reboot_count_unbounded &&
+                       !outcome.has_note(OutcomeNote::reboot_not_run);
+  if (after.reboot_count != before.reboot_count + (counted ? 1 : 0)) {
+    return violation(Invariant::reboot_count);
+  }
 
   // I1: permanence. A discard (or a crash) legitimately returns to the last committed image.
   if (!image_restored) {
