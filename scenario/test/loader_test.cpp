@@ -782,7 +782,7 @@ faults: {max: 1, kinds: [execute_failure, power_loss]}
 )"),
             "t.yaml:5:43: unknown fault 'power_loss' (expected one of: execute_failure, "
             "power_loss_staging, disk_full, payload_missing, startup_failure, "
-            "commit_interrupted, rollback_failure, crash_while_mounted) (faults.kinds[1])");
+            "commit_interrupted, rollback_failure, crash_while_mounted, or defect(ID) / regression(ID) of a package that has one) (faults.kinds[1])");
 }
 
 TEST(ScenarioLoader, FaultsMaxOutOfRange) {
@@ -816,18 +816,27 @@ expect:
     classes: {success: 1, failure: 1}
 )"),
             "t.yaml:7:27: unknown outcome class 'failure' (expected one of: success, "
-            "clean_failure, false_success, drift, stuck) (expect.explore.classes.failure)");
+            "clean_failure, false_success, regressed, drift, stuck) (expect.explore.classes.failure)");
 }
 
-TEST(ScenarioLoader, ExpectWithUnknownErrorCode) {
-  EXPECT_TRUE(starts_with(load_error(R"(name: x
+TEST(ScenarioLoader, ExpectWithAnyErrorHresult) {
+  // v2 (servicing-model.md §3): any error HRESULT may be expected; a success code may not.
+  const auto scenario = load_ok(R"(name: x
 packages: [{id: KB1, kind: cu, revision: 100}]
 targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
 plan: {steps: [KB1]}
 expect: {orders: [{order: [KB1], first_error: 0x80004005}]}
+)");
+  ASSERT_EQ(scenario.expect.orders.size(), 1u);
+  EXPECT_EQ(hresult(*scenario.expect.orders[0].first_error), 0x80004005u);
+  EXPECT_EQ(result_name(*scenario.expect.orders[0].first_error), "(unnamed)");
+  EXPECT_TRUE(starts_with(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+expect: {orders: [{order: [KB1], first_error: 0x00240006}]}
 )"),
-                          "t.yaml:5:47: first_error must be the HRESULT of a known error code, "
-                          "not '0x80004005' (one of: 0x800F081E, "));
+                          "t.yaml:5:47: first_error must be an error HRESULT"));
 }
 
 TEST(ScenarioLoader, ExploreCountMustBeWholeNumber) {
