@@ -40,16 +40,18 @@ std::vector<std::string> step_texts(const std::vector<model::PlanStep>& steps) {
 void report_error(const std::string& message) { std::cerr << "svcsim: " << message << '\n'; }
 
 CommandOutcome execute_run(const RunOptions& options) {
-  std::vector<simulator::FaultPlacement> faults;
+  // The step faults are checked before the file is read (their errors need no scenario); a
+  // device property at step 0 names a package, so it is resolved once the catalog is loaded.
   for (const std::string& text : options.faults) {
     std::string why;
     const std::optional<simulator::FaultPlacement> placement =
         simulator::parse_fault_placement(text, &why);
-    if (!placement) {
+    const bool device = !placement && text.find(':') != std::string::npos &&
+                        text.find_first_not_of(" \t0") >= text.find(':');
+    if (!placement && !device) {
       report_error(fmt::format("--fault '{}': {}", text, why));
       return CommandOutcome::bad_input;
     }
-    faults.push_back(*placement);
   }
 
   const auto loaded = scenario::load_scenario_file(options.scenario_path);
@@ -57,6 +59,17 @@ CommandOutcome execute_run(const RunOptions& options) {
     // The loader's message already names file, line, column and key: print it as it is.
     std::cerr << loaded.error().to_string() << '\n';
     return CommandOutcome::bad_input;
+  }
+  std::vector<simulator::FaultPlacement> faults;
+  for (const std::string& text : options.faults) {
+    std::string why;
+    const std::optional<simulator::FaultPlacement> placement =
+        simulator::parse_fault_placement(text, &why, &loaded->catalog);
+    if (!placement) {
+      report_error(fmt::format("--fault '{}': {}", text, why));
+      return CommandOutcome::bad_input;
+    }
+    faults.push_back(*placement);
   }
   const scenario::Scenario& scenario = loaded.value();
 

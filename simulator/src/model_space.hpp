@@ -48,7 +48,7 @@ struct MicroTransition {
     return (fault_sites << 1 & model::fault_bit(fault)) != 0;
   }
   /// The plain inserted reboot's part, as a transition of its own. A fault-free reboot always
-  /// reports S_OK (ModelSpace asserts it), so only its violation flag needs keeping.
+  /// reports S_OK (ModelSpace asserts it), so only its violation and stop flags need keeping.
   MicroTransition reboot_part() const;
 };
 static_assert(sizeof(MicroTransition) == 12);
@@ -56,7 +56,7 @@ static_assert(sizeof(MicroTransition) == 12);
 // and explore would count zero runs for it without a word.
 static_assert(model::fault_count - 1 <= 8 * static_cast<int>(sizeof(MicroTransition::fault_sites)),
               "widen MicroTransition::fault_sites before adding a fault kind");
-static_assert(model::result_code_count <= 256, "MicroTransition::code holds a ResultCode");
+static_assert(model::result_code_slot_count <= 256, "MicroTransition::code holds a ResultCode");
 
 namespace micro_flag {
 inline constexpr std::uint8_t computed = 1u << 0;
@@ -65,6 +65,8 @@ inline constexpr std::uint8_t stops = 1u << 2;           // on_error: stop ends 
 inline constexpr std::uint8_t error = 1u << 3;           // an error the plan does not tolerate
 inline constexpr std::uint8_t violation = 1u << 4;       // an invariant broke
 inline constexpr std::uint8_t reboot_violation = 1u << 5;  // ... in the plain reboot that follows
+// v2: the plain reboot that follows ends the run (it was due past reboot_count_max).
+inline constexpr std::uint8_t reboot_stops = 1u << 6;
 }  // namespace micro_flag
 
 inline MicroTransition MicroTransition::reboot_part() const {
@@ -73,7 +75,8 @@ inline MicroTransition MicroTransition::reboot_part() const {
   reboot.fault_sites = reboot_fault_sites;
   reboot.code = 0;  // S_OK
   reboot.flags = static_cast<std::uint8_t>(
-      micro_flag::computed | (has(micro_flag::reboot_violation) ? micro_flag::violation : 0));
+      micro_flag::computed | (has(micro_flag::reboot_violation) ? micro_flag::violation : 0) |
+      (has(micro_flag::reboot_stops) ? micro_flag::stops : 0));
   return reboot;
 }
 

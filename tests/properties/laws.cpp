@@ -535,9 +535,12 @@ std::string law_cleanup(const StepView& step) {
              ", expected " + name(expected);
     }
   }
-  if (!after.flags.has(TargetFlag::components_reset)) return law + "components_reset not set";
+  // v2 (§1, §4.5): only /ResetBase sets components_reset; a plain cleanup leaves it as it was.
   model::TargetFlags flags = before.flags;
-  flags.set(TargetFlag::components_reset);
+  if (step.operation.reset_base) flags.set(TargetFlag::components_reset);
+  if (after.flags.has(TargetFlag::components_reset) != flags.has(TargetFlag::components_reset)) {
+    return law + "components_reset must be set by /ResetBase and only by it";
+  }
   if (after.flags != flags || after.ubr != before.ubr || after.build != before.build ||
       after.ssu_version != before.ssu_version || after.committed != before.committed) {
     return law + "changed more than package records and components_reset";
