@@ -108,7 +108,7 @@ svcsim_cli_test(cli.unknown_order_step 2
   STDERR "^svcsim: --order 'KB0000000': unknown step 'KB0000000'"
   ARGS run scenarios/kb5086672-online.yaml --order KB0000000)
 svcsim_cli_test(cli.fault_step_zero 2
-  STDERR "^svcsim: --fault '0:disk_full': step '0' must be a whole number from 1"
+  STDERR "^svcsim: --fault '0:disk_full': step 0 is the device: 'disk_full' must be defect\\(ID\\)"
   ARGS run scenarios/kb5086672-online.yaml --fault 0:disk_full)
 svcsim_cli_test(cli.unknown_fault_kind 2
   STDERR "^svcsim: --fault '2:bogus': unknown fault kind 'bogus' \\(expected one of: execute_failure, "
