@@ -109,7 +109,10 @@ InvariantViolation check_failed_operation(const ServicingContext& context,
     return violation(i3);
   }
   TargetFlags allowed = before.flags;
-  if (outcome.code == ResultCode::error_sxs_component_store_corrupt) {
+  // Check 4 sets store_corrupt with 0x80073712; a device defect with that code changes nothing
+  // (v2), so the flag may be set, not must.
+  if (outcome.code == ResultCode::error_sxs_component_store_corrupt &&
+      after.flags.has(TargetFlag::store_corrupt)) {
     allowed.set(TargetFlag::store_corrupt);
   }
   if (after.flags.has(TargetFlag::store_corrupt) && before.flags.has(TargetFlag::components_reset)) {
@@ -270,7 +273,10 @@ InvariantViolation check_transition(const ServicingContext& context, const Targe
   // to something outside the catalog, carried over until the next reboot.
   if (!is_offline(context.target_kind) && after.flags.has(TargetFlag::reboot_pending) &&
       !any_pending(context, after.packages)) {
-    if (!before.flags.has(TargetFlag::reboot_pending) || operation.kind == OperationKind::reboot) {
+    // A reboot pays what is owed, unless it did not run (due past reboot_count_max, v2).
+    const bool rebooted = operation.kind == OperationKind::reboot &&
+                          !outcome.has_note(OutcomeNote::reboot_not_run);
+    if (!before.flags.has(TargetFlag::reboot_pending) || rebooted) {
       return violation(Invariant::i4_reboot_pending);
     }
   }
