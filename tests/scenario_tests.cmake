@@ -42,7 +42,14 @@ set(svcsim_shipped_scenarios
   revert-pending-after-interrupted-restart
   install-wim-method1-dry-run
   media-refresh-24h2
-  media-refresh-osdbuilder)
+  media-refresh-osdbuilder
+  install-wim-older-checkpoint-readded
+  kb5079391-defect-replaced-by-kb5086672
+  corrupt-store-every-cu-fails
+  cu-rolls-back-at-every-boot
+  kb5082142-dc-regression
+  kb5091575-oob-fix
+  container-dotnet-never-reboots)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
