@@ -269,6 +269,11 @@ void write_text_trace(std::ostream& out, const RunReport& report) {
   out << "source:   " << indented(scenario.source, "          ") << '\n';
   for (std::size_t index = 0; index < world.target_count(); ++index) {
     const model::WorldTarget& target = world.target(static_cast<model::TargetIndex>(index));
+    if (target.context.target_kind == model::TargetKind::media) {
+      out << fmt::format("target:   {} (media: the installation media's sources folder)\n",
+                         target.name);
+      continue;
+    }
     out << fmt::format("target:   {} ({}), build {}.{}, SSU {}\n", target.name,
                        model::target_kind_name(target.context.target_kind), target.start.build,
                        target.start.ubr, target.start.ssu_version);

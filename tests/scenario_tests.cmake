@@ -42,7 +42,8 @@ set(svcsim_shipped_scenarios
   revert-pending-after-interrupted-restart
   install-wim-method1-dry-run
   media-refresh-24h2
-  media-refresh-osdbuilder)
+  media-refresh-osdbuilder
+  media-refresh-careless-script)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
