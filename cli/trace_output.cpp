@@ -20,7 +20,6 @@ namespace {
 using Json = nlohmann::ordered_json;  // keys in insertion order: stable, readable documents
 
 constexpr std::string_view detail_indent = "        ";  // lines under "step N  ..."
-constexpr std::int32_t exit_code_reboot_required = 3010;
 
 std::string code_text(model::ResultCode code) {
   return model::hresult_text(model::hresult(code));
