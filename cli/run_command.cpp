@@ -30,12 +30,6 @@ struct RunOptions {
   const CLI::Option* order_option = nullptr;  // tells "--order ''" apart from no --order
 };
 
-std::vector<std::string> step_texts(const std::vector<model::PlanStep>& steps) {
-  std::vector<std::string> texts;
-  texts.reserve(steps.size());
-  for (const model::PlanStep& step : steps) texts.push_back(step.text);
-  return texts;
-}
 
 void report_error(const std::string& message) { std::cerr << "svcsim: " << message << '\n'; }
 
@@ -89,7 +83,8 @@ CommandOutcome execute_run(const RunOptions& options) {
     }
     order = *parsed;
   }
-  const bool is_documented_order = step_texts(order) == step_texts(documented);
+  const bool is_documented_order =
+      simulator::step_texts(order) == simulator::step_texts(documented);
 
   RunReport report;
   report.scenario = &scenario;

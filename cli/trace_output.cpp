@@ -20,7 +20,6 @@ namespace {
 using Json = nlohmann::ordered_json;  // keys in insertion order: stable, readable documents
 
 constexpr std::string_view detail_indent = "        ";  // lines under "step N  ..."
-constexpr std::int32_t exit_code_reboot_required = 3010;
 
 std::string code_text(model::ResultCode code) {
   return model::hresult_text(model::hresult(code));
@@ -324,6 +323,11 @@ void write_text_trace(std::ostream& out, const RunReport& report) {
   out << "source:   " << indented(scenario.source, "          ") << '\n';
   for (std::size_t index = 0; index < world.target_count(); ++index) {
     const model::WorldTarget& target = world.target(static_cast<model::TargetIndex>(index));
+    if (target.context.target_kind == model::TargetKind::media) {
+      out << fmt::format("target:   {} (media: the installation media's sources folder)\n",
+                         target.name);
+      continue;
+    }
     out << fmt::format("target:   {} ({}), build {}.{}, SSU {}\n", target.name,
                        model::target_kind_name(target.context.target_kind), target.start.build,
                        target.start.ubr, target.start.ssu_version);

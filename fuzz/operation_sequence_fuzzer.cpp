@@ -159,6 +159,8 @@ model::Operation decode_operation(const model::ServicingContext& context, std::u
   const auto package_choice = static_cast<unsigned>((byte >> 4) & 7u);
   const bool prevent_pending = (byte & 0x80u) != 0;
   operation.package = static_cast<model::PackageIndex>(package_choice % context.catalog->size());
+  // Every operation of one target has a choice below (copy_winre needs two targets).
+  static_assert(model::operation_kind_count == 10, "give the new operation kind a choice");
   switch (choice) {
     case 1:
     case 13:

@@ -43,6 +43,7 @@ set(svcsim_shipped_scenarios
   install-wim-method1-dry-run
   media-refresh-24h2
   media-refresh-osdbuilder
+  media-refresh-careless-script
   install-wim-older-checkpoint-readded
   kb5079391-defect-replaced-by-kb5086672
   corrupt-store-every-cu-fails

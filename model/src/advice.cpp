@@ -18,7 +18,8 @@ std::string_view advice_text(Advice advice) {
       return "winre.wim copied into install.wim before its last servicing step was committed "
              "(the copy carries the image as last committed: media-dynamic-update step 8)";
     case Advice::winre_copied_without_safeos_du:
-      return "the WinRE copied into install.wim lacks the Safe OS Dynamic Update (step 6)";
+      return "install.wim carries a WinRE without the Safe OS Dynamic Update (step 6): copied "
+             "before it was serviced, or never copied";
     case Advice::boot_install_ubr_differ:
       return "boot.wim and install.wim end at different UBRs (the media no longer share one "
              "baseline)";

@@ -201,6 +201,12 @@ AdviceSet advise_world_end(const World& world, std::span<const TargetState> end)
         committed_among(end[index].packages, wanted) != wanted) {
       advice |= advice_bit(Advice::winre_without_safeos_du);
     }
+    // An install.wim that ends carrying a WinRE without the Safe OS DU: copied too early, or
+    // never copied at all (the WinRE it came with).
+    if (kind == TargetKind::install_wim && wanted != 0 &&
+        (end[index].winre.safeos_dus & wanted) != wanted) {
+      advice |= advice_bit(Advice::winre_copied_without_safeos_du);
+    }
   }
   if (install_ubr && boot_ubr && *install_ubr != *boot_ubr) {
     advice |= advice_bit(Advice::boot_install_ubr_differ);

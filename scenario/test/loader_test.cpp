@@ -3,6 +3,7 @@
 // are written inline (line 1 is the first line of each raw string) so positions can be checked
 // by eye.
 #include "svcsim/scenario/loader.hpp"
+#include "load_text.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,21 +28,8 @@ namespace {
   return ::testing::AssertionFailure() << "\n  actual: " << text << "\n  wanted suffix: " << suffix;
 }
 
-/// Loads `text` as "t.yaml" and returns the error line, or "(loaded)" if it loaded.
-std::string load_error(const std::string& text) {
-  const auto result = load_scenario_text(text, "t.yaml");
-  if (result.has_value()) return "(loaded)";
-  return result.error().to_string();
-}
-
-Scenario load_ok(const std::string& text) {
-  auto result = load_scenario_text(text, "t.yaml");
-  if (!result.has_value()) {
-    ADD_FAILURE() << result.error().to_string();
-    return Scenario{};
-  }
-  return std::move(result).value();
-}
+using testing::load_error;
+using testing::load_ok;
 
 // The example of scenarios.md, verbatim.
 constexpr const char* documented_example = R"(name: KB5086672 out-of-band on a 24H2 device that lacks the checkpoint

@@ -7,26 +7,14 @@
 #include <string>
 
 #include "svcsim/scenario/loader.hpp"
+#include "load_text.hpp"
 #include "svcsim/scenario/writer.hpp"
 
 namespace svcsim::scenario {
 namespace {
 
-/// Loads `text` as "t.yaml" and returns the error line, or "(loaded)" if it loaded.
-std::string load_error(const std::string& text) {
-  const auto result = load_scenario_text(text, "t.yaml");
-  if (result.has_value()) return "(loaded)";
-  return result.error().to_string();
-}
-
-Scenario load_ok(const std::string& text) {
-  auto result = load_scenario_text(text, "t.yaml");
-  if (!result.has_value()) {
-    ADD_FAILURE() << result.error().to_string();
-    return Scenario{};
-  }
-  return std::move(result).value();
-}
+using testing::load_error;
+using testing::load_ok;
 
 // Two targets of a media refresh and every v2 starting key.
 constexpr const char* media_refresh = R"(name: v2 starting records

@@ -4,23 +4,13 @@
 #include "svcsim/model/assert.hpp"
 
 namespace svcsim::simulator {
-namespace {
-
-std::vector<std::string> texts_of(const std::vector<model::PlanStep>& order) {
-  std::vector<std::string> texts;
-  texts.reserve(order.size());
-  for (const model::PlanStep& step : order) texts.push_back(step.text);
-  return texts;
-}
-
-}  // namespace
 
 scenario::RunFacts run_facts(const scenario::Scenario& scenario,
                              const std::vector<model::PlanStep>& order, bool faults_given,
                              const RunResult& result) {
   scenario::RunFacts facts;
-  facts.order = texts_of(order);
-  facts.is_documented_order = facts.order == texts_of(scenario.plan.steps);
+  facts.order = step_texts(order);
+  facts.is_documented_order = facts.order == step_texts(scenario.plan.steps);
   facts.faults_given = faults_given;
   if (!result.violation) facts.outcome_class = result.outcome_class;
   facts.first_error = result.first_error;

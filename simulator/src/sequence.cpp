@@ -242,6 +242,13 @@ std::string_view step_reason_name(StepReason reason) {
   return "?";
 }
 
+std::vector<std::string> step_texts(const std::vector<model::PlanStep>& steps) {
+  std::vector<std::string> texts;
+  texts.reserve(steps.size());
+  for (const model::PlanStep& step : steps) texts.push_back(step.text);
+  return texts;
+}
+
 std::vector<model::PlanStep> documented_order(const scenario::Scenario& scenario) {
   std::vector<model::PlanStep> order = scenario.plan.steps;
   for (model::PlanStep& step : order) step.operation = model::plan_operation(scenario.plan, step.operation);

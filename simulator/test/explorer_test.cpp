@@ -15,6 +15,7 @@
 #include "brute_force.hpp"
 #include "source_dir.hpp"
 #include "scenario_generator.hpp"
+#include "world_generator.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/explorer.hpp"
@@ -354,6 +355,15 @@ RC_GTEST_PROP(ExplorerProperty, AgreesWithBruteForceWithFaults, ()) {
       RC_ASSERT(oracle.shortest_by_class[static_cast<std::size_t>(witness.outcome_class)] == length);
     }
   }
+}
+
+// Worlds of two or three targets (an image of any kind, and clean winre/install/boot images with
+// steps of their own, copy_winre included): the explorer's tuple interning and per-target
+// reboots against the oracle's plain runs, with and without faults.
+RC_GTEST_PROP(ExplorerProperty, WorldsAgreeWithBruteForce, ()) {
+  const auto scenario = *testing::gen_world_scenario(
+      {.package_count_max = 6, .step_count_max = 3, .fault_count_max = 1});
+  expect_agreement(scenario);
 }
 
 }  // namespace

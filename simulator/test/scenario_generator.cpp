@@ -46,7 +46,8 @@ model::Package gen_package(int index, const std::vector<std::uint32_t>& checkpoi
   if (chance(5) && kind != PackageKind::ssu) package.permanent = true;
   if (chance(10)) package.online_actions = !package.online_actions;
   if (chance(10)) {
-    package.applies_to = static_cast<model::TargetKindSet>(*rc::gen::inRange(1, 16));
+    package.applies_to = static_cast<model::TargetKindSet>(
+        *rc::gen::inRange(1, model::all_target_kinds + 1) & model::all_target_kinds);
     // The model's catalog rules decide which overrides exist (a setup_du goes only to media).
     if (!model::check_applies_to(package)) package.applies_to = model::package_defaults(kind).applies_to;
   }
@@ -106,6 +107,10 @@ void gen_start(scenario::Scenario& scenario, model::TargetSpec& target) {
   if (chance(5)) target.flags.set(model::TargetFlag::store_corrupt);
   if (chance(3)) target.flags.set(model::TargetFlag::unserviceable);
 }
+
+// Every operation of one target is generated below; copy_winre needs two targets and is held to
+// the oracle on the shipped media scenarios. A new kind must be added here.
+static_assert(model::operation_kind_count == 10, "generate the new operation kind in gen_step");
 
 model::PlanStep gen_step(const scenario::Scenario& scenario, bool offline) {
   const model::Catalog& catalog = scenario.catalog;

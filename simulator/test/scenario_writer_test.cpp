@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "scenario_generator.hpp"
+#include "world_generator.hpp"
 #include "source_dir.hpp"
 #include "svcsim/scenario/loader.hpp"
 #include "svcsim/scenario/writer.hpp"
@@ -59,6 +60,23 @@ RC_GTEST_PROP(ScenarioWriterProperty, GeneratedScenariosRoundTrip, ()) {
   const std::string written = scenario::to_yaml(scenario);
   auto reloaded = scenario::load_scenario_text(written, scenario.path);
   RC_ASSERT(reloaded.has_value());
+  RC_ASSERT(scenario::to_yaml(*reloaded) == written);
+  RC_ASSERT(counts(*reloaded) == counts(scenario));
+}
+
+// The same for worlds of several targets: prefixed steps, copy_winre, plan.target.
+RC_GTEST_PROP(ScenarioWriterProperty, GeneratedWorldsRoundTrip, ()) {
+  const auto scenario = *testing::gen_world_scenario({.package_count_max = 6, .step_count_max = 3,
+                                                      .fault_count_max = 1});
+  std::multiset<std::string> texts;
+  for (const auto& step : scenario.plan.steps) texts.insert(step.text);
+  for (const auto& [first, second] : scenario.plan.before) {
+    RC_PRE(texts.count(scenario.plan.steps[first].text) == 1 &&
+           texts.count(scenario.plan.steps[second].text) == 1);
+  }
+  const std::string written = scenario::to_yaml(scenario);
+  auto reloaded = scenario::load_scenario_text(written, scenario.path);
+  if (!reloaded) RC_FAIL(reloaded.error().to_string() + "\n" + written);
   RC_ASSERT(scenario::to_yaml(*reloaded) == written);
   RC_ASSERT(counts(*reloaded) == counts(scenario));
 }

@@ -102,6 +102,9 @@ class ModelExecutor final : public Executor {
   const model::World& world_;
 };
 
+/// The texts of `steps`, as `--order` takes them and expectations name them.
+std::vector<std::string> step_texts(const std::vector<model::PlanStep>& steps);
+
 /// The documented order of `scenario.plan`, as a list of steps.
 std::vector<model::PlanStep> documented_order(const scenario::Scenario& scenario);
 
