@@ -118,6 +118,13 @@ svcsim_cli_test(cli.unknown_order_step 2
 svcsim_cli_test(cli.fault_step_zero 2
   STDERR "^svcsim: --fault '0:disk_full': step 0 is the device: 'disk_full' must be defect\\(ID\\)"
   ARGS run scenarios/kb5086672-online.yaml --fault 0:disk_full)
+# v2: step 0 is the device; a run on it names its defect, and an unknown property is refused.
+svcsim_cli_test(cli.fault_device_defect 0
+  STDOUT "first error 0x80073712 ERROR_SXS_COMPONENT_STORE_CORRUPT at step 1"
+  ARGS run scenarios/kb5079391-defect-replaced-by-kb5086672.yaml --fault "0:defect(KB5079391)")
+svcsim_cli_test(cli.fault_device_unknown 2
+  STDERR "^svcsim: --fault '0:defect\\(KB5086672\\)': step 0 is the device"
+  ARGS run scenarios/kb5079391-defect-replaced-by-kb5086672.yaml --fault "0:defect(KB5086672)")
 svcsim_cli_test(cli.unknown_fault_kind 2
   STDERR "^svcsim: --fault '2:bogus': unknown fault kind 'bogus' \\(expected one of: execute_failure, "
   ARGS run scenarios/kb5086672-online.yaml --fault 2:bogus)
