@@ -480,6 +480,17 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
     outcome.code = target_already ? already_code : ResultCode::already_installed;
     return outcome;
   }
+  // The session commits as one (§4.2): a fix among the packages it commits at once wins over
+  // a regression among them whatever their order, as a fix in the same reboot does (§2). Its
+  // queued packages are judged at their reboot.
+  work.regressions = state.regressions;
+  const PackageMask committed_at_once =
+      installing & (work.packages.in_state(CbsState::installed) |
+                    work.packages.in_state(CbsState::permanent) |
+                    work.packages.in_state(CbsState::superseded));
+  if (((committed_at_once & context.regressing) | work.regressions) != 0) {
+    track_regressions(context, work, committed_at_once);
+  }
   outcome.fault_sites |= add_faults;
   TargetState checked = state;  // the state before the session with its bundled SSUs
   checked.ssu_version = work.ssu_version;
