@@ -578,8 +578,21 @@ class Explorer {
       if (!class_witnesses_[index].found) continue;
       result_.witnesses.push_back(reconstruct(class_witnesses_[index]));
     }
+    // Named codes in table order, then unnamed ones by HRESULT: their slots depend on the
+    // order the process met them, which no report may show.
+    std::vector<std::size_t> code_order;
     for (std::size_t index = 0; index < code_witnesses_.size(); ++index) {
-      if (!code_witnesses_[index].found) continue;
+      if (code_witnesses_[index].found) code_order.push_back(index);
+    }
+    std::stable_sort(code_order.begin(), code_order.end(), [](std::size_t left, std::size_t right) {
+      const auto rank = [](std::size_t index) {
+        const auto code = static_cast<ResultCode>(index);
+        return model::is_named(code) ? std::uint64_t{index}
+                                     : (std::uint64_t{1} << 32) + model::hresult(code);
+      };
+      return rank(left) < rank(right);
+    });
+    for (const std::size_t index : code_order) {
       Witness witness = reconstruct(code_witnesses_[index]);
       witness.for_code = true;
       result_.witnesses.push_back(std::move(witness));
