@@ -50,7 +50,8 @@ set(svcsim_shipped_scenarios
   cu-rolls-back-at-every-boot
   kb5082142-dc-regression
   kb5091575-oob-fix
-  container-dotnet-never-reboots)
+  container-dotnet-never-reboots
+  reset-base-before-the-owed-reboot)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "

@@ -352,10 +352,10 @@ ResultCode install_package(const ServicingContext& context, TargetState& state,
 }
 
 /// §5 faults at an add or a Method 1 session that passed every check. `installing` is what the
-/// session would have installed; `before` is the state before the session, `checked` the state
-/// after the checks (bundled SSU raised). Returns false if `fault` is not an add fault.
-bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& before,
-                      const TargetState& checked, PackageMask installing) {
+/// session would have installed; `checked` is the state before the session with what the checks
+/// did (bundled SSU raised). Returns false if `fault` is not an add fault.
+bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& checked,
+                      PackageMask installing) {
   switch (fault) {
     case Fault::execute_failure:
       SVCSIM_PROBE(Probe::fault_execute_failure);
@@ -371,15 +371,15 @@ bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& before,
       break;
     case Fault::disk_full:
       SVCSIM_PROBE(Probe::fault_disk_full);
-      outcome.state = before;  // fails extracting the MSU, before any session: nothing changes
+      // v2 (§5): add faults strike after check 6, so a bundled SSU it raised stays raised;
+      // "nothing changes" means nothing else.
+      outcome.state = checked;
       outcome.code = ResultCode::error_disk_full;
-      outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
       break;
     case Fault::payload_missing:
       SVCSIM_PROBE(Probe::fault_payload_missing);
-      outcome.state = before;
+      outcome.state = checked;
       outcome.code = ResultCode::psfx_e_missing_payload_file;
-      outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
       break;
     default:
       return false;
@@ -405,7 +405,7 @@ Outcome apply_add(const ServicingContext& context, const TargetState& state,
   }
   outcome.fault_sites |= add_faults;
   const TargetState checked = outcome.state;
-  if (strike_add_fault(outcome, fault, state, checked, package_bit(operation.package))) {
+  if (strike_add_fault(outcome, fault, checked, package_bit(operation.package))) {
     return outcome;
   }
   // Assign, then return: an earlier finish(outcome, install_package(outcome.state)) left the
@@ -494,7 +494,7 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
   outcome.fault_sites |= add_faults;
   TargetState checked = state;  // the state before the session with its bundled SSUs
   checked.ssu_version = work.ssu_version;
-  if (strike_add_fault(outcome, fault, state, checked, installing)) return outcome;
+  if (strike_add_fault(outcome, fault, checked, installing)) return outcome;
   SVCSIM_PROBE(Probe::method1_session_installed);
   const bool pending = !is_offline(context.target_kind) &&
                        (installing & work.packages.in_state(CbsState::install_pending)) != 0;
@@ -522,12 +522,41 @@ Outcome apply_reboot_once(const ServicingContext& context, const TargetState& st
   const PackageMask pending = pending_records(state.packages);
   if (pending == 0) {
     // Nothing of ours is pending; a reboot owed to something outside the catalog is paid.
-    const bool had_flags = state.flags.has(TargetFlag::reboot_pending) ||
-                           state.flags.has(TargetFlag::commit_interrupted);
+    const bool owed = state.flags.has(TargetFlag::reboot_pending) ||
+                      state.flags.has(TargetFlag::commit_interrupted);
     next.flags.set(TargetFlag::reboot_pending, false);
     next.flags.set(TargetFlag::commit_interrupted, false);
-    if (!had_flags) outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
     outcome.code = ResultCode::s_ok;
+    if (!owed) {
+      outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
+      return outcome;
+    }
+    // v2 (§5): CBS has work of its own queued, so this reboot executes pending operations and
+    // reboot faults strike here too: the boot rolls that work back, dies in it, or fails its
+    // rollback.
+    outcome.fault_sites |= reboot_faults;
+    switch (fault) {
+      case Fault::startup_failure:
+        SVCSIM_PROBE(Probe::fault_startup_failure);
+        SVCSIM_PROBE(Probe::reboot_owed_work_faulted);
+        outcome.notes |= note_bit(OutcomeNote::session_rolled_back);
+        break;
+      case Fault::commit_interrupted:
+        SVCSIM_PROBE(Probe::fault_commit_interrupted);
+        SVCSIM_PROBE(Probe::reboot_owed_work_faulted);
+        next.flags = state.flags;  // still owed, and now interrupted: the next reboot retries
+        next.flags.set(TargetFlag::commit_interrupted);
+        break;
+      case Fault::rollback_failure:
+        SVCSIM_PROBE(Probe::fault_rollback_failure);
+        SVCSIM_PROBE(Probe::reboot_owed_work_faulted);
+        next.flags.set(TargetFlag::unserviceable);
+        outcome.code = ResultCode::cbs_e_installers_failed;
+        break;
+      default:
+        return outcome;
+    }
+    outcome.fault = fault;
     return outcome;
   }
   outcome.fault_sites |= reboot_faults;

@@ -275,7 +275,8 @@ InvariantViolation check_transition(const ServicingContext& context, const Targe
       !any_pending(context, after.packages)) {
     // A reboot pays what is owed, unless it did not run (due past reboot_count_max, v2).
     const bool rebooted = operation.kind == OperationKind::reboot &&
-                          !outcome.has_note(OutcomeNote::reboot_not_run);
+                          !outcome.has_note(OutcomeNote::reboot_not_run) &&
+                          outcome.fault != Fault::commit_interrupted;
     if (!before.flags.has(TargetFlag::reboot_pending) || rebooted) {
       return violation(Invariant::i4_reboot_pending);
     }

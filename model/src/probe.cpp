@@ -68,10 +68,11 @@ constexpr std::array probe_names = {
     "regression_fixed"sv,
     "class_stuck_corrupt_after_error"sv,
     "class_regressed"sv,
+    "reboot_owed_work_faulted"sv,
 };
 static_assert(probe_names.size() == static_cast<std::size_t>(probe_count),
               "probe_names must name every Probe enumerator, in order");
-static_assert(probe_names.back() == "class_regressed"sv,
+static_assert(probe_names.back() == "reboot_owed_work_faulted"sv,
               "probe_count follows the last enumerator; keep it and probe_names in step");
 
 }  // namespace

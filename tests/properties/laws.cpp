@@ -184,8 +184,12 @@ std::string law_fault_sites(const StepView& step) {
     return "fault sites: an add that installed something offers no add fault";
   }
   const bool reboot_site = (clean.fault_sites & model::reboot_faults) != 0;
+  // v2 (§5): a reboot owed at the start (reboot_pending with nothing of the catalog pending)
+  // executes CBS's own queued work, so reboot faults strike there too.
+  const bool owed = step.before.flags.has(TargetFlag::reboot_pending) ||
+                    step.before.flags.has(TargetFlag::commit_interrupted);
   const bool reboot_executes = step.operation.kind == OperationKind::reboot && !offline &&
-                               pending_packages(context, step.before.packages) != 0 &&
+                               (pending_packages(context, step.before.packages) != 0 || owed) &&
                                !clean.has_note(model::OutcomeNote::reboot_not_run);
   if (reboot_site != reboot_executes) {
     return "fault sites: reboot faults must strike exactly the reboots with something pending";
@@ -211,8 +215,14 @@ std::string law_atomicity(const StepView& step) {
   }
   const bool nothing_may_change =
       outcome.fault == Fault::disk_full || outcome.fault == Fault::payload_missing;
-  if (nothing_may_change && after != before) {
-    return law + std::string(model::fault_name(outcome.fault)) + " must change nothing";
+  if (nothing_may_change) {
+    // v2 (§5): nothing but a bundled SSU that check 6 raised before the fault struck.
+    model::TargetState expected = before;
+    expected.ssu_version = after.ssu_version;
+    if (after != expected || after.ssu_version < before.ssu_version) {
+      return law + std::string(model::fault_name(outcome.fault)) +
+             " must change nothing but a bundled SSU";
+    }
   }
 
   for (std::size_t slot = 0; slot < package_count(context); ++slot) {
@@ -432,6 +442,8 @@ std::string law_pending_session_undone(const StepView& step, const PendingSessio
                       model::is_success(step.outcome.code) && step.outcome.fault == Fault::none &&
                       pending_packages(context, before.packages) != 0;
   if (!startup_failure && !revert) return {};
+  // A reboot owed to work outside the catalog has no session of ours to restore (v2, §5).
+  if (pending_packages(context, before.packages) == 0) return {};
   const std::string law = startup_failure ? "startup_failure restores the pre-session state: "
                                           : "revert_pending undoes exactly the pending set: ";
   if (!session.active()) return law + "(harness) no pending session was tracked";

@@ -82,12 +82,13 @@ enum class Probe : std::uint16_t {
   regression_fixed,                 // §2: a fix committed after it ended the regression
   class_stuck_corrupt_after_error,  // §6: a corrupt store after a reported error is stuck
   class_regressed,                  // §6: a run classed regressed
+  reboot_owed_work_faulted,         // §5: a reboot fault struck a reboot owed at the start
 };
 
 /// How many probes there are: one past the last enumerator. A new probe goes before the
 /// reserved block, or this line moves with the last one (probe.cpp checks the names table
 /// against it).
-inline constexpr int probe_count = static_cast<int>(Probe::class_regressed) + 1;
+inline constexpr int probe_count = static_cast<int>(Probe::reboot_owed_work_faulted) + 1;
 
 /// The probe's enumerator name, e.g. "add_baseline_missing".
 std::string_view probe_name(Probe probe);
