@@ -126,6 +126,9 @@ svcsim_cli_test(cli.fault_device_defect 0
 svcsim_cli_test(cli.fault_device_unknown 2
   STDERR "^svcsim: --fault '0:defect\\(KB5086672\\)': step 0 is the device"
   ARGS run scenarios/kb5079391-defect-replaced-by-kb5086672.yaml --fault "0:defect(KB5086672)")
+svcsim_cli_test(cli.unnamed_code 0
+  STDOUT "result  0x80070643 \\(unnamed\\), exit 1603"
+  ARGS run tests/data/unnamed-code.yaml)
 svcsim_cli_test(cli.unknown_fault_kind 2
   STDERR "^svcsim: --fault '2:bogus': unknown fault kind 'bogus' \\(expected one of: execute_failure, "
   ARGS run scenarios/kb5086672-online.yaml --fault 2:bogus)

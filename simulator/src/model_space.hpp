@@ -131,6 +131,9 @@ class TupleTable {
   std::vector<std::uint32_t> index_;  // id + 1, 0 = empty
 };
 
+// classes_ packs a class + 1 (0: not yet classed) in 4 bits, once without an error and once with.
+static_assert(model::outcome_class_count + 1 <= 16, "a cached class is 4 bits of classes_");
+
 class ModelSpace {
  public:
   /// `steps` are the plan's steps followed by one reboot per target (the inserted ones); `kinds`
