@@ -108,6 +108,9 @@ void track_regressions(const ServicingContext& context, TargetState& state, Pack
       active = static_cast<DeviceBits>(active & ~(1u << slot));
     }
   }
+  // Only a regression the device has can be on, before and after.
+  SVCSIM_ASSERT((state.regressions & ~(state.device & context.regression_slots)) == 0);
+  SVCSIM_ASSERT((active & ~(state.device & context.regression_slots)) == 0);
   state.regressions = active;
 }
 
@@ -185,6 +188,8 @@ struct PendingView {
 /// The UBR §4.1's checks compare against under `view`.
 std::uint32_t ubr_in_view(const ServicingContext& context, const TargetState& state,
                           PendingView view) {
+  // A session's own queue is only ever packages it put in install_pending.
+  SVCSIM_ASSERT((view.own & ~context.all) == 0);
   if (view.all) return effective_ubr_with_pending(context, state);
   const PackageMask own = view.own & context.cumulative & state.packages.in_state(CbsState::install_pending);
   return newest_revision(context, own, state.ubr);
@@ -632,7 +637,9 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
   if (context.reboot_count_max == ServicingContext::reboot_count_unbounded) {
     return apply_reboot_once(context, state, fault);
   }
+  SVCSIM_ASSERT(context.reboot_count_max < 0xFF);  // the count is one byte (plan.hpp's limit)
   if (state.reboot_count >= context.reboot_count_max) {
+    SVCSIM_ASSERT(state.reboot_count == context.reboot_count_max);  // it never passes the bound
     SVCSIM_PROBE(Probe::reboot_loop_ended);
     Outcome outcome = unchanged(state, ResultCode::s_ok, note_bit(OutcomeNote::reboot_not_run));
     outcome.state.flags.set(TargetFlag::reboot_loop);
