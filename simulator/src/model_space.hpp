@@ -62,11 +62,14 @@ namespace micro_flag {
 inline constexpr std::uint8_t computed = 1u << 0;
 inline constexpr std::uint8_t reboot_follows = 1u << 1;  // after_3010: a reboot is inserted
 inline constexpr std::uint8_t stops = 1u << 2;           // on_error: stop ends the sequence
-inline constexpr std::uint8_t error = 1u << 3;           // an error the plan does not tolerate
+// v2: the plain reboot that follows ends the run (it was due past reboot_count_max).
+inline constexpr std::uint8_t reboot_stops = 1u << 3;
 inline constexpr std::uint8_t violation = 1u << 4;       // an invariant broke
 inline constexpr std::uint8_t reboot_violation = 1u << 5;  // ... in the plain reboot that follows
-// v2: the plain reboot that follows ends the run (it was due past reboot_count_max).
-inline constexpr std::uint8_t reboot_stops = 1u << 6;
+inline constexpr std::uint8_t error = 1u << 6;           // an error the plan does not tolerate
+// The plain reboot's own flags sit one bit above the entry's, so reboot_part() takes both with
+// one shift: it runs on nearly every edge of the explorer's inner loop.
+static_assert(reboot_stops == stops << 1 && reboot_violation == violation << 1);
 }  // namespace micro_flag
 
 inline MicroTransition MicroTransition::reboot_part() const {
@@ -75,8 +78,7 @@ inline MicroTransition MicroTransition::reboot_part() const {
   reboot.fault_sites = reboot_fault_sites;
   reboot.code = 0;  // S_OK
   reboot.flags = static_cast<std::uint8_t>(
-      micro_flag::computed | (has(micro_flag::reboot_violation) ? micro_flag::violation : 0) |
-      (has(micro_flag::reboot_stops) ? micro_flag::stops : 0));
+      micro_flag::computed | ((flags >> 1) & (micro_flag::violation | micro_flag::stops)));
   return reboot;
 }
 
