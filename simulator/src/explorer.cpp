@@ -751,13 +751,15 @@ class Explorer {
   std::vector<std::uint64_t> layer_link_bases_;  // per retired layer: where its links start
   std::vector<BigCount> factorials_;
   std::array<WitnessEnd, model::outcome_class_count> class_witnesses_{};
-  std::array<WitnessEnd, model::result_code_slot_count> code_witnesses_{};
-  std::vector<model::DeviceBits> start_devices_;  // per layer-0 node: its listed properties
   WitnessEnd violation_end_;
   bool recording_ = false;
   std::unordered_map<std::uint64_t, std::uint32_t> terminal_graph_ids_;  // lookup only
   std::chrono::steady_clock::time_point started_;
   ExploreResult result_;
+  // Cold, and large since v2 (a witness per unnamed code slot): kept after the members the
+  // inner loop reads.
+  std::array<WitnessEnd, model::result_code_slot_count> code_witnesses_{};
+  std::vector<model::DeviceBits> start_devices_;  // per layer-0 node: its listed properties
 };
 
 }  // namespace
