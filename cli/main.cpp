@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "explore_command.hpp"
+#include "import_command.hpp"
 #include "run_command.hpp"
 
 namespace {
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   const std::vector<svcsim::cli::Command> commands = {
       svcsim::cli::register_run_command(app),
       svcsim::cli::register_explore_command(app),
+      svcsim::cli::register_import_command(app),
   };
 
   try {
