@@ -6,7 +6,7 @@ find_program(SVCSIM_GCAB gcab REQUIRED)
 find_program(SVCSIM_WIMLIB_IMAGEX wimlib-imagex REQUIRED)
 
 set(svcsim_import_test_dir ${CMAKE_CURRENT_SOURCE_DIR}/test)
-set(svcsim_import_fixture_dir ${CMAKE_CURRENT_BINARY_DIR}/fixtures)
+set(svcsim_import_fixture_dir ${SVCSIM_IMPORT_FIXTURE_DIR})
 
 add_test(NAME import.fixtures
          COMMAND ${SVCSIM_BASH} ${svcsim_import_test_dir}/make_fixtures.sh ${svcsim_import_fixture_dir})
