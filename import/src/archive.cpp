@@ -29,62 +29,87 @@ namespace {
 
 // ---- libmspack's file system -----------------------------------------------------------------
 
+/// The name under which libmspack opens a memory buffer instead of a file: the cabinet held in
+/// memory when reading, the buffer an entry is extracted into when writing. libmspack opens only
+/// the names it is given (cabinet sets, which would make it open others, are refused).
+constexpr const char* memory_name = "\x01svcsim-memory";
+
 /// What our file system hands libmspack as a `mspack_file*`: libmspack's own struct is a
 /// placeholder that every file system replaces with its own, and only passes back to us.
 struct OpenFile {
-  std::FILE* stream = nullptr;
+  std::FILE* stream = nullptr;             // a file, or
+  const std::string* source = nullptr;     // a cabinet in memory, read from
+  std::string* sink = nullptr;             // or a buffer an entry is extracted into
+  std::uint64_t position = 0;              // in `source`
   std::uint64_t bytes_written = 0;
   std::uint64_t bytes_max = 0;  // a file opened for writing takes at most this many bytes
 };
 
 OpenFile* open_file(mspack_file* file) { return reinterpret_cast<OpenFile*>(file); }
 
-/// libmspack passes its `mspack_system*` back to open(); the limit for the next file written
-/// travels with it. `base` must stay the first member.
+/// libmspack passes its `mspack_system*` back to open(); the limit for the next file written and
+/// the memory buffers travel with it. `base` must stay the first member.
 struct BoundedSystem {
   mspack_system base;
   std::uint64_t write_bytes_max = 0;
+  const std::string* source = nullptr;  // what memory_name reads
+  std::string* sink = nullptr;          // where memory_name writes
 };
 static_assert(std::is_standard_layout_v<BoundedSystem>);
 
 mspack_file* system_open(mspack_system* self, const char* filename, int mode) {
   const auto* system = reinterpret_cast<BoundedSystem*>(self);
-  std::FILE* stream = nullptr;
+  const bool memory = std::strcmp(filename, memory_name) == 0;
+  auto file = std::unique_ptr<OpenFile>(new (std::nothrow) OpenFile);
+  if (!file) return nullptr;
+  file->bytes_max = mode == MSPACK_SYS_OPEN_WRITE ? system->write_bytes_max : 0;
+  if (memory) {
+    if (mode == MSPACK_SYS_OPEN_READ && system->source != nullptr) {
+      file->source = system->source;
+    } else if (mode == MSPACK_SYS_OPEN_WRITE && system->sink != nullptr) {
+      file->sink = system->sink;
+      file->sink->clear();
+    } else {
+      return nullptr;
+    }
+    return reinterpret_cast<mspack_file*>(file.release());
+  }
   if (mode == MSPACK_SYS_OPEN_READ) {
     const int descriptor = ::open(filename, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (descriptor < 0) return nullptr;
-    stream = ::fdopen(descriptor, "rb");
-    if (stream == nullptr) ::close(descriptor);
+    file->stream = ::fdopen(descriptor, "rb");
+    if (file->stream == nullptr) ::close(descriptor);
   } else if (mode == MSPACK_SYS_OPEN_WRITE) {
     // A new file only: never through a link, never over something that exists.
     const int descriptor =
         ::open(filename, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (descriptor < 0) return nullptr;
-    stream = ::fdopen(descriptor, "wb");
-    if (stream == nullptr) ::close(descriptor);
+    file->stream = ::fdopen(descriptor, "wb");
+    if (file->stream == nullptr) ::close(descriptor);
   }
   // Extraction never updates or appends to a file; refusing those modes keeps it that way.
-  if (stream == nullptr) return nullptr;
-  auto* file = new (std::nothrow) OpenFile;
-  if (file == nullptr) {
-    std::fclose(stream);
-    return nullptr;
-  }
-  file->stream = stream;
-  file->bytes_max = mode == MSPACK_SYS_OPEN_WRITE ? system->write_bytes_max : 0;
-  return reinterpret_cast<mspack_file*>(file);
+  if (file->stream == nullptr) return nullptr;
+  return reinterpret_cast<mspack_file*>(file.release());
 }
 
 void system_close(mspack_file* handle) {
   if (handle == nullptr) return;
   OpenFile* file = open_file(handle);
-  std::fclose(file->stream);
+  if (file->stream != nullptr) std::fclose(file->stream);
   delete file;
 }
 
 int system_read(mspack_file* handle, void* buffer, int bytes) {
   OpenFile* file = open_file(handle);
-  if (bytes < 0) return -1;
+  if (bytes < 0 || file->sink != nullptr) return -1;
+  if (file->source != nullptr) {
+    SVCSIM_ASSERT(file->position <= file->source->size());
+    const std::size_t count = std::min(static_cast<std::size_t>(bytes),
+                                       file->source->size() - static_cast<std::size_t>(file->position));
+    std::memcpy(buffer, file->source->data() + file->position, count);
+    file->position += count;
+    return static_cast<int>(count);
+  }
   const std::size_t read = std::fread(buffer, 1, static_cast<std::size_t>(bytes), file->stream);
   if (std::ferror(file->stream) != 0) return -1;
   return static_cast<int>(read);
@@ -92,18 +117,38 @@ int system_read(mspack_file* handle, void* buffer, int bytes) {
 
 int system_write(mspack_file* handle, void* buffer, int bytes) {
   OpenFile* file = open_file(handle);
-  if (bytes < 0) return -1;
+  if (bytes < 0 || file->source != nullptr) return -1;
   const auto count = static_cast<std::uint64_t>(bytes);
-  // More than the entry declared: the data is lying; stop before the disk fills.
+  // More than the entry declared: the data is lying; stop before the disk or memory fills.
   if (file->bytes_written + count > file->bytes_max) return -1;
-  const std::size_t written = std::fwrite(buffer, 1, static_cast<std::size_t>(bytes), file->stream);
-  if (written != static_cast<std::size_t>(bytes)) return -1;
+  if (file->sink != nullptr) {
+    file->sink->append(static_cast<const char*>(buffer), static_cast<std::size_t>(bytes));
+  } else if (std::fwrite(buffer, 1, static_cast<std::size_t>(bytes), file->stream) !=
+             static_cast<std::size_t>(bytes)) {
+    return -1;
+  }
   file->bytes_written += count;
   return bytes;
 }
 
 int system_seek(mspack_file* handle, off_t offset, int mode) {
   OpenFile* file = open_file(handle);
+  if (file->source != nullptr) {
+    const auto size = static_cast<off_t>(file->source->size());
+    const auto current = static_cast<off_t>(file->position);
+    off_t target = 0;
+    switch (mode) {
+      case MSPACK_SYS_SEEK_START: target = offset; break;
+      case MSPACK_SYS_SEEK_CUR: target = current + offset; break;
+      case MSPACK_SYS_SEEK_END: target = size + offset; break;
+      default: return -1;
+    }
+    // Past the end is a truncated cabinet: refuse here rather than read nothing later.
+    if (target < 0 || target > size) return -1;
+    file->position = static_cast<std::uint64_t>(target);
+    return 0;
+  }
+  if (file->stream == nullptr) return -1;
   int whence = SEEK_SET;
   switch (mode) {
     case MSPACK_SYS_SEEK_START: whence = SEEK_SET; break;
@@ -114,7 +159,12 @@ int system_seek(mspack_file* handle, off_t offset, int mode) {
   return ::fseeko(file->stream, offset, whence) == 0 ? 0 : -1;
 }
 
-off_t system_tell(mspack_file* handle) { return ::ftello(open_file(handle)->stream); }
+off_t system_tell(mspack_file* handle) {
+  OpenFile* file = open_file(handle);
+  if (file->source != nullptr) return static_cast<off_t>(file->position);
+  if (file->stream == nullptr) return -1;
+  return ::ftello(file->stream);
+}
 
 // libmspack reports oddities it works around here; the importer reports errors itself, in one
 // line, so these stay unprinted.
@@ -174,6 +224,8 @@ void init_wimlib_once() {
   std::call_once(once, [] {
     const int status = wimlib_global_init(0);
     SVCSIM_ASSERT_MSG(status == 0, "wimlib_global_init failed");
+    // What the init allocated is released at exit, so leak checkers (the asan preset) see none.
+    std::atexit(wimlib_global_cleanup);
     // Errors become the importer's own one-line messages.
     wimlib_set_print_errors(false);
   });
@@ -228,9 +280,14 @@ TempFolder::~TempFolder() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+std::filesystem::path TempFolder::new_file_path() {
+  ++entry_count_;
+  return path_ / fmt::format("{:04}.entry", entry_count_);
+}
+
 std::filesystem::path TempFolder::new_subfolder() {
   ++subfolder_count_;
-  std::filesystem::path folder = path_ / fmt::format("{:04}", subfolder_count_);
+  std::filesystem::path folder = path_ / fmt::format("{:04}.folder", subfolder_count_);
   std::error_code error;
   if (!std::filesystem::create_directory(folder, error) || error) {
     throw InputError(fmt::format("cannot make {}: {}", folder.string(),
@@ -314,20 +371,34 @@ struct CabinetSystem {
 };
 
 Cabinet::Cabinet(const std::filesystem::path& file, std::string where, std::size_t entry_count_max)
-    : where_(std::move(where)) {
+    : where_(std::move(where)), name_(file.string()) {
+  open(entry_count_max);
+}
+
+Cabinet::Cabinet(std::string bytes, std::string where, std::size_t entry_count_max)
+    : where_(std::move(where)), name_(memory_name), bytes_(std::move(bytes)) {
+  open(entry_count_max);
+}
+
+void Cabinet::open(std::size_t entry_count_max) {
   check_mspack_once();
   system_ = std::make_unique<CabinetSystem>();
+  // A cabinet held in memory is read through memory_name; libmspack reads it again on every
+  // extraction, so the pointer stays set for the cabinet's life.
+  system_->system.source = &bytes_;
   decompressor_ = mspack_create_cab_decompressor(&system_->system.base);
   if (decompressor_ == nullptr) throw InputError(where_ + ": libmspack: out of memory");
-  cabinet_ = decompressor_->open(decompressor_, file.c_str());
+  // libmspack keeps this pointer (not a copy) and reopens the cabinet by it on every
+  // extraction: name_ lives as long as the cabinet.
+  cabinet_ = decompressor_->open(decompressor_, name_.c_str());
   if (cabinet_ == nullptr) {
     const int code = decompressor_->last_error(decompressor_);
     mspack_destroy_cab_decompressor(decompressor_);
     decompressor_ = nullptr;
     throw InputError(where_ + ": " + mspack_error_text(code));
   }
-  // Everything after this may throw: the destructor must then close what is open, so the rest
-  // runs in a guard that does so.
+  // Everything after this may throw, and the destructor does not run for a constructor that
+  // throws: the guard closes what is open.
   try {
     if (cabinet_->prevcab != nullptr || cabinet_->nextcab != nullptr ||
         (cabinet_->flags & (MSCAB_HDR_PREVCAB | MSCAB_HDR_NEXTCAB)) != 0) {
@@ -337,14 +408,15 @@ Cabinet::Cabinet(const std::filesystem::path& file, std::string where, std::size
       if (files_.size() >= entry_count_max) {
         throw InputError(fmt::format("{}: more than {} entries", where_, entry_count_max));
       }
-      const std::string name = entry->filename != nullptr ? entry->filename : "";
-      check_entry_name(name, where_);
+      const std::string entry_name = entry->filename != nullptr ? entry->filename : "";
+      check_entry_name(entry_name, where_);
       files_.push_back(entry);
-      entries_.push_back(ArchiveEntry{name, entry->length, false});
+      entries_.push_back(ArchiveEntry{entry_name, entry->length, false});
     }
   } catch (...) {
     decompressor_->close(decompressor_, cabinet_);
     mspack_destroy_cab_decompressor(decompressor_);
+    decompressor_ = nullptr;
     throw;
   }
   SVCSIM_ASSERT(files_.size() == entries_.size());
@@ -357,8 +429,7 @@ Cabinet::~Cabinet() {
   mspack_destroy_cab_decompressor(decompressor_);
 }
 
-std::filesystem::path Cabinet::extract(std::size_t index, TempFolder& folder,
-                                       ExtractBudget& budget, std::uint64_t size_max) {
+void Cabinet::reserve(std::size_t index, ExtractBudget& budget, std::uint64_t size_max) const {
   SVCSIM_ASSERT(index < entries_.size());
   const ArchiveEntry& entry = entries_[index];
   if (entry.size > size_max) {
@@ -370,15 +441,35 @@ std::filesystem::path Cabinet::extract(std::size_t index, TempFolder& folder,
                                  where_, in_quotes(entry.name), size_text(entry.size),
                                  size_text(budget.bytes_max())));
   }
-  const std::filesystem::path target = folder.new_subfolder() / "entry";
   system_->system.write_bytes_max = entry.size;
+}
+
+std::filesystem::path Cabinet::extract(std::size_t index, TempFolder& folder,
+                                       ExtractBudget& budget, std::uint64_t size_max) {
+  reserve(index, budget, size_max);
+  const std::filesystem::path target = folder.new_file_path();
   const int code = decompressor_->extract(decompressor_, files_[index], target.c_str());
   if (code != MSPACK_ERR_OK) {
-    throw InputError(fmt::format("{}: cannot extract {}: {}", where_, in_quotes(entry.name),
+    throw InputError(fmt::format("{}: cannot extract {}: {}", where_, in_quotes(entries_[index].name),
                                  mspack_error_text(code)));
   }
-  SVCSIM_ASSERT(std::filesystem::file_size(target) == entry.size);
+  SVCSIM_ASSERT(std::filesystem::file_size(target) == entries_[index].size);
   return target;
+}
+
+std::string Cabinet::extract_to_memory(std::size_t index, ExtractBudget& budget,
+                                       std::uint64_t size_max) {
+  reserve(index, budget, size_max);
+  std::string bytes;
+  system_->system.sink = &bytes;
+  const int code = decompressor_->extract(decompressor_, files_[index], memory_name);
+  system_->system.sink = nullptr;
+  if (code != MSPACK_ERR_OK) {
+    throw InputError(fmt::format("{}: cannot extract {}: {}", where_, in_quotes(entries_[index].name),
+                                 mspack_error_text(code)));
+  }
+  SVCSIM_ASSERT(bytes.size() == entries_[index].size);
+  return bytes;
 }
 
 // ---- WIMs ---------------------------------------------------------------------------------
@@ -449,58 +540,37 @@ std::filesystem::path WimArchive::extract(std::size_t index, TempFolder& folder,
                                  where_, in_quotes(entry.name), size_text(entry.size),
                                  size_text(budget.bytes_max())));
   }
-  const std::filesystem::path subfolder = folder.new_subfolder();
+  // Into the private folder itself: every folder made and removed costs a synchronous discard
+  // on some disks (milliseconds). wimlib names the file after the entry, so a name already
+  // there (an entry named like one of ours) gets a fresh subfolder instead.
+  std::filesystem::path into = folder.path();
+  std::error_code error;
+  if (std::filesystem::exists(std::filesystem::symlink_status(into / entry.name, error))) {
+    into = folder.new_subfolder();
+  }
   const std::string wim_path = "/" + entry.name;
   const char* paths[] = {wim_path.c_str()};
   // Only the file itself: no folder structure, no security descriptors.
   const int status =
-      wimlib_extract_paths(wim_, 1, subfolder.c_str(), paths, 1,
+      wimlib_extract_paths(wim_, 1, into.c_str(), paths, 1,
                            WIMLIB_EXTRACT_FLAG_NO_PRESERVE_DIR_STRUCTURE | WIMLIB_EXTRACT_FLAG_NO_ACLS);
   if (status != 0) {
     throw InputError(fmt::format("{}: cannot extract {}: {}", where_, in_quotes(entry.name),
                                  wimlib_get_error_string(static_cast<wimlib_error_code>(status))));
   }
   // check_entry_name allowed no separator that matters here, so the file is where it should be.
-  const std::filesystem::path target = subfolder / entry.name;
-  std::error_code error;
-  const auto status_of = std::filesystem::symlink_status(target, error);
+  const std::filesystem::path extracted = into / entry.name;
+  const auto status_of = std::filesystem::symlink_status(extracted, error);
   if (error || !std::filesystem::is_regular_file(status_of) ||
-      std::filesystem::file_size(target, error) != entry.size || error) {
+      std::filesystem::file_size(extracted, error) != entry.size || error) {
     throw InputError(fmt::format("{}: {} did not extract as a file of {}", where_,
                                  in_quotes(entry.name), size_text(entry.size)));
   }
+  // A name of ours, so that the next .msu's entry of the same name finds the place free.
+  const std::filesystem::path target = folder.new_file_path();
+  std::filesystem::rename(extracted, target, error);
+  if (error) throw InputError(where_ + ": cannot rename the extracted file: " + error.message());
   return target;
-}
-
-std::string read_extracted_file(const std::filesystem::path& file, std::uint64_t size_max,
-                                const std::string& where) {
-  const int descriptor = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (descriptor < 0) throw InputError(where + ": cannot read the extracted file: " + std::strerror(errno));
-  struct stat status {};
-  if (::fstat(descriptor, &status) != 0 || !S_ISREG(status.st_mode)) {
-    ::close(descriptor);
-    throw InputError(where + ": the extracted entry is not a regular file");
-  }
-  const auto size = static_cast<std::uint64_t>(status.st_size);
-  if (size > size_max) {
-    ::close(descriptor);
-    throw InputError(fmt::format("{}: {}, more than the {} it may have", where, size_text(size),
-                                 size_text(size_max)));
-  }
-  std::string bytes(static_cast<std::size_t>(size), '\0');
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t read = ::read(descriptor, bytes.data() + done, bytes.size() - done);
-    if (read <= 0) {
-      if (read < 0 && errno == EINTR) continue;
-      ::close(descriptor);
-      throw InputError(where + ": cannot read the extracted file");
-    }
-    done += static_cast<std::size_t>(read);
-  }
-  ::close(descriptor);
-  SVCSIM_ASSERT(done == bytes.size());
-  return bytes;
 }
 
 }  // namespace svcsim::import::detail

@@ -1,7 +1,7 @@
 // The two containers an .msu comes in, opened with the libraries that know them: cabinets with
-// libmspack, WIMs with wimlib. Everything extracted goes to one private temporary folder, under
-// one byte budget, with names the importer chooses: a name inside an archive only selects an
-// entry, it never becomes a path.
+// libmspack, WIMs with wimlib. What must be a file for them is extracted into one private
+// temporary folder under names the importer chooses, and small documents into memory; all under
+// one byte budget. A name inside an archive only selects an entry, it never becomes a path.
 #pragma once
 
 #include <cstddef>
@@ -40,12 +40,15 @@ class TempFolder {
   TempFolder& operator=(const TempFolder&) = delete;
 
   const std::filesystem::path& path() const { return path_; }
-  /// A fresh, empty subfolder for one extraction ("0001", "0002", ...).
+  /// A fresh, empty subfolder, for wimlib, which names the files it extracts itself.
   std::filesystem::path new_subfolder();
+  /// A fresh name for one file extracted by libmspack ("0001.entry", ...); nothing is there yet.
+  std::filesystem::path new_file_path();
 
  private:
   std::filesystem::path path_;
   std::size_t subfolder_count_ = 0;
+  std::size_t entry_count_ = 0;
 };
 
 /// The bytes extraction may still write, for the whole import.
@@ -79,12 +82,14 @@ struct ArchiveEntry {
   bool directory = false;
 };
 
-/// A cabinet opened with libmspack. Multi-cabinet sets are refused.
+/// A cabinet opened with libmspack, from a file or from memory. Multi-cabinet sets are refused.
 class Cabinet {
  public:
   /// Opens `file` (`where` names it in messages) and lists its entries (at most
   /// `entry_count_max`), checking every name.
   Cabinet(const std::filesystem::path& file, std::string where, std::size_t entry_count_max);
+  /// Opens a cabinet held in memory: one extracted from another with extract_to_memory.
+  Cabinet(std::string bytes, std::string where, std::size_t entry_count_max);
   ~Cabinet();
   Cabinet(const Cabinet&) = delete;
   Cabinet& operator=(const Cabinet&) = delete;
@@ -92,14 +97,24 @@ class Cabinet {
   const std::string& where() const { return where_; }
   const std::vector<ArchiveEntry>& entries() const { return entries_; }
 
-  /// Extracts entries()[index] into a fresh subfolder of `folder` and returns its path. Its
-  /// declared size must be at most `size_max` and fit the budget, and writing stops at that
-  /// size whatever the data says.
+  /// Extracts entries()[index] to a new file of `folder` and returns its path. Its declared
+  /// size must be at most `size_max` and fit the budget, and writing stops at that size
+  /// whatever the data says.
   std::filesystem::path extract(std::size_t index, TempFolder& folder, ExtractBudget& budget,
                                 std::uint64_t size_max);
+  /// The same into memory, for the small documents inside metadata cabinets: every file made
+  /// and removed costs milliseconds on a disk that discards freed blocks, and a metadata
+  /// document is read whole anyway. The same bounds and the same budget apply.
+  std::string extract_to_memory(std::size_t index, ExtractBudget& budget, std::uint64_t size_max);
 
  private:
+  void open(std::size_t entry_count_max);
+  /// Checks entries()[index]'s declared size against `size_max` and takes it from the budget.
+  void reserve(std::size_t index, ExtractBudget& budget, std::uint64_t size_max) const;
+
   std::string where_;
+  std::string name_;   // the path libmspack opens, or memory_name
+  std::string bytes_;  // the cabinet itself, when it is held in memory
   std::unique_ptr<CabinetSystem> system_;  // before decompressor_, which points into it
   mscab_decompressor* decompressor_ = nullptr;
   mscabd_cabinet* cabinet_ = nullptr;
@@ -126,10 +141,6 @@ class WimArchive {
   WIMStruct* wim_ = nullptr;
   std::vector<ArchiveEntry> entries_;
 };
-
-/// The bytes of an extracted file of at most `size_max` bytes.
-std::string read_extracted_file(const std::filesystem::path& file, std::uint64_t size_max,
-                                const std::string& where);
 
 /// "5 MiB" / "512 KiB" / "100 bytes": sizes in messages.
 std::string size_text(std::uint64_t bytes);

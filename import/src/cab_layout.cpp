@@ -42,9 +42,8 @@ CabContents read_cab_msu(const std::filesystem::path& file, const std::string& w
   {
     const ArchiveEntry& entry = msu.entries()[properties.front()];
     const std::string entry_where = where + ": " + entry.name;
-    const auto extracted =
-        msu.extract(properties.front(), context.folder, context.budget, metadata_bytes_max);
-    auto parsed = parse_pkg_properties(read_extracted_file(extracted, metadata_bytes_max, entry_where));
+    auto parsed = parse_pkg_properties(
+        msu.extract_to_memory(properties.front(), context.budget, metadata_bytes_max));
     if (!parsed) throw InputError(entry_where + ": " + parsed.error());
     contents.properties_origin = entry.name;
     contents.properties = *std::move(parsed);
@@ -53,8 +52,7 @@ CabContents read_cab_msu(const std::filesystem::path& file, const std::string& w
   for (const std::size_t index : xml_files) {
     const ArchiveEntry& entry = msu.entries()[index];
     const std::string entry_where = where + ": " + entry.name;
-    const auto extracted = msu.extract(index, context.folder, context.budget, metadata_bytes_max);
-    const std::string text = read_extracted_file(extracted, metadata_bytes_max, entry_where);
+    const std::string text = msu.extract_to_memory(index, context.budget, metadata_bytes_max);
     if (!looks_like_unattend(text)) {
       contents.notes.push_back("skipped " + entry.name + ": not an unattend file");
       continue;
@@ -96,7 +94,8 @@ CabContents read_cab_msu(const std::filesystem::path& file, const std::string& w
   const ArchiveEntry& update = msu.entries()[*update_index];
   contents.update_cabinet = update.name;
   const std::string update_where = where + ": " + update.name;
-  // The inner cabinet is the payload: the largest thing extracted, bounded only by the budget.
+  // The inner cabinet is the payload: the largest thing extracted, to the private folder (not
+  // memory), bounded only by the budget. The small documents are read into memory.
   const auto extracted =
       msu.extract(*update_index, context.folder, context.budget, context.budget.bytes_max());
   Cabinet inner(extracted, update_where, context.limits.archive_entry_count_max);
@@ -104,8 +103,7 @@ CabContents read_cab_msu(const std::filesystem::path& file, const std::string& w
     const ArchiveEntry& entry = inner.entries()[index];
     if (!equals_ignoring_case(entry.name, "update.mum")) continue;
     const std::string mum_where = update_where + ": " + entry.name;
-    const auto mum_file = inner.extract(index, context.folder, context.budget, metadata_bytes_max);
-    auto parsed = parse_update_mum(read_extracted_file(mum_file, metadata_bytes_max, mum_where));
+    auto parsed = parse_update_mum(inner.extract_to_memory(index, context.budget, metadata_bytes_max));
     if (!parsed) throw InputError(mum_where + ": " + parsed.error());
     contents.update_mum = *std::move(parsed);
     contents.update_mum_origin = update.name + " > " + entry.name;

@@ -1,7 +1,8 @@
 // The 24H2+ .msu (windows-servicing-facts.md §1.2): a WIM whose root holds
 // onepackage.AggregatedMetadata.cab, which holds one .xml.cab per package, each holding a CompDB.
-// Only the metadata is extracted: the payload (.psf, .wim, the SSU cabinet) is listed, never
-// read.
+// Only the metadata is extracted (the metadata cabinet to the private folder, since wimlib
+// extracts to files; the documents inside it into memory): the payload (.psf, .wim, the SSU
+// cabinet) is listed, never read.
 #include <fmt/format.h>
 
 #include "layout.hpp"
@@ -13,30 +14,28 @@ namespace {
 
 constexpr std::string_view aggregated_metadata_name = "onepackage.AggregatedMetadata.cab";
 
-/// Reads every CompDB below the cabinet at `path`, descending into cabinets it holds up to the
-/// depth limit: a cabinet that holds itself, directly or not, ends there.
-void read_metadata_cabinet(const std::filesystem::path& path, const std::string& where,
-                           const std::string& origin, int depth, ReadContext& context,
-                           WimContents& contents) {
+/// Reads every CompDB below `cabinet`, descending into the cabinets it holds up to the depth
+/// limit: a cabinet that holds itself, directly or not, ends there. The documents are small and
+/// read whole, so they are extracted into memory (archive.hpp says why).
+void read_metadata_cabinet(Cabinet& cabinet, const std::string& origin, int depth,
+                           ReadContext& context, WimContents& contents) {
   SVCSIM_ASSERT(depth >= 1);
   SVCSIM_ASSERT(depth <= context.limits.cabinet_depth_max);
-  Cabinet cabinet(path, where, context.limits.archive_entry_count_max);
   for (std::size_t index = 0; index < cabinet.entries().size(); ++index) {
     const ArchiveEntry& entry = cabinet.entries()[index];
-    const std::string entry_where = where + ": " + entry.name;
+    const std::string entry_where = cabinet.where() + ": " + entry.name;
     const std::string entry_origin = origin + " > " + entry.name;
     if (ends_with_ignoring_case(entry.name, ".cab")) {
       if (depth + 1 > context.limits.cabinet_depth_max) {
         throw InputError(fmt::format("{}: cabinets nested deeper than {} levels (a cab-in-cab loop?)",
                                      entry_where, context.limits.cabinet_depth_max));
       }
-      const auto extracted = cabinet.extract(index, context.folder, context.budget,
-                                             context.limits.metadata_cabinet_bytes_max);
-      read_metadata_cabinet(extracted, entry_where, entry_origin, depth + 1, context, contents);
+      Cabinet nested(cabinet.extract_to_memory(index, context.budget,
+                                               context.limits.metadata_cabinet_bytes_max),
+                     entry_where, context.limits.archive_entry_count_max);
+      read_metadata_cabinet(nested, entry_origin, depth + 1, context, contents);
     } else if (ends_with_ignoring_case(entry.name, ".xml")) {
-      const auto extracted =
-          cabinet.extract(index, context.folder, context.budget, metadata_bytes_max);
-      const std::string text = read_extracted_file(extracted, metadata_bytes_max, entry_where);
+      const std::string text = cabinet.extract_to_memory(index, context.budget, metadata_bytes_max);
       auto compdb = parse_compdb(text);
       if (!compdb) throw InputError(entry_where + ": " + compdb.error());
       if (compdb->type != "BuildUpdate") {
@@ -78,8 +77,8 @@ WimContents read_wim_msu(const std::filesystem::path& file, const std::string& w
   const std::string metadata_name = wim.entries()[*metadata_index].name;
   const auto extracted = wim.extract(*metadata_index, context.folder, context.budget,
                                      context.limits.metadata_cabinet_bytes_max);
-  read_metadata_cabinet(extracted, where + ": " + metadata_name, metadata_name, 1, context,
-                        contents);
+  Cabinet metadata(extracted, where + ": " + metadata_name, context.limits.archive_entry_count_max);
+  read_metadata_cabinet(metadata, metadata_name, 1, context, contents);
   SVCSIM_ASSERT(metadata_index.has_value());
   return contents;
 }

@@ -24,8 +24,9 @@ std::optional<Product> parse_product(std::string_view name);
 
 /// Bounds on what one import may read and write; reaching one is bad input (exit 2).
 struct ImportLimits {
-  /// Everything extracted to the private folder, over all files of one import. A classic LCU's
-  /// inner cabinet (which holds update.mum) is the largest thing extracted: about 1 GiB.
+  /// Everything extracted (to the private folder or to memory), over all files of one import. A
+  /// classic LCU's inner cabinet (which holds update.mum) is the largest thing extracted: about
+  /// 1 GiB.
   std::uint64_t extract_bytes_max = std::uint64_t{4} << 30;
   /// One metadata cabinet (onepackage.AggregatedMetadata.cab, an .xml.cab): real ones are tens
   /// of kilobytes.
@@ -94,8 +95,9 @@ struct ImportResult {
 /// Reads every .msu named (a folder stands for the *.msu files directly in it, in name order)
 /// and maps each to a catalog entry. Hostile or malformed input (truncated archives, names that
 /// climb out with `../`, cab-in-cab loops, huge declared sizes, XML bombs, files that disagree)
-/// is an error: one line that names the file. Everything is extracted to a private temporary
-/// folder, removed before this returns, and bounded by options.limits.
+/// is an error: one line that names the file. Archives are extracted to a private temporary
+/// folder, removed before this returns, the documents inside them to memory; both are bounded
+/// by options.limits.
 ///
 ///   auto imported = import_msu_files({"windows11.0-kb5043080-x64.msu",
 ///                                     "windows11.0-kb5086672-x64.msu"}, {});
