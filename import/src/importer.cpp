@@ -36,9 +36,13 @@ using detail::InputError;
 using detail::in_quotes;
 using model::PackageKind;
 
-constexpr std::string_view not_in_metadata_defaults =
-    "restart, permanent, applies_to, online_actions: the kind's defaults (servicing-model.md,"
-    " section 2); no metadata file has an attribute the model's fields mean";
+/// The fields no metadata file gives, kept at package_defaults(kind): the model's table.
+std::string defaults_left_out(bool permanent_given) {
+  return std::string(permanent_given ? "restart, applies_to, online_actions"
+                                     : "restart, permanent, applies_to, online_actions") +
+         ": the kind's defaults (servicing-model.md, section 2); no metadata file has an "
+         "attribute the model's fields mean";
+}
 
 /// `attribute` of `document` with its value: `CompDB/@TargetOSVersion "10.0.26100.8117"`.
 std::string attribute_text(std::string_view attribute, std::string_view value) {
@@ -253,7 +257,7 @@ ImportedUpdate map_wim(const std::filesystem::path& path, const std::string& whe
                            "stack CompDB");
   }
   update.left_out.push_back("ssu_min: no CompDB attribute names a minimum servicing stack");
-  update.left_out.emplace_back(not_in_metadata_defaults);
+  update.left_out.push_back(defaults_left_out(false));
   SVCSIM_ASSERT(!update.package.id.empty());
   SVCSIM_ASSERT(update.build != 0 || target.build() == 0);
   return update;
@@ -436,7 +440,8 @@ ImportedUpdate map_cab(const std::filesystem::path& path, const std::string& whe
     }
   }
   update.left_out.push_back("ssu_min: no metadata file names a minimum servicing stack");
-  update.left_out.emplace_back(not_in_metadata_defaults);
+  update.left_out.push_back(
+      defaults_left_out(mum && detail::equals_ignoring_case(mum->permanence, "permanent")));
   SVCSIM_ASSERT(!update.package.id.empty());
   SVCSIM_ASSERT(!update.package.identity.empty());
   return update;
