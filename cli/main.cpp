@@ -9,6 +9,7 @@
 
 #include "check_command.hpp"
 #include "explore_command.hpp"
+#include "import_command.hpp"
 #include "run_command.hpp"
 
 namespace {
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
       svcsim::cli::register_run_command(app),
       svcsim::cli::register_explore_command(app),
       svcsim::cli::register_check_command(app),
+      svcsim::cli::register_import_command(app),
   };
 
   try {

@@ -11,6 +11,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   libfmt-dev libyaml-cpp-dev libboost-graph-dev nlohmann-json3-dev libcli11-dev
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libwim-dev wimtools libmspack-dev gcab libpugixml-dev
 )
 
 missing=()
