@@ -302,17 +302,40 @@ TEST_F(ExplorerTest, SameScenarioSameResult) {
   EXPECT_EQ(first.transitions, second.transitions);
 }
 
-TEST_F(ExplorerTest, GraphIsRecordedOnlyWhenSmall) {
+TEST_F(ExplorerTest, GraphIsTruncatedPastItsLimit) {
   const scenario::Scenario scenario = make_synthetic_chain({.package_count = 4});
   ExploreOptions options;
   options.graph_state_max = 5000;
   const ExploreResult small = explore(scenario, options);
   ASSERT_TRUE(small.graph.has_value());
+  EXPECT_FALSE(small.graph->truncated);
   EXPECT_GE(small.graph->nodes.size(), small.states);
   EXPECT_FALSE(small.graph->edges.empty());
   options.graph_state_max = 3;
   const ExploreResult large = explore(scenario, options);
-  EXPECT_FALSE(large.graph.has_value());
+  ASSERT_TRUE(large.graph.has_value());
+  EXPECT_TRUE(large.graph->truncated);
+  EXPECT_EQ(large.graph->nodes.size(), 3u);
+  for (const ExploreGraph::Edge& edge : large.graph->edges) {
+    EXPECT_LT(edge.from, 3u);
+    EXPECT_LT(edge.to, 3u);
+  }
+  // Truncating the picture changes nothing that is counted.
+  EXPECT_EQ(describe_counts(large.orders, large.runs), describe_counts(small.orders, small.runs));
+}
+
+TEST_F(ExplorerTest, ResidentBytesCountAgainstTheMemoryLimit) {
+  const scenario::Scenario scenario = make_synthetic_chain({.package_count = 6});
+  ExploreOptions options;
+  options.memory_bytes_max = std::uint64_t{1} << 40;
+  const ExploreResult unbounded = explore(scenario, options);
+  EXPECT_EQ(unbounded.status, ExploreStatus::complete);
+  EXPECT_EQ(unbounded.peak_resident_bytes, 0u);  // nobody measured
+  // A process that already holds more than the limit stops at the first checkpoint.
+  options.resident_bytes = [] { return std::uint64_t{2} << 40; };
+  const ExploreResult stopped = explore(scenario, options);
+  EXPECT_EQ(stopped.status, ExploreStatus::incomplete_memory);
+  EXPECT_EQ(stopped.peak_resident_bytes, std::uint64_t{2} << 40);
 }
 
 // RapidCheck: random catalogs of up to 8 packages with random kinds, revisions, baselines, SSU
