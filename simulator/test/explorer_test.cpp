@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "brute_force.hpp"
 #include "source_dir.hpp"
@@ -322,6 +324,63 @@ TEST_F(ExplorerTest, GraphIsTruncatedPastItsLimit) {
   }
   // Truncating the picture changes nothing that is counted.
   EXPECT_EQ(describe_counts(large.orders, large.runs), describe_counts(small.orders, small.runs));
+}
+
+/// A target's steps in `order`, as texts, split at its lifecycle steps (mount, commit, discard):
+/// the lifecycle steps in sequence, and between them each stretch of servicing steps sorted (the
+/// explorer may reorder a stretch, never move a step across a lifecycle step).
+std::vector<std::string> lifecycle_shape(const std::vector<model::PlanStep>& order,
+                                         model::TargetIndex target) {
+  std::vector<std::string> shape;
+  std::vector<std::string> stretch;
+  const auto close_stretch = [&] {
+    std::sort(stretch.begin(), stretch.end());
+    shape.push_back(fmt::format("{{{}}}", fmt::join(stretch, ",")));
+    stretch.clear();
+  };
+  for (const model::PlanStep& step : order) {
+    if (step.target != target) continue;
+    const model::OperationKind kind = step.operation.kind;
+    if (kind == model::OperationKind::mount || kind == model::OperationKind::commit ||
+        kind == model::OperationKind::discard) {
+      close_stretch();
+      shape.push_back(step.text);
+    } else {
+      stretch.push_back(step.text);
+    }
+  }
+  close_stretch();
+  return shape;
+}
+
+// Issue 8: explore used to permute mount, commit and discard like packages, so witnesses began
+// with "commit". Every witness of every shipped plan with lifecycle steps keeps them in place.
+TEST_F(ExplorerTest, WitnessesKeepLifecycleStepsInTheirWrittenPlace) {
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const scenario::Scenario scenario = load(entry.path());
+    const bool has_lifecycle = std::any_of(
+        scenario.plan.steps.begin(), scenario.plan.steps.end(), [](const model::PlanStep& step) {
+          return step.operation.kind == model::OperationKind::commit;
+        });
+    if (!has_lifecycle) continue;
+    const ExploreResult result = explore(scenario, with_faults(1));
+    ASSERT_EQ(result.status, ExploreStatus::complete) << entry.path();
+    ASSERT_FALSE(result.witnesses.empty()) << entry.path();
+    for (const Witness& witness : result.witnesses) {
+      ASSERT_FALSE(witness.order.empty());
+      EXPECT_NE(witness.order.front().operation.kind, model::OperationKind::commit)
+          << witness.command;
+      for (std::size_t target = 0; target < scenario.targets.size(); ++target) {
+        const auto index = static_cast<model::TargetIndex>(target);
+        EXPECT_EQ(lifecycle_shape(witness.order, index), lifecycle_shape(scenario.plan.steps, index))
+            << witness.command;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10u);
 }
 
 TEST_F(ExplorerTest, ResidentBytesCountAgainstTheMemoryLimit) {
