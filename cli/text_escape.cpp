@@ -33,8 +33,7 @@ std::string escape(std::string_view text, Keep keep, Special special, Unprintabl
     const model::Utf8Char character = model::decode_utf8(text, offset);
     const std::string_view bytes = text.substr(offset, character.length);
     offset += character.length;
-    const bool printable = character.valid && !model::is_unsafe_code_point(character.code_point) &&
-                           character.code_point != 0xFFFE && character.code_point != 0xFFFF;
+    const bool printable = character.valid && !model::is_unsafe_code_point(character.code_point);
     if (!printable && !(character.valid && keep(character.code_point))) {
       result += unprintable(escape_sequence(character));
     } else if (!special(character.code_point, result)) {

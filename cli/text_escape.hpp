@@ -27,8 +27,8 @@ std::string visible(std::string_view text);
 std::string visible_lines(std::string_view text);
 
 /// XML 1.0 character data: & < > escaped, and every character XML 1.0 cannot carry (C0 controls
-/// other than tab and line feed, U+FFFE, U+FFFF, bytes that are not UTF-8) and every unsafe code
-/// point shown as in `visible`.
+/// other than tab and line feed, U+FFFE, U+FFFF, bytes that are not UTF-8), like every other
+/// unsafe code point, shown as in `visible`.
 std::string xml_text(std::string_view text);
 
 /// An XML 1.0 attribute value for double or single quotes: one line, " ' & < > escaped, and every

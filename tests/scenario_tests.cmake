@@ -326,7 +326,7 @@ svcsim_cli_test(explore.faults_bound 2
 # the allocation fail; ASan needs far more address space than that, so not under SVCSIM_SANITIZE.
 if(NOT SVCSIM_SANITIZE)
   add_test(NAME explore.out_of_memory
-           COMMAND ${SVCSIM_BASH} -c "ulimit -v 300000 && exec \"$0\" \"$@\""
+           COMMAND ${SVCSIM_BASH} -c "ulimit -v 120000 && exec \"$0\" \"$@\""
                    ${svcsim_expect_exit} 3 --stderr "out of memory \\(--max-memory-mib unlimited\\); the result is incomplete" --stderr-lines 1
                    -- $<TARGET_FILE:svcsim> explore scenarios/synthetic/chain-20.yaml --max-memory-mib unlimited
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})

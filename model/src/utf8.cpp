@@ -65,6 +65,8 @@ bool is_unsafe_code_point(char32_t code_point) {
     case 0x2028:  // LINE SEPARATOR
     case 0x2029:  // PARAGRAPH SEPARATOR
     case 0xFEFF:  // ZERO WIDTH NO-BREAK SPACE (byte order mark)
+    case 0xFFFE:  // noncharacters: XML 1.0 cannot carry them
+    case 0xFFFF:
       return true;
     default:
       break;

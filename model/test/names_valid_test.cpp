@@ -39,7 +39,7 @@ TEST(Utf8, DecodesEachLengthAndRefusesMalformedSequences) {
 
 TEST(Utf8, UnsafeCodePointsAreControlsAndInvisibleFormatters) {
   for (const char32_t code_point : {U'\0', U'\n', U'\x1b', U'\x7f', U'\u0085', U'\u009b',
-                                    U'\u200e', U'\u202e', U'\u2066', U'\u2028', U'\ufeff'}) {
+                                    U'\u200e', U'\u202e', U'\u2066', U'\u2028', U'\ufeff', U'\ufffe'}) {
     EXPECT_TRUE(is_unsafe_code_point(code_point)) << code_point_name(code_point);
   }
   for (const char32_t code_point : {U' ', U'a', U'~', U'\u00e9', U'\u2019', U'\u4e2d'}) {

@@ -30,7 +30,8 @@ bool is_valid_utf8(std::string_view text);
 /// (escape, line breaks, tab, ...), DEL, the C1 controls (U+0080-U+009F, some terminals read
 /// U+009B as an escape), the line and paragraph separators U+2028/U+2029, the bidirectional
 /// marks, embeddings, overrides and isolates (U+061C, U+200E, U+200F, U+202A-U+202E,
-/// U+2066-U+2069: they reorder what a reader sees) and U+FEFF. A name holding one could forge a
+/// U+2066-U+2069: they reorder what a reader sees), U+FEFF, and the noncharacters U+FFFE and
+/// U+FFFF (XML 1.0 cannot carry them). A name holding one could forge a
 /// line or hide what it says, so names refuse them and every output shows them escaped.
 bool is_unsafe_code_point(char32_t code_point);
 
