@@ -62,8 +62,9 @@ CommandOutcome check_file(const std::string& file, const CheckOptions& options) 
   try {
     verdict = simulator::check_scenario(loaded.value(), limits);
   } catch (const std::bad_alloc&) {
-    std::cout << fmt::format("INCOMPLETE {}: out of memory; its expectations were not checked "
-                             "(raise the limit with --max-memory-mib)\n",
+    std::cout << fmt::format("INCOMPLETE {}: out of memory below the memory limit; its "
+                             "expectations were not checked (a lower --max-memory-mib stops "
+                             "cleanly)\n",
                              path);
     return CommandOutcome::incomplete;
   }
