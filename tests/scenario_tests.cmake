@@ -57,6 +57,27 @@ string(REPLACE ";" " " svcsim_listed_scenarios "${svcsim_shipped_scenarios}")
 add_test(NAME scenario.every_file_listed
          COMMAND ${SVCSIM_BASH} -c "diff <(cd scenarios && ls *.yaml | sed 's/\\.yaml$//' | sort) <(printf '%s\\n' ${svcsim_listed_scenarios} | sort)"
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# The example of scenarios/README.md is a real file that meets its own expectations, and explore
+# on it exits 0 (it allows the class its one-fault runs reach). The README shows the file
+# verbatim: the block after its "example:" marker must equal the file.
+svcsim_cli_test(scenario.readme_example 0
+  STDOUT "^PASS  scenarios/examples/first-scenario.yaml "
+  ARGS check scenarios/examples/first-scenario.yaml)
+svcsim_cli_test(scenario.readme_example_explore 0
+  STDOUT "^found:    success 1, clean_failure 5, false_success 1$"
+  ARGS explore scenarios/examples/first-scenario.yaml)
+add_test(NAME scenario.readme_example_verbatim
+         COMMAND ${SVCSIM_BASH} -c "diff <(sed -n '/^<!-- example: scenarios\\/examples\\/first-scenario.yaml -->$/,/^```$/p' scenarios/README.md | sed '1,2d;$d') scenarios/examples/first-scenario.yaml"
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# The user's documentation lives in the repository: no README points outside it.
+add_test(NAME docs.no_links_outside_the_repository
+         COMMAND ${SVCSIM_BASH} -c "! grep -n '\\.\\./shared' README.md scenarios/README.md"
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# The install rule (scripts/setup.sh runs it) puts a working svcsim under PREFIX/bin.
+add_test(NAME cli.install_rule
+         COMMAND ${SVCSIM_BASH} -c "rm -rf install-test && ${CMAKE_COMMAND} --install . --prefix install-test >/dev/null && install-test/bin/svcsim --version"
+         WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+
 # The documented order's JSON trace names its class (run's stable keys).
 svcsim_cli_test(scenario.kb5086672-online.json 0
   STDOUT "\"class\": \"success\""
