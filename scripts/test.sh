@@ -70,7 +70,7 @@ run_preset() {
     summary+=("$(printf '%-8s %d tests, %d passed, %d failed, %d s' "$preset" "$total" \
       $((total - failed)) "$failed" $((SECONDS - preset_started_s)))")
   fi
-  return "$status"
+  ((status == 0)) || return 1
 }
 
 run_preset release

@@ -875,7 +875,7 @@ TEST(ScenarioLoader, DeepNestingIsNamedWithItsLimit) {
 
 // Binary input used to report "unknown escape character" from inside some quoted scalar.
 TEST(ScenarioLoader, BinaryInputIsNamedAtItsFirstControlCharacter) {
-  EXPECT_EQ(load_error(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 12)),
+  EXPECT_EQ(load_error(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10)),
             "t.yaml:1:1: control character U+007F in the file (a scenario file is UTF-8 YAML "
             "text; is this a binary file?)");
   EXPECT_EQ(load_error(std::string("name: x\0y\n", 10)),
