@@ -8,18 +8,26 @@
 
 #include <iostream>
 #include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
+#include "limits.hpp"
 #include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/check.hpp"
+#include "text_escape.hpp"
 
 namespace svcsim::cli {
 namespace {
 
 struct CheckOptions {
   std::vector<std::string> scenario_paths;
-  std::uint64_t state_count_max = 100'000'000;
+  std::string state_count_max = "100000000";  // parse_limit text
+  std::string memory_mib_max;                  // parse_limit text; default: half of memory
+  const CLI::Option* memory_option = nullptr;
+  /// Parsed from the texts above before the first file is checked.
+  std::uint64_t state_limit = 0;   // 0: unlimited
+  std::uint64_t memory_limit = 0;  // bytes; 0: unlimited
 };
 
 /// The worse of two outcomes, in the order the exit codes rank them: a bug (10) over bad input
@@ -38,26 +46,38 @@ CommandOutcome worse(CommandOutcome first, CommandOutcome second) {
   return rank(first) >= rank(second) ? first : second;
 }
 
-CommandOutcome check_file(const std::string& path, const CheckOptions& options) {
-  const auto loaded = scenario::load_scenario_file(path);
+CommandOutcome check_file(const std::string& file, const CheckOptions& options) {
+  const std::string path = visible(file);
+  const auto loaded = scenario::load_scenario_file(file);
   if (!loaded) {
-    std::cerr << loaded.error().to_string() << '\n';
+    std::cerr << visible(loaded.error().to_string()) << '\n';
     std::cout << "ERROR " << path << " (bad scenario file: see stderr)\n";
     return CommandOutcome::bad_input;
   }
   simulator::ExploreOptions limits;
-  limits.state_count_max = options.state_count_max;
-  const simulator::ScenarioVerdict verdict = simulator::check_scenario(loaded.value(), limits);
+  limits.state_count_max = options.state_limit;
+  limits.memory_bytes_max = options.memory_limit;
+  limits.resident_bytes = resident_set_bytes;
+  simulator::ScenarioVerdict verdict;
+  try {
+    verdict = simulator::check_scenario(loaded.value(), limits);
+  } catch (const std::bad_alloc&) {
+    std::cout << fmt::format("INCOMPLETE {}: out of memory below the memory limit; its "
+                             "expectations were not checked (a lower --max-memory-mib stops "
+                             "cleanly)\n",
+                             path);
+    return CommandOutcome::incomplete;
+  }
   if (!verdict.violation.empty()) {
     std::cout << fmt::format("BUG   {}: invariant violated: {}\n      reproduce: {}\n", path,
-                             verdict.violation, verdict.violation_command);
+                             visible(verdict.violation), visible(verdict.violation_command));
     return CommandOutcome::invariant_violated;
   }
   std::size_t missed = 0;
   for (const scenario::Check& check : verdict.checks) missed += check.ok ? 0 : 1;
   if (verdict.incomplete) {
-    std::cout << fmt::format("INCOMPLETE {}: explore stopped at --max-states {}; its expectations "
-                             "were not checked\n",
+    std::cout << fmt::format("INCOMPLETE {}: explore stopped at --max-states {} or at the memory "
+                             "limit; its expectations were not checked\n",
                              path, options.state_count_max);
   }
   if (missed == 0 && !verdict.incomplete) {
@@ -69,8 +89,8 @@ CommandOutcome check_file(const std::string& path, const CheckOptions& options) 
                              verdict.checks.size());
     for (const scenario::Check& check : verdict.checks) {
       if (check.ok) continue;
-      std::cout << fmt::format("      {}: expected {}, actual {}\n", check.what, check.expected,
-                               check.actual);
+      std::cout << fmt::format("      {}: expected {}, actual {}\n", visible(check.what),
+                               visible(check.expected), visible(check.actual));
     }
     return CommandOutcome::expectations_missed;
   }
@@ -87,14 +107,37 @@ Command register_check_command(CLI::App& app) {
   check->footer(
       "Prints PASS, FAIL (with each mismatch), INCOMPLETE or ERROR per file.\n"
       "Exit codes: 0 every file meets its expectations, 1 some expectation missed, 2 a bad\n"
-      "scenario file or arguments, 3 an exploration stopped at --max-states, 10 the model\n"
-      "violated an invariant. With several files the worst of these is returned.");
+      "scenario file or arguments, 3 an exploration stopped at --max-states or at the memory\n"
+      "limit, 10 the model violated an invariant. With several files the worst of these is\n"
+      "returned. check judges only what a file's expect block states; --fail-on is for run\n"
+      "and explore.");
   check->add_option("scenarios", options->scenario_paths, "Scenario YAML files")->required();
   check->add_option("--max-states", options->state_count_max,
                     "Stop an exploration past this many graph states (its expectations are then "
                     "reported as not checked, exit 3)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+      ->type_name("N|unlimited")
+      ->default_str(options->state_count_max);
+  options->memory_option =
+      check->add_option("--max-memory-mib", options->memory_mib_max,
+                        "Stop an exploration when the process holds more than this many MiB "
+                        "(default: half of physical memory)")
+          ->type_name("M|unlimited");
   return {check, [options] {
+            auto states = parse_limit(options->state_count_max, ~std::uint64_t{0});
+            if (!states) {
+              std::cerr << "svcsim: --max-states " << states.error() << "\n";
+              return CommandOutcome::bad_input;
+            }
+            options->state_limit = states->value_or(0);
+            options->memory_limit = default_memory_bytes_max();
+            if (options->memory_option->count() > 0) {
+              auto memory = parse_limit(options->memory_mib_max, memory_mib_max);
+              if (!memory) {
+                std::cerr << "svcsim: --max-memory-mib " << memory.error() << "\n";
+                return CommandOutcome::bad_input;
+              }
+              options->memory_limit = memory->has_value() ? **memory << 20 : 0;
+            }
             CommandOutcome outcome = CommandOutcome::expectations_met;
             for (const std::string& path : options->scenario_paths) {
               outcome = worse(outcome, check_file(path, *options));

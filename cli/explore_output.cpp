@@ -8,6 +8,9 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
+
+#include "text_escape.hpp"
 
 namespace svcsim::cli {
 namespace {
@@ -54,20 +57,6 @@ nlohmann::ordered_json fault_json(const model::Catalog& catalog,
   return {{"step", fault.step}, {"kind", std::string(model::fault_name(fault.fault))}};
 }
 
-std::string xml_escape(std::string_view text) {
-  std::string escaped;
-  for (char character : text) {
-    switch (character) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      default: escaped += character;
-    }
-  }
-  return escaped;
-}
-
 /// The shortest witness of a class, if any run reached it.
 const simulator::Witness* class_witness(const simulator::ExploreResult& result,
                                         OutcomeClass outcome_class) {
@@ -82,11 +71,6 @@ BigCount runs_in_class(const simulator::ExploreResult& result, OutcomeClass outc
   BigCount total;
   for (const auto& runs : result.runs) total += runs.classes[static_cast<std::size_t>(outcome_class)];
   return total;
-}
-
-bool allowed(const scenario::Scenario& scenario, OutcomeClass outcome_class) {
-  const auto& allow = scenario.expect.explore.allow;
-  return std::find(allow.begin(), allow.end(), outcome_class) != allow.end();
 }
 
 std::string plan_summary(const scenario::Scenario& scenario) {
@@ -151,13 +135,51 @@ void write_count_table(std::ostream& out, const simulator::ExploreResult& result
   for (const auto& [code, row] : code_rows) print(row);
 }
 
+/// The classes lines: which are allowed, which were found (with their run counts), and the
+/// verdict of --fail-on.
+void write_class_verdict(std::ostream& out, const ExploreReport& report) {
+  out << fmt::format("classes:  allowed {}; fail on {}{}\n",
+                     class_list_text(allowed_classes(report.fail_on)),
+                     class_list_text(report.fail_on.classes),
+                     report.fail_on.from_option ? " (--fail-on)" : "");
+  std::string found;
+  for (int index = 0; index < model::outcome_class_count; ++index) {
+    const auto outcome_class = static_cast<OutcomeClass>(index);
+    const BigCount count = runs_in_class(report.result, outcome_class);
+    if (count.is_zero()) continue;
+    found += fmt::format("{}{} {}", found.empty() ? "" : ", ", class_name(outcome_class),
+                         count.to_string());
+  }
+  const std::vector<OutcomeClass> failing = failing_classes(report);
+  out << "found:    " << (found.empty() ? std::string("no runs") : found);
+  if (!failing.empty()) out << ": FAIL (" << class_list_text(failing) << ")";
+  out << "\n";
+}
+
 }  // namespace
 
-void write_explore_text(std::ostream& out, const ExploreReport& report) {
+std::vector<model::OutcomeClass> failing_classes(const ExploreReport& report) {
+  std::vector<OutcomeClass> failing;
+  for (const OutcomeClass outcome_class : report.fail_on.classes) {
+    if (!runs_in_class(report.result, outcome_class).is_zero()) failing.push_back(outcome_class);
+  }
+  return failing;
+}
+
+void write_explore_text(std::ostream& stream, const ExploreReport& report) {
   const scenario::Scenario& scenario = *report.scenario;
   const simulator::ExploreResult& result = report.result;
+  // Written whole, then escaped once: no value can break its line or reach the terminal raw.
+  std::ostringstream out;
   out << "scenario: " << scenario.name << "\n";
-  if (!scenario.source.empty()) out << "source:   " << scenario.source << "\n";
+  if (!scenario.source.empty()) {
+    std::string source;
+    for (const char character : scenario.source) {
+      source += character;
+      if (character == '\n') source += "          ";
+    }
+    out << "source:   " << source << "\n";
+  }
   out << "plan:     " << plan_summary(scenario) << "\n";
   out << "faults:   up to " << result.fault_count_max << " per run\n";
   out << "orders:   " << result.orders.to_string() << "\n";
@@ -168,22 +190,28 @@ void write_explore_text(std::ostream& out, const ExploreReport& report) {
     for (const auto& witness : result.witnesses) {
       out << fmt::format("  {:<14} {} steps, faults {}\n    {}\n", witness_subject(witness),
                          witness.operation_count, fault_list(scenario.catalog, witness.faults),
-                         witness.command);
+                         visible(witness.command));
     }
   }
   if (result.status == simulator::ExploreStatus::invariant_violation) {
     out << "\ninvariant violation: " << result.violation_text << "\n";
-    out << "  reproduce: " << result.violation_command << "\n";
+    out << "  reproduce: " << visible(result.violation_command) << "\n";
   }
   const double seconds = report.timing ? result.elapsed_s : 0.0;
-  const double mebibytes = report.timing ? static_cast<double>(result.peak_bytes) / (1 << 20) : 0.0;
-  out << fmt::format("\nsearch: {} states, {} transitions, {} model states, {:.3f} s, {:.1f} MiB peak\n",
-                     result.states, result.transitions, result.model_states, seconds, mebibytes);
+  const auto mebibytes = [&report](std::uint64_t bytes) {
+    return report.timing ? static_cast<double>(bytes) / (1 << 20) : 0.0;
+  };
+  out << fmt::format("\nsearch: {} states, {} transitions, {} model states, {:.3f} s, {:.1f} MiB "
+                     "peak resident, {:.1f} MiB tracked\n",
+                     result.states, result.transitions, result.model_states, seconds,
+                     mebibytes(result.peak_resident_bytes), mebibytes(result.peak_bytes));
+  write_class_verdict(out, report);
   for (const auto& check : report.expectations) {
     out << fmt::format("expect: {} {}: {}", check.what, check.expected,
                        check.ok ? "ok" : "MISMATCH (got " + check.actual + ")")
         << "\n";
   }
+  stream << visible_lines(out.str());
 }
 
 void write_explore_json(std::ostream& out, const ExploreReport& report) {
@@ -239,6 +267,7 @@ void write_explore_json(std::ostream& out, const ExploreReport& report) {
   document["transitions"] = result.transitions;
   document["model_states"] = result.model_states;
   document["peak_bytes"] = report.timing ? result.peak_bytes : 0;
+  document["peak_resident_bytes"] = report.timing ? result.peak_resident_bytes : 0;
   document["elapsed_s"] = report.timing ? result.elapsed_s : 0.0;
   if (result.status == simulator::ExploreStatus::invariant_violation) {
     document["invariant_violation"] = {{"text", result.violation_text},
@@ -252,7 +281,13 @@ void write_explore_json(std::ostream& out, const ExploreReport& report) {
                             {"actual", check.actual}, {"ok", check.ok}});
   }
   document["expectations"] = expectations;
-  out << document.dump(2) << "\n";
+  nlohmann::ordered_json fail_on = nlohmann::ordered_json::array();
+  for (const OutcomeClass outcome_class : report.fail_on.classes) fail_on.push_back(class_name(outcome_class));
+  document["fail_on"] = fail_on;
+  nlohmann::ordered_json failing = nlohmann::ordered_json::array();
+  for (const OutcomeClass outcome_class : failing_classes(report)) failing.push_back(class_name(outcome_class));
+  document["failing_classes"] = failing;
+  out << json_text(document) << "\n";
 }
 
 void write_explore_junit(std::ostream& out, const ExploreReport& report) {
@@ -268,9 +303,7 @@ void write_explore_junit(std::ostream& out, const ExploreReport& report) {
     cases.push_back({"expect " + check.what + " = " + check.expected,
                      check.ok ? "" : "expected " + check.expected + ", got " + check.actual, ""});
   }
-  for (int index = 0; index < model::outcome_class_count; ++index) {
-    const auto outcome_class = static_cast<OutcomeClass>(index);
-    if (allowed(scenario, outcome_class)) continue;
+  for (const OutcomeClass outcome_class : report.fail_on.classes) {
     const BigCount count = runs_in_class(result, outcome_class);
     Case entry{fmt::format("no run ends {} (up to {} faults)", class_name(outcome_class),
                            result.fault_count_max),
@@ -292,7 +325,7 @@ void write_explore_junit(std::ostream& out, const ExploreReport& report) {
   std::size_t failures = 0;
   for (const auto& entry : cases) if (!entry.failure_message.empty()) ++failures;
   const double seconds = report.timing ? result.elapsed_s : 0.0;
-  const std::string suite = xml_escape(scenario.name);
+  const std::string suite = xml_attribute(scenario.name);
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << fmt::format("<testsuites name=\"svcsim explore\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
                      cases.size(), failures, seconds);
@@ -300,13 +333,13 @@ void write_explore_junit(std::ostream& out, const ExploreReport& report) {
                      suite, cases.size(), failures, seconds);
   for (const auto& entry : cases) {
     out << fmt::format("    <testcase classname=\"svcsim.explore.{}\" name=\"{}\" time=\"0\"",
-                       xml_escape(scenario.path), xml_escape(entry.name));
+                       xml_attribute(scenario.path), xml_attribute(entry.name));
     if (entry.failure_message.empty()) {
       out << "/>\n";
       continue;
     }
     out << fmt::format(">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                       xml_escape(entry.failure_message), xml_escape(entry.failure_text));
+                       xml_attribute(entry.failure_message), xml_text(entry.failure_text));
   }
   out << "  </testsuite>\n</testsuites>\n";
 }
@@ -332,12 +365,17 @@ void write_explore_dot(std::ostream& out, const ExploreReport& report) {
     graph[index] = Vertex{explored.nodes[index].label, explored.nodes[index].terminal};
   }
   for (const auto& edge : explored.edges) boost::add_edge(edge.from, edge.to, Edge{edge.label}, graph);
-  // Labels carry DOT's own "\n" line breaks; only quotes need escaping.
-  auto quote = [](const std::string& text) {
-    std::string quoted = "\"";
-    for (char character : text) quoted += character == '"' ? std::string("\\\"") : std::string(1, character);
-    return quoted + "\"";
-  };
+  // Labels hold '\n' between their lines; dot_quoted writes them as DOT's \n line breaks and
+  // escapes everything else a name could hold.
+  const auto quote = [](const std::string& text) { return dot_quoted(text); };
+  std::string graph_label = report.scenario->name;
+  if (explored.truncated) {
+    out << fmt::format("// truncated: the first {} of {} states; the counts are in --format text, "
+                       "json or junit\n",
+                       explored.nodes.size(), report.result.states);
+    graph_label += fmt::format("\n(truncated: the first {} of {} states)", explored.nodes.size(),
+                               report.result.states);
+  }
   boost::write_graphviz(
       out, graph,
       [&](std::ostream& stream, Graph::vertex_descriptor vertex) {
@@ -348,7 +386,7 @@ void write_explore_dot(std::ostream& out, const ExploreReport& report) {
         stream << "[label=" << quote(graph[edge].label) << "]";
       },
       [&](std::ostream& stream) {
-        stream << "label=" << quote(report.scenario->name) << ";\nrankdir=LR;\n";
+        stream << "label=" << quote(graph_label) << ";\nrankdir=LR;\n";
       });
 }
 #if defined(__GNUC__) && !defined(__clang__)

@@ -16,14 +16,21 @@ struct ExploreReport {
   simulator::ExploreResult result;
   std::vector<ExpectationCheck> expectations;
   bool timing = true;  // false: elapsed time and memory print as 0 (byte-identical output)
+  /// The classes that make the exploration fail (--fail-on, or the scenario's default).
+  FailOn fail_on;
 };
+
+/// The classes of `fail_on` that some counted run ends in, in class order.
+std::vector<model::OutcomeClass> failing_classes(const ExploreReport& report);
 
 
 void write_explore_text(std::ostream& out, const ExploreReport& report);
 void write_explore_json(std::ostream& out, const ExploreReport& report);
-/// One <testcase> per checked expectation and per class the scenario does not allow.
+/// One <testcase> per checked expectation and per class --fail-on names (by default the classes
+/// the scenario does not allow), failed when some run ends in it.
 void write_explore_junit(std::ostream& out, const ExploreReport& report);
-/// The recorded state graph (report.result.graph must be set).
+/// The recorded state graph (report.result.graph must be set); a truncated graph says so in a
+/// comment and in its label.
 void write_explore_dot(std::ostream& out, const ExploreReport& report);
 
 }  // namespace svcsim::cli

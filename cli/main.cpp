@@ -2,14 +2,26 @@
 // what it concluded into the documented exit code. No servicing rule lives here.
 #include <CLI/CLI.hpp>
 
+#include <cstring>
 #include <exception>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
 #include "check_command.hpp"
 #include "explore_command.hpp"
+#include "import_command.hpp"
 #include "run_command.hpp"
+#include "svcsim/model/text.hpp"
+#include "text_escape.hpp"
+
+#ifndef SVCSIM_VERSION
+#define SVCSIM_VERSION "unknown"
+#endif
+#ifndef SVCSIM_GIT_REVISION
+#define SVCSIM_GIT_REVISION "unknown"
+#endif
 
 namespace {
 
@@ -31,14 +43,47 @@ int exit_code(svcsim::cli::CommandOutcome outcome) {
   return exit_bad_input;
 }
 
+/// "run, explore, check".
+std::string subcommand_names(const std::vector<svcsim::cli::Command>& commands) {
+  std::string names;
+  for (const svcsim::cli::Command& command : commands) {
+    names += (names.empty() ? "" : ", ") + command.subcommand->get_name();
+  }
+  return names;
+}
+
+/// The one line for a first word that names no subcommand ("svcsim frobnicate", "svcsim RUN").
+/// CLI11 would only say "A subcommand is required".
+std::string unknown_subcommand(const std::string& word,
+                               const std::vector<svcsim::cli::Command>& commands) {
+  std::string message = "svcsim: unknown subcommand " + svcsim::model::detail::quote(word) +
+                        " (subcommands: " + subcommand_names(commands) + ")";
+  for (const svcsim::cli::Command& command : commands) {
+    const std::string& name = command.subcommand->get_name();
+    if (name.size() == word.size() && strncasecmp(name.c_str(), word.c_str(), name.size()) == 0) {
+      return message + "; subcommands are lower case: did you mean '" + name + "'?";
+    }
+  }
+  return message + "; see svcsim --help";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"svcsim: simulate Windows servicing sequences (CBS/DISM) and check them"};
   app.require_subcommand(1);
+  app.set_version_flag("--version",
+                       std::string("svcsim ") + SVCSIM_VERSION + " (git " + SVCSIM_GIT_REVISION + ")",
+                       "Print the version and the git revision it was built from, and exit");
+  app.footer(
+      "Exit codes: 0 the result matches the scenario's expect block (or it states none) and no\n"
+      "run ends in a --fail-on class; 1 an expectation missed or a --fail-on class reached; 2 bad\n"
+      "scenario file or bad arguments; 3 incomplete (a state or memory limit was reached, or\n"
+      "memory ran out); 10 the servicing model violated an invariant (a bug in svcsim).\n"
+      "svcsim SUBCOMMAND --help describes each subcommand.");
   // Like every other bad-argument message: one line on stderr, prefixed with the tool's name.
   app.failure_message([](const CLI::App*, const CLI::Error& error) {
-    return "svcsim: " + std::string(error.what()) + " (see svcsim --help)\n";
+    return "svcsim: " + svcsim::cli::visible(error.what()) + " (see svcsim --help)\n";
   });
 
   // One entry per subcommand.
@@ -46,24 +91,47 @@ int main(int argc, char** argv) {
       svcsim::cli::register_run_command(app),
       svcsim::cli::register_explore_command(app),
       svcsim::cli::register_check_command(app),
+      svcsim::cli::register_import_command(app),
   };
+
+  if (argc < 2) {
+    std::cerr << "svcsim: a subcommand is required (subcommands: " << subcommand_names(commands)
+              << "; see svcsim --help)\n";
+    return exit_bad_input;
+  }
+  // The first word is the subcommand (the program itself has only --help and --version).
+  if (argv[1][0] != '-') {
+    bool known = false;
+    for (const svcsim::cli::Command& command : commands) {
+      known = known || command.subcommand->get_name() == argv[1];
+    }
+    if (!known) {
+      std::cerr << unknown_subcommand(argv[1], commands) << "\n";
+      return exit_bad_input;
+    }
+  }
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
-    // CLI11 prints help (exit 0) or its own message; its codes (105, 106, ...) are not ours:
-    // every malformed command line is exit 2.
+    // CLI11 prints help or the version (exit 0) or its own message; its codes (105, 106, ...)
+    // are not ours: every malformed command line is exit 2.
     const int cli11_code = app.exit(error);
-    return cli11_code == 0 ? 0 : exit_bad_input;  // 0: --help was asked for and printed
+    return cli11_code == 0 ? 0 : exit_bad_input;
   }
 
   for (const svcsim::cli::Command& command : commands) {
     if (!command.subcommand->parsed()) continue;
     try {
       return exit_code(command.execute());
+    } catch (const std::bad_alloc&) {
+      // Running out of memory says nothing about the input: the result is incomplete.
+      std::cerr << "svcsim: out of memory; the result is incomplete (explore and check take "
+                   "--max-memory-mib to stop cleanly below what this machine can give)\n";
+      return exit_incomplete;
     } catch (const std::exception& error) {
       // User and environment errors may throw at this edge (style.md); they become one line.
-      std::cerr << "svcsim: " << error.what() << "\n";
+      std::cerr << "svcsim: " << svcsim::cli::visible(error.what()) << "\n";
       return exit_bad_input;
     }
   }

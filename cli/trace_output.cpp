@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <sstream>
 #include <string_view>
 
 #include "svcsim/model/advice.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/dism_text.hpp"
+#include "text_escape.hpp"
 
 namespace svcsim::cli {
 namespace {
@@ -233,6 +235,19 @@ void write_outcome(std::ostream& out, const RunReport& report) {
   out << "outcome:   " << line << '\n';
 }
 
+/// "classes:   allowed success, clean_failure; fail on false_success, drift, stuck: FAIL (...)".
+void write_class_verdict(std::ostream& out, const RunReport& report) {
+  if (report.result.violation) return;
+  const model::OutcomeClass outcome_class = report.result.outcome_class;
+  std::string line = fmt::format("allowed {}; fail on {}{}", class_list_text(allowed_classes(report.fail_on)),
+                                 class_list_text(report.fail_on.classes),
+                                 report.fail_on.from_option ? " (--fail-on)" : "");
+  if (fails_on(report.fail_on, outcome_class)) {
+    line += fmt::format(": FAIL, this run ends {}", model::outcome_class_name(outcome_class));
+  }
+  out << "classes:   " << line << '\n';
+}
+
 void write_expectations(std::ostream& out, const RunReport& report) {
   if (report.expectations.empty()) {
     out << "expect:    " << report.expectations_note << '\n';
@@ -275,6 +290,14 @@ Json end_state_json(const scenario::Scenario& scenario, const model::TargetState
               {"regressed", regressed}};
 }
 
+Json class_names(const std::vector<model::OutcomeClass>& classes) {
+  Json names = Json::array();
+  for (const model::OutcomeClass outcome_class : classes) {
+    names.push_back(model::outcome_class_name(outcome_class));
+  }
+  return names;
+}
+
 Json placements_json(const model::Catalog& catalog,
                      const std::vector<simulator::FaultPlacement>& placements) {
   Json list = Json::array();
@@ -313,8 +336,10 @@ Json step_json(const model::World& world, const simulator::StepRecord& step) {
 
 }  // namespace
 
-void write_text_trace(std::ostream& out, const RunReport& report) {
+void write_text_trace(std::ostream& stream, const RunReport& report) {
   SVCSIM_ASSERT(report.scenario != nullptr);
+  // Written whole, then escaped once: no value can break its line or reach the terminal raw.
+  std::ostringstream out;
   const scenario::Scenario& scenario = *report.scenario;
   const model::World world = scenario::make_world(scenario);
   const simulator::RunResult& result = report.result;
@@ -369,8 +394,11 @@ void write_text_trace(std::ostream& out, const RunReport& report) {
         << " (a fault strikes only where its operation really executes)\n";
   }
   write_outcome(out, report);
+  write_class_verdict(out, report);
   write_expectations(out, report);
-  out << "reproduce: " << report.reproduce << '\n';
+  // The path comes from the command line and may hold anything, a line feed included.
+  out << "reproduce: " << visible(report.reproduce) << '\n';
+  stream << visible_lines(out.str());
 }
 
 void write_json_trace(std::ostream& out, const RunReport& report) {
@@ -427,8 +455,10 @@ void write_json_trace(std::ostream& out, const RunReport& report) {
       result.violation
           ? Json{{"step", result.violation_step}, {"text", result.violation_text}}
           : Json(nullptr);
+  document["fail_on"] = class_names(report.fail_on.classes);
+  document["fails"] = !result.violation && fails_on(report.fail_on, result.outcome_class);
   document["reproduce"] = report.reproduce;
-  out << document.dump(2) << '\n';
+  out << json_text(document) << '\n';
 }
 
 }  // namespace svcsim::cli

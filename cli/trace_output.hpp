@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fail_on.hpp"
 #include "svcsim/scenario/scenario.hpp"
 #include "svcsim/scenario/verdict.hpp"
 #include "svcsim/simulator/sequence.hpp"
@@ -26,10 +27,14 @@ struct RunReport {
   /// Why no expectation was checked, when none was ("faults given: nothing is expected").
   std::string expectations_note;
   std::string reproduce;
+  /// The classes that make the run fail (--fail-on, or the scenario's default).
+  FailOn fail_on;
 };
 
-/// The human-readable trace: header, one block per executed step, end state, class, expectations
-/// and the command that reproduces the run.
+/// The human-readable trace: header, one block per executed step, end state, class, the classes
+/// --fail-on fails on, expectations and the command that reproduces the run. Every
+/// non-printing character of user text is shown escaped (text_escape.hpp), so each value stays
+/// on its line.
 void write_text_trace(std::ostream& out, const RunReport& report);
 
 /// One JSON document, 2-space indent, keys in a fixed order.

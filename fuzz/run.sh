@@ -11,7 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Keep in step with svcsim_fuzz_targets in fuzz/CMakeLists.txt.
-targets=(scenario_loader order_fault_parser operation_sequence)
+targets=(scenario_loader order_fault_parser operation_sequence
+  compdb_parser pkg_properties_parser unattend_parser update_mum_parser name_validator)
 
 build_dir=build/fuzz
 binary_dir="$build_dir/fuzz"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for svcsim: installs the Debian packages the build needs (only when
-# one is missing, so a second run is quick) and builds the release preset.
+# one is missing, so a second run is quick), builds the release preset and installs the svcsim
+# executable (into /usr/local, or $SVCSIM_INSTALL_PREFIX) so that the `svcsim run ...` lines it
+# prints run as printed. Not root: it prints the PATH line to use instead.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -11,6 +13,7 @@ packages=(
   clang-14 libclang-rt-14-dev
   libfmt-dev libyaml-cpp-dev libboost-graph-dev nlohmann-json3-dev libcli11-dev
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libwim-dev wimtools libmspack-dev gcab libpugixml-dev
 )
 
 missing=()
@@ -43,4 +46,18 @@ echo "setup: configuring the release preset"
 cmake --preset release
 echo "setup: building the release preset"
 cmake --build --preset release
-echo "setup: done; the CLI is build/release/cli/svcsim"
+
+# svcsim on the PATH: every reproduce line it prints starts with `svcsim`.
+prefix="${SVCSIM_INSTALL_PREFIX:-/usr/local}"
+if ((EUID == 0)) || [[ -w "$prefix" ]]; then
+  echo "setup: installing svcsim into $prefix/bin"
+  cmake --install build/release --prefix "$prefix"
+  case ":$PATH:" in
+    *":$prefix/bin:"*) echo "setup: done; svcsim is $prefix/bin/svcsim" ;;
+    *) echo "setup: done; $prefix/bin is not on your PATH: export PATH=\"$prefix/bin:\$PATH\"" ;;
+  esac
+else
+  echo "setup: done; not root, so svcsim was not installed into $prefix. To run the printed"
+  echo "setup: svcsim lines as printed, put the build on your PATH:"
+  echo "  export PATH=\"$PWD/build/release/cli:\$PATH\""
+fi

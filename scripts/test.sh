@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: release build + CTest, then the whole suite again under the
 # address and undefined-behaviour sanitizers, then (when SVCSIM_FUZZ_SECONDS > 0) every libFuzzer
-# target for that many seconds. Stops at the first failure.
+# target for that many seconds. Stops at the first failure. Ends with one summary line per preset
+# (tests passed and failed, seconds) and the total time.
 #
 #   scripts/test.sh           everything above
 #   scripts/test.sh --quick   release build + CTest only (for developers)
@@ -30,15 +31,46 @@ if [[ ! -f build/release/build.ninja ]]; then
   scripts/setup.sh
 fi
 
-# configure, build and run CTest for one preset.
+started_s=$SECONDS
+summary=()
+
+# The summary, printed last whatever happened, so the end of a long log says how it went.
+print_summary() {
+  echo "test: summary"
+  local line
+  for line in "${summary[@]}"; do echo "test:   $line"; done
+  echo "test: total $((SECONDS - started_s)) s"
+}
+trap print_summary EXIT
+
+# configure, build and run CTest for one preset; one summary line from CTest's own count.
 run_preset() {
   local preset="$1"
-  echo "test: [$preset] configure"
-  cmake --preset "$preset"
-  echo "test: [$preset] build"
-  cmake --build --preset "$preset"
+  local preset_started_s=$SECONDS
+  local log
+  log="$(mktemp)"
+  echo "test: [$preset] configure and build"
+  if ! cmake --preset "$preset" || ! cmake --build --preset "$preset"; then
+    summary+=("$(printf '%-8s configure or build FAILED, %d s' "$preset" $((SECONDS - preset_started_s)))")
+    rm -f "$log"
+    return 1
+  fi
   echo "test: [$preset] ctest"
-  ctest --preset "$preset"
+  local status=0
+  ctest --preset "$preset" | tee "$log" || status=$?
+  # "100% tests passed, 0 tests failed out of 548"
+  local counts
+  counts="$(grep -Eo '[0-9]+ tests failed out of [0-9]+' "$log" | tail -1 || true)"
+  rm -f "$log"
+  local failed="${counts%% tests failed*}"
+  local total="${counts##* out of }"
+  if [[ -z "$counts" ]]; then
+    summary+=("$(printf '%-8s ctest did not finish, %d s' "$preset" $((SECONDS - preset_started_s)))")
+  else
+    summary+=("$(printf '%-8s %d tests, %d passed, %d failed, %d s' "$preset" "$total" \
+      $((total - failed)) "$failed" $((SECONDS - preset_started_s)))")
+  fi
+  ((status == 0)) || return 1
 }
 
 run_preset release
@@ -63,16 +95,25 @@ else
   cmake --preset fuzz
   echo "test: [fuzz] build"
   cmake --build --preset fuzz
+  fuzz_started_s=$SECONDS
   mapfile -t fuzz_targets < <(bash fuzz/run.sh --list)
   if ((${#fuzz_targets[@]} == 0)); then
     echo "test: fuzz/run.sh --list printed no targets" >&2
     exit 1
   fi
+  fuzzed=0
   for target in "${fuzz_targets[@]}"; do
     [[ -n "$target" ]] || continue
     echo "test: [fuzz] $target for ${fuzz_seconds}s"
-    bash fuzz/run.sh "$target" "$fuzz_seconds"
+    if ! bash fuzz/run.sh "$target" "$fuzz_seconds"; then
+      summary+=("$(printf '%-8s %s FAILED (see above), %d s' fuzz "$target" \
+        $((SECONDS - fuzz_started_s)))")
+      exit 1
+    fi
+    fuzzed=$((fuzzed + 1))
   done
+  summary+=("$(printf '%-8s %d targets, %d s each, no crash, %d s' fuzz "$fuzzed" "$fuzz_seconds" \
+    $((SECONDS - fuzz_started_s)))")
 fi
 
 echo "test: all presets passed"

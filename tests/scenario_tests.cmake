@@ -7,11 +7,22 @@ set(svcsim_expect_exit ${SVCSIM_BASH} ${PROJECT_SOURCE_DIR}/tests/expect_exit.sh
 set(svcsim_scenario_dir ${PROJECT_SOURCE_DIR}/scenarios)
 set(svcsim_test_data_dir ${PROJECT_SOURCE_DIR}/tests/data)
 
-# svcsim_cli_test(NAME CODE [STDERR regex] [STDOUT regex] [NOT_STDOUT regex] ARGS arg...):
-# runs `svcsim ARGS...` from the source tree and expects exit CODE and the given output.
+# svcsim_cli_test(NAME CODE [STDERR regex] [STDOUT regex] [NOT_STDOUT regex] [ONE_LINE]
+#                 ARGS arg...): runs `svcsim ARGS...` from the source tree and expects exit CODE
+# and the given output; ONE_LINE: stderr is exactly one line.
 function(svcsim_cli_test name code)
-  cmake_parse_arguments(arg "" "STDERR;STDOUT;NOT_STDOUT" "ARGS" ${ARGN})
+  # PARSE_ARGV keeps a regex's ';' inside its argument; it then travels as @SEMICOLON@ (a CMake
+  # list would split there, and the test would check only the part before it).
+  cmake_parse_arguments(PARSE_ARGV 2 arg "ONE_LINE" "STDERR;STDOUT;NOT_STDOUT" "ARGS")
+  foreach(regex STDERR STDOUT NOT_STDOUT)
+    if(DEFINED arg_${regex})
+      string(REPLACE ";" "@SEMICOLON@" arg_${regex} "${arg_${regex}}")
+    endif()
+  endforeach()
   set(checks)
+  if(arg_ONE_LINE)
+    list(APPEND checks --stderr-lines 1)
+  endif()
   if(DEFINED arg_STDERR)
     list(APPEND checks --stderr ${arg_STDERR})
   endif()
@@ -62,6 +73,27 @@ string(REPLACE ";" " " svcsim_listed_scenarios "${svcsim_shipped_scenarios}")
 add_test(NAME scenario.every_file_listed
          COMMAND ${SVCSIM_BASH} -c "diff <(cd scenarios && ls *.yaml | sed 's/\\.yaml$//' | sort) <(printf '%s\\n' ${svcsim_listed_scenarios} | sort)"
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# The example of scenarios/README.md is a real file that meets its own expectations, and explore
+# on it exits 0 (it allows the class its one-fault runs reach). The README shows the file
+# verbatim: the block after its "example:" marker must equal the file.
+svcsim_cli_test(scenario.readme_example 0
+  STDOUT "^PASS  scenarios/examples/first-scenario.yaml "
+  ARGS check scenarios/examples/first-scenario.yaml)
+svcsim_cli_test(scenario.readme_example_explore 0
+  STDOUT "^found:    success 1, clean_failure 5, false_success 1$"
+  ARGS explore scenarios/examples/first-scenario.yaml)
+add_test(NAME scenario.readme_example_verbatim
+         COMMAND ${SVCSIM_BASH} -c "diff <(sed -n '/^<!-- example: scenarios\\/examples\\/first-scenario.yaml -->$/,/^```$/p' scenarios/README.md | sed '1,2d;$d') scenarios/examples/first-scenario.yaml"
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# The user's documentation lives in the repository: no README points outside it.
+add_test(NAME docs.no_links_outside_the_repository
+         COMMAND ${SVCSIM_BASH} -c "! grep -n '\\.\\./shared' README.md scenarios/README.md"
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# The install rule (scripts/setup.sh runs it) puts a working svcsim under PREFIX/bin.
+add_test(NAME cli.install_rule
+         COMMAND ${SVCSIM_BASH} -c "rm -rf install-test && ${CMAKE_COMMAND} --install . --prefix install-test >/dev/null && install-test/bin/svcsim --version"
+         WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
+
 # The documented order's JSON trace names its class (run's stable keys).
 svcsim_cli_test(scenario.kb5086672-online.json 0
   STDOUT "\"class\": \"success\""
@@ -88,15 +120,64 @@ svcsim_cli_test(cli.install_wim_no_reboot 0
   STDOUT "DISM /Image:C:.mount /Add-Package"
   NOT_STDOUT "reboot"
   ARGS run scenarios/kb5086672-install-wim.yaml)
-svcsim_cli_test(cli.fault_false_success 0
+# A run ending in a class the scenario does not allow fails (exit 1) unless --fail-on says
+# otherwise; the text says which classes are allowed and what this run found.
+svcsim_cli_test(cli.fault_false_success 1
   STDOUT "\"class\": \"false_success\""
   ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure --format json)
-svcsim_cli_test(cli.fault_not_struck 0
-  STDOUT "^unstruck:  1:startup_failure"
+svcsim_cli_test(cli.fail_on_text 1
+  STDOUT "^classes:   allowed success, clean_failure; fail on false_success, regressed, drift, stuck: FAIL, this run ends false_success$"
+  ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure)
+svcsim_cli_test(cli.fail_on_json 1
+  STDOUT "\"fails\": true"
+  ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure --format json)
+svcsim_cli_test(cli.fail_on_none 0
+  STDOUT "^classes:   allowed success, clean_failure, false_success, regressed, drift, stuck; fail on none \\(--fail-on\\)$"
+  ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure --fail-on none)
+svcsim_cli_test(cli.fail_on_chosen 1
+  STDOUT "FAIL, this run ends clean_failure$"
+  ARGS run scenarios/kb5086672-online.yaml --order KB5086672,KB5043080 --fail-on clean_failure,stuck)
+svcsim_cli_test(cli.fail_on_allowed_class 0
+  ARGS run scenarios/kb5086672-online.yaml --order KB5086672,KB5043080)
+svcsim_cli_test(cli.fail_on_unknown_class 2
+  STDERR "^svcsim: --fail-on 'bogus': unknown outcome class 'bogus' \\(expected one of: success, "
+  ONE_LINE
+  ARGS run scenarios/kb5086672-online.yaml --fail-on bogus)
+# A fault that cannot strike is a mistake in the command line (exit 2), not a run to report.
+svcsim_cli_test(cli.fault_not_struck 2
+  STDERR "^svcsim: --fault '1:startup_failure': startup_failure cannot strike at step 1 \\(KB5043080\\); faults that can strike there: execute_failure, power_loss_staging, disk_full, payload_missing$"
+  ONE_LINE
   ARGS run scenarios/kb5086672-online.yaml --fault 1:startup_failure)
+svcsim_cli_test(cli.fault_past_last_step 2
+  STDERR "^svcsim: --fault '9:disk_full': the run has 4 steps \\(inserted reboots included\\), so step 9 never runs$"
+  ONE_LINE
+  ARGS run scenarios/kb5086672-online.yaml --fault 9:disk_full)
+svcsim_cli_test(cli.fault_after_stop 2
+  STDERR "^svcsim: --fault '2:startup_failure': the run stops after step 1 \\(on_error: stop\\), so step 2 never runs$"
+  ONE_LINE
+  ARGS run scenarios/kb5086672-online.yaml --fault 1:execute_failure --fault 2:startup_failure)
+svcsim_cli_test(cli.two_faults_one_step 2
+  STDERR "^svcsim: --fault '1:disk_full' and --fault '1:execute_failure': two faults at step 1; a step runs once and takes at most one fault$"
+  ONE_LINE
+  ARGS run scenarios/kb5086672-online.yaml --fault 1:disk_full --fault 1:execute_failure)
+# (add_test, not svcsim_cli_test: a list drops the empty argument.)
+add_test(NAME cli.order_empty
+         COMMAND ${svcsim_expect_exit} 2 --stderr "^svcsim: --order is empty" --stderr-lines 1
+                 -- $<TARGET_FILE:svcsim> run scenarios/kb5086672-online.yaml --order ""
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+svcsim_cli_test(cli.order_multi_line 2
+  STDERR "^svcsim: --order holds a line break at character 11: give the steps on one line, separated by commas$"
+  ONE_LINE
+  ARGS run scenarios/kb5086672-online.yaml --order "KB5043080,\nKB5086672")
 svcsim_cli_test(cli.help 0
   STDOUT "--fault"
   ARGS run --help)
+svcsim_cli_test(cli.help_fail_on 0
+  STDOUT "--fail-on CLASS,...\\|none"
+  ARGS run --help)
+svcsim_cli_test(cli.help_exit_codes 0
+  STDOUT "^Exit codes: 0 "
+  ARGS --help)
 
 # A scenario whose expectation is deliberately wrong: exit 1.
 svcsim_cli_test(cli.wrong_expect 1
@@ -114,7 +195,8 @@ svcsim_cli_test(cli.missing_file 2
   STDERR "^tests/data/does-not-exist\\.yaml: "
   ARGS run tests/data/does-not-exist.yaml)
 svcsim_cli_test(cli.unknown_order_step 2
-  STDERR "^svcsim: --order 'KB0000000': unknown step 'KB0000000'"
+  STDERR "^svcsim: --order: unknown step 'KB0000000'"
+  ONE_LINE
   ARGS run scenarios/kb5086672-online.yaml --order KB0000000)
 svcsim_cli_test(cli.fault_step_zero 2
   STDERR "^svcsim: --fault '0:disk_full': step 0 is the device: 'disk_full' must be defect\\(ID\\)"
@@ -136,33 +218,166 @@ svcsim_cli_test(cli.bad_format 2
   STDERR "xml"
   ARGS run scenarios/kb5086672-online.yaml --format xml)
 svcsim_cli_test(cli.no_subcommand 2
+  STDERR "^svcsim: a subcommand is required \\(subcommands: run, explore, check, import; see svcsim --help\\)$"
   ARGS)
+svcsim_cli_test(cli.unknown_subcommand 2
+  STDERR "^svcsim: unknown subcommand 'frobnicate' \\(subcommands: run, explore, check, import\\); see svcsim --help$"
+  ONE_LINE
+  ARGS frobnicate)
+svcsim_cli_test(cli.subcommand_in_capitals 2
+  STDERR "^svcsim: unknown subcommand 'RUN' \\(subcommands: run, explore, check, import\\); subcommands are lower case: did you mean 'run'\\?$"
+  ONE_LINE
+  ARGS RUN scenarios/kb5086672-online.yaml)
+svcsim_cli_test(cli.version 0
+  STDOUT "^svcsim [0-9]+\\.[0-9]+\\.[0-9]+ \\(git [^ ]+\\)$"
+  ARGS --version)
 svcsim_cli_test(cli.unknown_option 2
   ARGS run scenarios/kb5086672-online.yaml --bogus)
 
+# The poor messages of issue 8: one line each, saying what is wrong and where.
+svcsim_cli_test(cli.unclosed_quote 2
+  STDERR "^tests/data/unclosed-quote\\.yaml:1:7: invalid YAML: the quote \" opened here is never closed$"
+  ONE_LINE
+  ARGS run tests/data/unclosed-quote.yaml)
+svcsim_cli_test(cli.deep_nesting 2
+  STDERR "^tests/data/deep-nesting\\.yaml:3:40: mappings and lists nest deeper than 32 levels here"
+  ONE_LINE
+  ARGS run tests/data/deep-nesting.yaml)
+svcsim_cli_test(cli.binary_input 2
+  STDERR "^tests/data/binary-input\\.yaml:1:1: control character U\\+007F in the file \\(a scenario file is UTF-8 YAML text; is this a binary file\\?\\)$"
+  ONE_LINE
+  ARGS run tests/data/binary-input.yaml)
+svcsim_cli_test(cli.invalid_utf8 2
+  STDERR "^tests/data/invalid-utf8\\.yaml:2:10: not UTF-8 text: byte 0xE9"
+  ONE_LINE
+  ARGS run tests/data/invalid-utf8.yaml)
+svcsim_cli_test(cli.merge_key 2
+  STDERR "^tests/data/merge-key\\.yaml:5:5: merge keys \\('<<'\\) are not supported"
+  ONE_LINE
+  ARGS run tests/data/merge-key.yaml)
+
+# Hostile names: refused where Windows refuses them, quoted or escaped where it allows them.
+svcsim_cli_test(cli.forged_line_refused 2
+  STDERR "^tests/data/forged-step\\.yaml:7:11: file '.*' is not a valid Windows file name: it contains U\\+000A"
+  ONE_LINE
+  ARGS run tests/data/forged-step.yaml)
+svcsim_cli_test(cli.file_name_quoted_for_cmd 0
+  STDOUT "^        DISM /Online /Add-Package /PackagePath:\"C:\\\\Packages\\\\kb5043080\\.msu & calc\\.exe\" /NoRestart$"
+  ARGS run tests/data/hostile-names.yaml)
+svcsim_cli_test(cli.percent_doubled_for_cmd 0
+  STDOUT "/PackagePath:\"C:\\\\Packages\\\\50%%PATH%% \\^\\(x\\); it's \\$\\(calc\\)\\.msu\""
+  ARGS run tests/data/hostile-names.yaml)
+svcsim_cli_test(explore.junit_escapes_names 1
+  STDOUT "<testsuite name=\"KB5086672 &lt;&amp;&gt; &quot;quoted&quot; &apos;single&apos; \\\\ backslash\""
+  ARGS explore tests/data/hostile-names.yaml --format junit)
+svcsim_cli_test(explore.dot_escapes_names 0
+  STDOUT "^label=\"KB5086672 <&> \\\\\"quoted\\\\\" 'single' \\\\\\\\ backslash\";$"
+  ARGS explore tests/data/hostile-names.yaml --format dot --fail-on none)
+
 # `svcsim explore`: output formats and limits.
-svcsim_cli_test(explore.json_stable_keys 0
+# kb5086672-online.yaml has runs that end false_success and stuck with one fault, which it
+# does not allow: explore exits 1, as its JUnit fails (--fail-on none: 0).
+svcsim_cli_test(explore.json_stable_keys 1
   STDOUT "\"command\": \"svcsim run scenarios/kb5086672-online.yaml --order KB5086672,KB5043080\""
   ARGS explore scenarios/kb5086672-online.yaml --format json --no-timing)
-svcsim_cli_test(explore.junit 0
+svcsim_cli_test(explore.json_failing_classes 1
+  STDOUT "^  \"failing_classes\": .$"
+  ARGS explore scenarios/kb5086672-online.yaml --format json --no-timing)
+svcsim_cli_test(explore.junit 1
   STDOUT "<testcase classname=\"svcsim.explore.scenarios/kb5086672-online.yaml\" name=\"no run ends stuck \\(up to 1 faults\\)\" time=\"0\">"
   ARGS explore scenarios/kb5086672-online.yaml --format junit)
-svcsim_cli_test(explore.junit_names_witness 0
+svcsim_cli_test(explore.junit_names_witness 1
   STDOUT "shortest witness: svcsim run scenarios/kb5086672-online.yaml --order KB5043080,KB5086672 --fault 4:commit_interrupted"
   ARGS explore scenarios/kb5086672-online.yaml --format junit)
 svcsim_cli_test(explore.json_orders_decimal_string 0
   STDOUT "^  \"orders\": \"2\",$"
-  ARGS explore scenarios/kb5086672-online.yaml --format json --no-timing)
+  ARGS explore scenarios/kb5086672-online.yaml --format json --no-timing --fail-on none)
+svcsim_cli_test(explore.fail_on_default 1
+  STDOUT "^found:    success 2, clean_failure 6, false_success 1, stuck 1: FAIL \\(false_success, stuck\\)$"
+  ARGS explore scenarios/kb5086672-online.yaml)
+svcsim_cli_test(explore.fail_on_allowed_text 1
+  STDOUT "^classes:  allowed success, clean_failure; fail on false_success, regressed, drift, stuck$"
+  ARGS explore scenarios/kb5086672-online.yaml)
+svcsim_cli_test(explore.fail_on_none 0
+  STDOUT "^found:    success 2, clean_failure 6, false_success 1, stuck 1$"
+  ARGS explore scenarios/kb5086672-online.yaml --fail-on none)
+svcsim_cli_test(explore.fail_on_chosen 0
+  ARGS explore scenarios/kb5086672-online.yaml --fail-on drift)
+svcsim_cli_test(explore.help 0
+  STDOUT "--fail-on CLASS,...\\|none"
+  ARGS explore --help)
+svcsim_cli_test(explore.help_memory_limit 0
+  STDOUT "half of physical memory"
+  ARGS explore --help)
 svcsim_cli_test(explore.dot 0
   STDOUT "^digraph G \\{"
-  ARGS explore scenarios/kb5086672-method1.yaml --format dot)
+  ARGS explore scenarios/kb5086672-method1.yaml --format dot --fail-on none)
+# Over its 5000-state cap DOT draws the first 5000 states and says so (not bad input).
+svcsim_cli_test(explore.dot_truncated 0
+  STDOUT "^// truncated: the first 5000 of 39744 states"
+  STDERR "^svcsim: explore: scenarios/synthetic/chain-12\\.yaml: the state graph has 39744 states; --format dot drew the first 5000"
+  ONE_LINE
+  ARGS explore scenarios/synthetic/chain-12.yaml --format dot)
 svcsim_cli_test(explore.no_faults 0
   STDOUT "^  total +2$"
   NOT_STDOUT "1 fault"
   ARGS explore scenarios/kb5086672-online.yaml --faults 0)
 svcsim_cli_test(explore.max_states_incomplete 3
   STDOUT "status:   incomplete: --max-states reached"
+  STDERR "^svcsim: explore: scenarios/kb5086672-online\\.yaml: stopped at --max-states 1; the result is incomplete"
+  ONE_LINE
   ARGS explore scenarios/kb5086672-online.yaml --max-states 1)
+svcsim_cli_test(explore.max_states_unlimited 0
+  ARGS explore scenarios/kb5086672-online.yaml --max-states unlimited --fail-on none)
+svcsim_cli_test(explore.max_memory_unlimited 0
+  ARGS explore scenarios/kb5086672-online.yaml --max-memory-mib unlimited --fail-on none)
+svcsim_cli_test(explore.max_memory_incomplete 3
+  STDERR "^svcsim: explore: scenarios/synthetic/chain-20\\.yaml: stopped at --max-memory-mib 20; the result is incomplete \\(raise it with --max-memory-mib N, or use --max-memory-mib unlimited\\)$"
+  ONE_LINE
+  ARGS explore scenarios/synthetic/chain-20.yaml --max-memory-mib 20)
+# Limits of 0, negative, empty or past 2^64 are refused: 0 must not silently mean unlimited.
+svcsim_cli_test(explore.max_states_zero 2
+  STDERR "^svcsim: --max-states must be a whole number from 1 to 18446744073709551615 or 'unlimited', not 0 \\(0 does not mean unlimited: say 'unlimited'\\)$"
+  ONE_LINE
+  ARGS explore scenarios/kb5086672-online.yaml --max-states 0)
+svcsim_cli_test(explore.max_states_negative 2
+  STDERR "not '-5'$"
+  ONE_LINE
+  ARGS explore scenarios/kb5086672-online.yaml --max-states -5)
+add_test(NAME explore.max_states_empty
+         COMMAND ${svcsim_expect_exit} 2 --stderr "not empty$" --stderr-lines 1
+                 -- $<TARGET_FILE:svcsim> explore scenarios/kb5086672-online.yaml --max-states ""
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+svcsim_cli_test(explore.max_states_past_2_64 2
+  STDERR "not '18446744073709551616' \\(too large\\)$"
+  ONE_LINE
+  ARGS explore scenarios/kb5086672-online.yaml --max-states 18446744073709551616)
+svcsim_cli_test(explore.max_memory_zero 2
+  STDERR "^svcsim: --max-memory-mib must be a whole number from 1 to 17592186044415 or 'unlimited', not 0"
+  ONE_LINE
+  ARGS explore scenarios/kb5086672-online.yaml --max-memory-mib 0)
+svcsim_cli_test(explore.max_memory_past_2_64_bytes 2
+  STDERR "not '17592186044416' \\(too large\\)$"
+  ONE_LINE
+  ARGS explore scenarios/kb5086672-online.yaml --max-memory-mib 17592186044416)
+svcsim_cli_test(check.max_states_zero 2
+  STDERR "^svcsim: --max-states must be a whole number"
+  ONE_LINE
+  ARGS check scenarios/kb5086672-online.yaml --max-states 0)
+# --faults has the bound faults.max has in a file.
+svcsim_cli_test(explore.faults_bound 2
+  STDERR "Value 9 not in range 0 to 8"
+  ONE_LINE
+  ARGS explore scenarios/kb5086672-online.yaml --faults 9)
+# Running out of memory is exit 3 (incomplete), not 2 (bad input). An address-space limit makes
+# the allocation fail; ASan needs far more address space than that, so not under SVCSIM_SANITIZE.
+if(NOT SVCSIM_SANITIZE)
+  add_test(NAME explore.out_of_memory
+           COMMAND ${SVCSIM_BASH} -c "ulimit -v 120000 && exec \"$0\" \"$@\""
+                   ${svcsim_expect_exit} 3 --stderr "out of memory \\(--max-memory-mib unlimited\\); the result is incomplete" --stderr-lines 1
+                   -- $<TARGET_FILE:svcsim> explore scenarios/synthetic/chain-20.yaml --max-memory-mib unlimited
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endif()
 svcsim_cli_test(explore.wrong_expectation 1
   STDOUT "explore.orders 3: MISMATCH \\(got 2\\)"
   ARGS explore tests/data/wrong-explore-expect.yaml)
@@ -185,6 +400,6 @@ add_test(NAME scenario.deterministic_json
 # The synthetic chains (scenarios/synthetic/, written by bench/svcsim_synthetic_chain): the
 # smallest explores in well under a second; --progress reports on stderr even off a terminal.
 svcsim_cli_test(explore.synthetic_progress 0
-  STDERR "^explore: layer [0-9]+/12 "
+  STDERR "^explore: layer [0-9]+/12 \\([0-9]+% of layers\\)  [0-9]+ states "
   STDOUT "^orders:   479001600$"
   ARGS explore scenarios/synthetic/chain-12.yaml --progress)

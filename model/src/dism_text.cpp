@@ -4,7 +4,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "svcsim/model/assert.hpp"
+#include "svcsim/model/utf8.hpp"
 
 namespace svcsim::model {
 namespace {
@@ -14,12 +17,6 @@ constexpr std::string_view progress_done =
 constexpr std::string_view progress_killed =
     "[=================          30.0%                          ]";
 constexpr std::string_view log_line = "The DISM log file can be found at C:\\Windows\\Logs\\DISM\\dism.log";
-
-std::string image_switch(const ServicingContext& context, const DismPaths& paths) {
-  // DISM aimed at the media folder is a script's mistake; it is rendered as written.
-  if (context.target_kind == TargetKind::media) return "/Image:" + paths.media_folder;
-  return is_offline(context.target_kind) ? "/Image:" + paths.mount_dir : std::string{"/Online"};
-}
 
 /// What expand.exe prints while it expands a cab [shape recalled, not captured; the media-refresh
 /// script discards it].
@@ -56,47 +53,154 @@ std::vector<PackageIndex> processed_packages(const ServicingContext& context,
 
 }  // namespace
 
+std::string shell_quote(Shell shell, std::string_view argument) {
+  const bool plain = !argument.empty() && std::all_of(argument.begin(), argument.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           std::string_view("_.:\\/~+-").find(c) != std::string_view::npos;
+  });
+  if (plain) return std::string(argument);
+  for (const char character : argument) {
+    const auto byte = static_cast<unsigned char>(character);
+    // Neither shell can carry these inside one quoted argument on one line.
+    SVCSIM_ASSERT_MSG(character != '"', "shell_quote: a double quote in an argument");
+    SVCSIM_ASSERT_MSG(byte >= 0x20 && byte != 0x7F, "shell_quote: a control character");
+  }
+  std::string quoted;
+  if (shell == Shell::powershell) {
+    quoted = "'";
+    for (std::size_t offset = 0; offset < argument.size();) {
+      const Utf8Char character = decode_utf8(argument, offset);
+      const std::string_view bytes = argument.substr(offset, character.length);
+      offset += character.length;
+      quoted += bytes;
+      // PowerShell ends a single-quoted string at ' and at the typographic quotes U+2018-U+201B.
+      if (character.code_point == '\'' ||
+          (character.valid && character.code_point >= 0x2018 && character.code_point <= 0x201B)) {
+        quoted += bytes;
+      }
+    }
+    return quoted + "'";
+  }
+  quoted = "\"";
+  for (const char character : argument) {
+    quoted += character;
+    if (character == '%') quoted += '%';
+  }
+  // A program reads \" as a quote character (CommandLineToArgvW), so backslashes that end the
+  // argument are doubled to keep the closing quote a quote.
+  const std::size_t last = argument.find_last_not_of('\\');
+  const std::size_t trailing = argument.size() - (last == std::string_view::npos ? 0 : last + 1);
+  quoted.append(trailing, '\\');
+  return quoted + "\"";
+}
+
+namespace {
+
+/// A command line being written for one shell: fixed words as they are, values quoted.
+class CommandLine {
+ public:
+  explicit CommandLine(Shell shell) : shell_(shell) {}
+
+  /// A word of svcsim's own (a program, a switch): never needs quoting.
+  CommandLine& word(std::string_view text) {
+    SVCSIM_ASSERT(!text.empty());
+    SVCSIM_ASSERT(text.find_first_of(" \"'&%") == std::string_view::npos);
+    append(std::string(text));
+    return *this;
+  }
+  /// A switch with a value from the scenario or the paths ("/PackagePath:" + a path).
+  CommandLine& value(std::string_view switch_text, std::string_view value_text) {
+    if (shell_ == Shell::cmd) {
+      append(std::string(switch_text) + shell_quote(shell_, value_text));
+    } else {
+      append(shell_quote(shell_, std::string(switch_text) + std::string(value_text)));
+    }
+    return *this;
+  }
+  std::string text() const { return text_; }
+
+ private:
+  void append(const std::string& piece) {
+    if (!text_.empty()) text_ += ' ';
+    text_ += piece;
+  }
+  Shell shell_;
+  std::string text_;
+};
+
+}  // namespace
+
 std::string dism_command_line(const ServicingContext& context, const Operation& operation,
-                              const DismPaths& paths) {
+                              const DismPaths& paths, Shell shell) {
   const bool online = !is_offline(context.target_kind);
+  CommandLine line(shell);
   if (context.target_kind == TargetKind::media && adds(operation)) {
     // Microsoft's media-refresh script: "cmd /c expand.exe $SETUP_DU_PATH -F:* $MEDIA\sources".
-    return fmt::format("expand.exe {}\\{} -F:* {}\\sources", paths.package_folder,
-                       context.package(operation.package).file, paths.media_folder);
+    line.word("expand.exe")
+        .value("", paths.package_folder + "\\" + context.package(operation.package).file)
+        .word("-F:*")
+        .value("", paths.media_folder + "\\sources");
+    return line.text();
   }
-  const std::string prefix = "DISM " + image_switch(context, paths);
+  const auto image = [&] {
+    line.word("DISM");
+    // DISM aimed at the media folder is a script's mistake; it is rendered as written.
+    if (context.target_kind == TargetKind::media) {
+      line.value("/Image:", paths.media_folder);
+    } else if (is_offline(context.target_kind)) {
+      line.value("/Image:", paths.mount_dir);
+    } else {
+      line.word("/Online");
+    }
+  };
   switch (operation.kind) {
     case OperationKind::add:
-    case OperationKind::add_folder: {
+    case OperationKind::add_folder:
       // Method 1 names the target MSU; DISM discovers the rest of the chain in its folder.
-      std::string line = fmt::format("{} /Add-Package /PackagePath:{}\\{}", prefix,
-                                     paths.package_folder, context.package(operation.package).file);
-      if (operation.prevent_pending) line += " /PreventPending";
-      if (online) line += " /NoRestart";
-      return line;
-    }
+      image();
+      line.word("/Add-Package")
+          .value("/PackagePath:",
+                 paths.package_folder + "\\" + context.package(operation.package).file);
+      if (operation.prevent_pending) line.word("/PreventPending");
+      if (online) line.word("/NoRestart");
+      return line.text();
     case OperationKind::reboot:
-      return "shutdown.exe /r /t 0";
+      return line.word("shutdown.exe").word("/r").word("/t").word("0").text();
     case OperationKind::remove:
-      return fmt::format("{} /Remove-Package /PackageName:{}{}", prefix,
-                         context.package(operation.package).identity, online ? " /NoRestart" : "");
+      image();
+      line.word("/Remove-Package").value("/PackageName:", context.package(operation.package).identity);
+      if (online) line.word("/NoRestart");
+      return line.text();
     case OperationKind::cleanup:
-      return fmt::format("{} /Cleanup-Image /StartComponentCleanup{}", prefix,
-                         operation.reset_base ? " /ResetBase" : "");
+      image();
+      line.word("/Cleanup-Image").word("/StartComponentCleanup");
+      if (operation.reset_base) line.word("/ResetBase");
+      return line.text();
     case OperationKind::revert_pending:
-      return prefix + " /Cleanup-Image /RevertPendingActions";
+      image();
+      return line.word("/Cleanup-Image").word("/RevertPendingActions").text();
     case OperationKind::mount:
-      return fmt::format("DISM /Mount-Image /ImageFile:{} /Index:1 /MountDir:{}", paths.image_file,
-                         paths.mount_dir);
+      return line.word("DISM")
+          .word("/Mount-Image")
+          .value("/ImageFile:", paths.image_file)
+          .word("/Index:1")
+          .value("/MountDir:", paths.mount_dir)
+          .text();
     case OperationKind::commit:
-      return "DISM /Commit-Image /MountDir:" + paths.mount_dir;
+      return line.word("DISM").word("/Commit-Image").value("/MountDir:", paths.mount_dir).text();
     case OperationKind::discard:
-      return fmt::format("DISM /Unmount-Image /MountDir:{} /Discard", paths.mount_dir);
+      return line.word("DISM")
+          .word("/Unmount-Image")
+          .value("/MountDir:", paths.mount_dir)
+          .word("/Discard")
+          .text();
     case OperationKind::copy_winre:
       // Microsoft's media-refresh script: export the serviced winre.wim over the one the
       // install.wim carries. A file copy, not a DISM call.
-      return fmt::format(R"(Copy-Item {} {}\Windows\System32\Recovery\winre.wim)",
-                         paths.winre_file, paths.mount_dir);
+      return line.word("Copy-Item")
+          .value("", paths.winre_file)
+          .value("", paths.mount_dir + R"(\Windows\System32\Recovery\winre.wim)")
+          .text();
   }
   SVCSIM_ASSERT_MSG(false, "unhandled operation kind");
   return {};

@@ -106,6 +106,63 @@ TEST(DismText, CustomPaths) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Quoting: a file name may hold what Windows allows and shells do not read literally
+
+/// The kb5086672 catalog with KB5043080's file renamed.
+Catalog catalog_with_file(const std::string& file) {
+  Catalog catalog = test::kb5086672_catalog();
+  const auto index = catalog.find("KB5043080");
+  EXPECT_TRUE(index.has_value());
+  catalog.packages[*index].file = file;
+  return catalog;
+}
+
+TEST(DismText, PlainArgumentsStayPlainInEveryShell) {
+  for (const Shell shell : {Shell::cmd, Shell::powershell}) {
+    EXPECT_EQ(shell_quote(shell, R"(C:\Packages\windows11.0-kb5043080-x64.msu)"),
+              R"(C:\Packages\windows11.0-kb5043080-x64.msu)");
+  }
+  Target device(test::kb5086672_catalog(), TargetKind::online);
+  EXPECT_EQ(dism_command_line(device.context(), device.add("KB5043080"), {}, Shell::powershell),
+            R"(DISM /Online /Add-Package /PackagePath:C:\Packages\windows11.0-kb5043080-x64.msu /NoRestart)");
+}
+
+TEST(DismText, CmdQuotesTheValueAndDoublesPercent) {
+  EXPECT_EQ(shell_quote(Shell::cmd, "a & calc.exe"), R"("a & calc.exe")");
+  EXPECT_EQ(shell_quote(Shell::cmd, "50%PATH%.msu"), R"("50%%PATH%%.msu")");
+  EXPECT_EQ(shell_quote(Shell::cmd, "x^y|z<w>(v);u"), R"("x^y|z<w>(v);u")");
+  // CommandLineToArgvW reads \" as a quote: backslashes before the closing quote are doubled.
+  EXPECT_EQ(shell_quote(Shell::cmd, R"(C:\a b\)"), R"("C:\a b\\")");
+  Target device(catalog_with_file("kb1.msu & calc.exe"), TargetKind::online);
+  EXPECT_EQ(dism_command_line(device.context(), device.add("KB5043080")),
+            R"(DISM /Online /Add-Package /PackagePath:"C:\Packages\kb1.msu & calc.exe" /NoRestart)");
+}
+
+TEST(DismText, PowerShellQuotesTheArgumentAndDoublesEverySingleQuote) {
+  EXPECT_EQ(shell_quote(Shell::powershell, "it's $(calc).msu"), "'it''s $(calc).msu'");
+  // PowerShell ends a single-quoted string at typographic quotes too.
+  EXPECT_EQ(shell_quote(Shell::powershell, "it\xE2\x80\x99s.msu"),
+            "'it\xE2\x80\x99\xE2\x80\x99s.msu'");
+  Target device(catalog_with_file("kb1.msu; shutdown /r"), TargetKind::online);
+  EXPECT_EQ(dism_command_line(device.context(), device.add("KB5043080"), {}, Shell::powershell),
+            R"(DISM /Online /Add-Package '/PackagePath:C:\Packages\kb1.msu; shutdown /r' /NoRestart)");
+}
+
+TEST(DismText, MediaAndPathsAreQuotedToo) {
+  Catalog catalog = test::kb5086672_catalog();
+  Target media(test::CatalogBuilder().package("SETUP-2026-03", PackageKind::setup_du).build(),
+               TargetKind::media, {}, 0, 0);
+  DismPaths paths;
+  paths.media_folder = R"(D:\my media)";
+  EXPECT_EQ(dism_command_line(media.context(), media.add("SETUP-2026-03"), paths),
+            R"(expand.exe C:\Packages\windows11.0-setup-2026-03-x64.msu -F:* "D:\my media\sources")");
+  Target image(catalog, TargetKind::install_wim);
+  paths.mount_dir = R"(C:\mount here)";
+  EXPECT_EQ(dism_command_line(image.context(), Target::commit(), paths),
+            R"(DISM /Commit-Image /MountDir:"C:\mount here")");
+}
+
+// ---------------------------------------------------------------------------------------------
 // Console text
 
 TEST(DismText, SuccessConsoleText) {

@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "scenario_reader.hpp"
+#include "svcsim/model/names_valid.hpp"
 
 namespace svcsim::scenario {
 
@@ -65,8 +66,16 @@ bool ScenarioReader::load(const YAML::Node& root, Scenario& scenario) {
     return false;
   }
   if (!read_string(*name, scenario.name)) return false;
+  if (auto checked = check_text(scenario.name, TextLines::one, scenario_name_length_max);
+      !checked) {
+    return fail_at(*name, "name " + quote(scenario.name) + " is not valid: " + checked.error());
+  }
   if (const Field* field = fields.get("source")) {
     if (!read_scalar(*field, scenario.source)) return false;
+    if (auto checked = check_text(scenario.source, TextLines::many, source_length_max);
+        !checked) {
+      return fail_at(*field, "source is not valid: " + checked.error());
+    }
   }
   if (const Field* field = fields.get("knobs")) {
     if (!read_knobs(*field, scenario.knobs)) return false;
@@ -85,7 +94,9 @@ Result<Scenario, ScenarioError> load_scenario_text(const std::string& text,
   Scenario scenario;
   scenario.path = path;
   try {
-    if (!detail::check_single_document(text, loader)) return unexpected(loader.error());
+    if (!detail::check_text_encoding(text, loader) || !detail::check_document_shape(text, loader)) {
+      return unexpected(loader.error());
+    }
     const YAML::Node root = YAML::Load(text);
     if (!loader.load(root, scenario)) return unexpected(loader.error());
   } catch (const YAML::Exception& exception) {

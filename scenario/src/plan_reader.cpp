@@ -11,6 +11,7 @@
 
 #include "cycle_finder.hpp"
 #include "scenario_reader.hpp"
+#include "svcsim/model/names_valid.hpp"
 
 namespace svcsim::scenario::detail {
 
@@ -38,6 +39,14 @@ bool ScenarioReader::read_step(const Field& field, const Scenario& scenario, Pla
   std::string written;
   if (!read_scalar(field, written)) return false;
   const std::string text(trim(written));
+  // Step texts reach traces and --order lines as written; they are ids, targets and keywords, so
+  // a control character (a tab inside "method1(\tKB1)", a line break) is never meant.
+  if (auto checked = check_text(text, TextLines::one, step_text_length_max); !checked) {
+    return fail_at(field, "step " + quote(text) + " is not valid: " + checked.error());
+  }
+  if (text.find('\t') != std::string::npos) {
+    return fail_at(field, "step " + quote(text) + " is not valid: it contains a tab");
+  }
   const std::optional<TargetIndex> default_target = default_step_target(scenario);
   if (auto parsed = parse_plan_step(scenario, text, default_target)) {
     step = std::move(*parsed);

@@ -8,6 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "svcsim/model/names_valid.hpp"
 #include "svcsim/scenario/scenario.hpp"
 #include "yaml_reader.hpp"
 
@@ -24,7 +25,9 @@ inline constexpr std::size_t target_count_max = static_cast<std::size_t>(model::
 inline constexpr std::size_t step_count_max = 256;
 inline constexpr std::size_t before_count_max = 1024;
 inline constexpr std::size_t order_expectation_count_max = 1024;
-inline constexpr int fault_count_budget_max = 8;
+inline constexpr int fault_count_budget_max = fault_count_per_run_max;
+// A step text is TARGET:copy_winre(TARGET) at the longest: two names and a keyword.
+inline constexpr std::size_t step_text_length_max = 2 * identifier_length_max + 16;
 inline constexpr std::size_t file_size_max = std::size_t{16} << 20;
 
 /// Checks a YAML document against scenarios.md and builds the Scenario. Like YamlReader's, every

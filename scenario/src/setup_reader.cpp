@@ -14,6 +14,7 @@
 
 #include "cycle_finder.hpp"
 #include "scenario_reader.hpp"
+#include "svcsim/model/names_valid.hpp"
 #include "svcsim/model/target_spec.hpp"
 
 namespace svcsim::scenario::detail {
@@ -207,13 +208,8 @@ bool ScenarioReader::read_package(const Field& at, Package& package, YAML::Mark&
                                     " is a step keyword; steps could not tell them apart");
     }
   }
-  if (std::any_of(id.begin(), id.end(), [](char character) {
-        const auto byte = static_cast<unsigned char>(character);
-        return character == '(' || character == ')' || character == ',' || byte <= 0x20 ||
-               byte == 0x7F;
-      })) {
-    return fail_at(*id_field, "package id " + quote(id) +
-                                  " must not contain '(', ')', ',' or whitespace");
+  if (auto checked = check_identifier(id); !checked) {
+    return fail_at(*id_field, "package id " + quote(id) + " is not valid: " + checked.error());
   }
 
   std::string kind_text;
@@ -231,9 +227,17 @@ bool ScenarioReader::read_package(const Field& at, Package& package, YAML::Mark&
 
   if (const Field* field = fields.get("file")) {
     if (!read_string(*field, package.file)) return false;
+    if (auto checked = check_file_name(package.file); !checked) {
+      return fail_at(*field, "file " + quote(package.file) +
+                                 " is not a valid Windows file name: " + checked.error());
+    }
   }
   if (const Field* field = fields.get("identity")) {
     if (!read_string(*field, package.identity)) return false;
+    if (auto checked = check_identity(package.identity); !checked) {
+      return fail_at(*field, "identity " + quote(package.identity) +
+                                 " is not a valid CBS package identity: " + checked.error());
+    }
   }
 
   const std::string kind_name(package_kind_name(*kind));
@@ -457,6 +461,9 @@ bool ScenarioReader::read_target(const Field& at, const Scenario& scenario, Targ
     return false;
   }
   if (!read_string(*name, target.name)) return false;
+  if (auto checked = check_identifier(target.name); !checked) {
+    return fail_at(*name, "target name " + quote(target.name) + " is not valid: " + checked.error());
+  }
   std::string kind_text;
   if (!read_scalar(*kind, kind_text)) return false;
   const auto target_kind = parse_target_kind(kind_text);

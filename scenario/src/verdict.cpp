@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "svcsim/model/assert.hpp"
 
 namespace svcsim::scenario {
@@ -110,6 +112,19 @@ std::vector<Check> check_explore(const Scenario& scenario, const ExploreFacts& e
     }
   }
   return checks;
+}
+
+std::vector<OutcomeClass> default_fail_on(const Scenario& scenario) {
+  const std::vector<OutcomeClass>& allow = scenario.expect.explore.allow;
+  std::vector<OutcomeClass> fail_on;
+  for (int index = 0; index < outcome_class_count; ++index) {
+    const auto outcome_class = static_cast<OutcomeClass>(index);
+    if (std::find(allow.begin(), allow.end(), outcome_class) == allow.end()) {
+      fail_on.push_back(outcome_class);
+    }
+  }
+  SVCSIM_ASSERT(fail_on.size() + allow.size() == static_cast<std::size_t>(outcome_class_count));
+  return fail_on;
 }
 
 bool all_ok(const std::vector<Check>& checks) {

@@ -9,7 +9,10 @@
 #include <sstream>
 #include <system_error>
 
+#include <fmt/format.h>
 #include <yaml-cpp/eventhandler.h>
+
+#include "svcsim/model/utf8.hpp"
 
 namespace svcsim::scenario::detail {
 
@@ -36,24 +39,79 @@ Field child_field(const Field& parent, const YAML::Node& key, const YAML::Node& 
                clean(name), value.IsNull() ? key_mark : mark_or(value, key_mark), key_mark};
 }
 
-/// Records where each document starts, nothing else: used to count documents without building
-/// them.
-class DocumentStarts : public YAML::EventHandler {
+/// Thrown from inside the event parser to stop it at the first shape error.
+struct ShapeError {
+  YAML::Mark mark;
+  std::string message;
+};
+
+/// Where a quoted scalar that starts at `start` (its opening quote) is closed, or npos. YAML's
+/// rules: in double quotes a backslash escapes the next character; in single quotes '' is a
+/// quote.
+std::size_t closing_quote(const std::string& text, std::size_t start) {
+  const char quote_character = text[start];
+  for (std::size_t position = start + 1; position < text.size(); ++position) {
+    const char character = text[position];
+    if (quote_character == '"' && character == '\\') {
+      ++position;
+    } else if (character == quote_character) {
+      if (quote_character == '\'' && position + 1 < text.size() && text[position + 1] == '\'') {
+        ++position;
+        continue;
+      }
+      return position;
+    }
+  }
+  return std::string::npos;
+}
+
+/// Watches the parser's events: where each document starts, how deep the nesting goes, and
+/// whether each quoted scalar is closed. Builds nothing.
+class ShapeWatcher : public YAML::EventHandler {
  public:
-  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  explicit ShapeWatcher(const std::string& text) : text_(text) {}
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    starts.push_back(mark);
+    depth_ = 0;
+  }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {}
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {}
-  void OnMapEnd() override {}
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    if (mark.pos < 0) return;
+    const auto start = static_cast<std::size_t>(mark.pos);
+    if (start >= text_.size() || (text_[start] != '"' && text_[start] != '\'')) return;
+    if (closing_quote(text_, start) == std::string::npos) {
+      throw ShapeError{mark, std::string("invalid YAML: the quote ") + text_[start] +
+                                 " opened here is never closed"};
+    }
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    enter(mark);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    enter(mark);
+  }
+  void OnMapEnd() override { --depth_; }
 
   std::vector<YAML::Mark> starts;
+
+ private:
+  void enter(const YAML::Mark& mark) {
+    if (++depth_ > nesting_depth_max) {
+      throw ShapeError{mark, "mappings and lists nest deeper than " +
+                                 std::to_string(nesting_depth_max) +
+                                 " levels here; a scenario needs at most 6"};
+    }
+  }
+
+  const std::string& text_;
+  int depth_ = 0;
 };
 
 }  // namespace
@@ -118,6 +176,10 @@ bool YamlReader::read_mapping(const Field& at, std::span<const std::string_view>
     }
     const std::string& name = key.Scalar();
     Field field = child_field(at, key, value, name);
+    // yaml-cpp 0.7 reads YAML 1.1's merge key as an ordinary key named "<<".
+    if (name == "<<" && key.Tag() != "!") {
+      return fail_at_key(field, "merge keys ('<<') are not supported; write the keys out in full");
+    }
     if (!allowed.empty() &&
         std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       std::string message = "unknown key " + quote(name);
@@ -249,14 +311,53 @@ bool YamlReader::read_count(const Field& field, std::string& count) {
   return true;
 }
 
+bool check_text_encoding(const std::string& text, YamlReader& reader) {
+  int line = 0;
+  std::size_t line_start = 0;
+  for (std::size_t offset = 0; offset < text.size();) {
+    const Utf8Char character = decode_utf8(text, offset);
+    YAML::Mark mark;
+    mark.pos = static_cast<int>(offset);
+    mark.line = line;
+    mark.column = static_cast<int>(offset - line_start);  // bytes, as yaml-cpp counts columns
+    if (!character.valid) {
+      return reader.fail(mark, "",
+                         fmt::format("not UTF-8 text: byte 0x{:02X} starts no UTF-8 character "
+                                     "(a scenario file is UTF-8 YAML)",
+                                     static_cast<unsigned char>(text[offset])));
+    }
+    const char32_t code_point = character.code_point;
+    const bool layout = code_point == '\t' || code_point == '\n' || code_point == '\r';
+    const bool byte_order_mark = code_point == 0xFEFF && offset == 0;
+    if (is_unsafe_code_point(code_point) && !layout && !byte_order_mark) {
+      const bool control = code_point < 0x20 || (code_point >= 0x7F && code_point <= 0x9F);
+      return reader.fail(mark, "",
+                         fmt::format("{} {} in the file (a scenario file is UTF-8 YAML text{})",
+                                     control ? "control character" : "invisible character",
+                                     code_point_name(code_point),
+                                     control ? "; is this a binary file?" : ""));
+    }
+    offset += character.length;
+    if (code_point == '\n') {
+      ++line;
+      line_start = offset;
+    }
+  }
+  return true;
+}
+
 // YAML::LoadAll is not used: on some malformed input (a stray ',' at the start) yaml-cpp 0.7
 // returns empty documents forever without consuming anything, so at most two documents are asked
 // for here.
-bool check_single_document(const std::string& text, YamlReader& reader) {
+bool check_document_shape(const std::string& text, YamlReader& reader) {
   std::istringstream stream(text);
   YAML::Parser parser(stream);
-  DocumentStarts starts;
-  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) return true;
+  ShapeWatcher starts(text);
+  try {
+    if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) return true;
+  } catch (const ShapeError& error) {
+    return reader.fail(error.mark, "", error.message);
+  }
   SVCSIM_ASSERT(starts.starts.size() == 2);
   const YAML::Mark& first = starts.starts[0];
   const YAML::Mark& second = starts.starts[1];

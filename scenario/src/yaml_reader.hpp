@@ -143,7 +143,18 @@ class YamlReader {
   std::optional<ScenarioError> error_;
 };
 
-/// Checks that `text` holds at most one document, recording the error in `reader` if not.
-bool check_single_document(const std::string& text, YamlReader& reader);
+/// How deep mappings and lists may nest. The deepest place a scenario uses is
+/// expect.orders[i].end_state.packages (6 levels); yaml-cpp's own guard only says "bad file".
+inline constexpr int nesting_depth_max = 32;
+
+/// Checks the raw bytes before any YAML parsing: well-formed UTF-8 and no control or invisible
+/// character except tab, line feed and carriage return (a byte order mark may open the file).
+/// A binary file or a file in another encoding is reported at its first offending byte.
+bool check_text_encoding(const std::string& text, YamlReader& reader);
+
+/// Checks the document's shape as the parser sees it, before building it: at most one document,
+/// nesting at most nesting_depth_max deep, and every quoted scalar closed (yaml-cpp 0.7 lets an
+/// unclosed quote run to the end of the file, which then lacks every key after it).
+bool check_document_shape(const std::string& text, YamlReader& reader);
 
 }  // namespace svcsim::scenario::detail

@@ -849,6 +849,168 @@ TEST(ScenarioLoader, StrayCommaAtDocumentStartDoesNotHang) {
             "t.yaml:1:1: invalid YAML: unexpected ',' where a document starts");
 }
 
+// ---- messages a person can act on (issue 8) --------------------------------------------------
+
+// yaml-cpp 0.7 lets an unclosed quote run to the end of the file; the loader then lacked every
+// key after it and said "missing required key 'packages'" at 1:1.
+TEST(ScenarioLoader, UnclosedQuoteIsNamedWhereItOpens) {
+  EXPECT_EQ(load_error(R"(name: "KB5086672 on a device
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)"),
+            "t.yaml:1:7: invalid YAML: the quote \" opened here is never closed");
+  EXPECT_EQ(load_error("name: x\nsource: 'it''s open\n"),
+            "t.yaml:2:9: invalid YAML: the quote ' opened here is never closed");
+  // Quotes inside plain text and closed quotes with escapes are fine.
+  EXPECT_EQ(load_error(R"(name: "a \" quote"
+source: it's plain
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)"),
+            "(loaded)");
+}
+
+// yaml-cpp's own depth guard says only "bad file".
+TEST(ScenarioLoader, DeepNestingIsNamedWithItsLimit) {
+  EXPECT_EQ(load_error("name: x\nsource: " + std::string(100, '[') + std::string(100, ']') + "\n"),
+            "t.yaml:2:40: mappings and lists nest deeper than 32 levels here; a scenario needs "
+            "at most 6");
+  std::string block = "name: x\nplan:\n";
+  for (int depth = 1; depth <= 40; ++depth) block += std::string(static_cast<std::size_t>(depth), ' ') + "k:\n";
+  EXPECT_TRUE(starts_with(load_error(block), "t.yaml:34:33: mappings and lists nest deeper than 32"));
+}
+
+// Binary input used to report "unknown escape character" from inside some quoted scalar.
+TEST(ScenarioLoader, BinaryInputIsNamedAtItsFirstControlCharacter) {
+  EXPECT_EQ(load_error(std::string("\x7f" "ELF\x02\x01\x01\0\0\0", 10)),
+            "t.yaml:1:1: control character U+007F in the file (a scenario file is UTF-8 YAML "
+            "text; is this a binary file?)");
+  EXPECT_EQ(load_error(std::string("name: x\0y\n", 10)),
+            "t.yaml:1:8: control character U+0000 in the file (a scenario file is UTF-8 YAML "
+            "text; is this a binary file?)");
+}
+
+TEST(ScenarioLoader, InvalidUtf8IsNamedWithLineAndColumn) {
+  EXPECT_EQ(load_error("name: x\nsource: ab\xff\n"),
+            "t.yaml:2:11: not UTF-8 text: byte 0xFF starts no UTF-8 character (a scenario file "
+            "is UTF-8 YAML)");
+  EXPECT_EQ(load_error("name: x\nsource: \xc0\xaf\n"),  // an overlong '/'
+            "t.yaml:2:9: not UTF-8 text: byte 0xC0 starts no UTF-8 character (a scenario file is "
+            "UTF-8 YAML)");
+  EXPECT_EQ(load_error("name: x \xe2\x80\xae gnp.exe\n"),
+            "t.yaml:1:9: invisible character U+202E in the file (a scenario file is UTF-8 YAML "
+            "text)");
+  // A byte order mark may open the file; UTF-8 text elsewhere is fine.
+  EXPECT_EQ(load_error("\xef\xbb\xbfname: caf\xc3\xa9\npackages: [{id: KB1, kind: cu, revision: 100}]\n"
+                       "targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]\n"
+                       "plan: {steps: [KB1]}\n"),
+            "(loaded)");
+}
+
+// yaml-cpp 0.7 reads the YAML 1.1 merge key as a key named "<<": it got "did you mean 'id'?".
+TEST(ScenarioLoader, MergeKeyIsNamedAsUnsupported) {
+  EXPECT_EQ(load_error(R"(name: x
+packages:
+  - &base {id: KB1, kind: cu, revision: 100}
+  - <<: *base
+    id: KB2
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)"),
+            "t.yaml:4:5: merge keys ('<<') are not supported; write the keys out in full "
+            "(packages[1].<<)");
+}
+
+// ---- names that reach command lines and reports (issue 8) ------------------------------------
+
+/// `top` (the first lines of a file) followed by packages, targets and plan that load.
+std::string complete(const std::string& top) {
+  return top + "packages: [{id: KB1, kind: cu, revision: 100}]\n"
+               "targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]\n"
+               "plan: {steps: [KB1]}\n";
+}
+
+/// A one-package scenario whose package has `field: value` (value written as YAML).
+std::string with_package_field(const std::string& field, const std::string& value) {
+  return "name: x\npackages: [{id: KB1, kind: cu, revision: 100, " + field + ": " + value +
+         "}]\ntargets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]\n"
+         "plan: {steps: [KB1]}\n";
+}
+
+TEST(ScenarioLoader, FileMustBeAPlainWindowsFileName) {
+  EXPECT_EQ(load_error(with_package_field("file", "'..\\..\\kb1.msu'")),
+            "t.yaml:2:53: file '..\\..\\kb1.msu' is not a valid Windows file name: it contains "
+            "'\\', a path separator; give the file's name alone (it is looked up in the package "
+            "folder) (packages[0].file)");
+  EXPECT_TRUE(ends_with(load_error(with_package_field("file", "\"kb1.msu\\n& shutdown /r\"")),
+                        "is not a valid Windows file name: it contains U+000A, a control or "
+                        "invisible character (packages[0].file)"));
+  EXPECT_TRUE(ends_with(load_error(with_package_field("file", "\"kb1\\e[31m.msu\"")),
+                        "it contains U+001B, a control or invisible character (packages[0].file)"));
+  EXPECT_TRUE(ends_with(load_error(with_package_field("file", "NUL.msu")),
+                        "'NUL' is a reserved device name in Windows (with or without an "
+                        "extension) (packages[0].file)"));
+  EXPECT_TRUE(ends_with(load_error(with_package_field("file", "\"kb1.msu.\"")),
+                        "it ends with a dot, which Windows drops from a file name "
+                        "(packages[0].file)"));
+  // What Windows allows stays legal: the printed command lines quote it.
+  EXPECT_EQ(load_error(with_package_field("file", "\"50% off & (final); it's $x.msu\"")),
+            "(loaded)");
+}
+
+TEST(ScenarioLoader, IdsTargetNamesAndIdentitiesUseTheirAlphabets) {
+  EXPECT_EQ(load_error("name: x\npackages: [{id: \"KB1 & calc\", kind: fod}]\n"
+                       "targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]\n"
+                       "plan: {steps: [KB1]}\n"),
+            "t.yaml:2:17: package id 'KB1 & calc' is not valid: it may hold only letters, digits, "
+            "'_', '.' and '-' (found a space) (packages[0].id)");
+  EXPECT_EQ(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: "dev:ice", kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)"),
+            "t.yaml:3:18: target name 'dev:ice' is not valid: it may hold only letters, digits, "
+            "'_', '.' and '-' (found ':') (targets[0].name)");
+  EXPECT_TRUE(ends_with(load_error(with_package_field("identity", "\"Package_for_KB1 /Online\"")),
+                        "identity 'Package_for_KB1 /Online' is not a valid CBS package identity: "
+                        "it may hold only letters, digits, '_', '.', '-' and '~' (found a space) "
+                        "(packages[0].identity)"));
+}
+
+TEST(ScenarioLoader, NameAndSourceHoldNoControlCharacters) {
+  EXPECT_EQ(load_error(complete("name: \"x\\nstep 9  shutdown /r\"\n")),
+            "t.yaml:1:7: name 'x?step 9  shutdown /r' is not valid: it contains a line break; it "
+            "must fit on one line (name)");
+  EXPECT_EQ(load_error(complete("name: \"red \\e[31m\"\n")),
+            "t.yaml:1:7: name 'red ?[31m' is not valid: it contains U+001B, a control or "
+            "invisible character (name)");
+  EXPECT_EQ(load_error(complete("name: x\nsource: \"a\\x9bb\"\n")),
+            "t.yaml:2:9: source is not valid: it contains U+009B, a control or invisible "
+            "character (source)");
+  // A source may span lines.
+  const Scenario scenario = load_ok(R"(name: x
+source: |
+  line one
+  line two
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)");
+  EXPECT_EQ(scenario.source, "line one\nline two\n");
+}
+
+TEST(ScenarioLoader, StepTextHoldsNoControlCharacters) {
+  EXPECT_EQ(load_error(R"yaml(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: ["method1(\tKB1)"]}
+)yaml"),
+            "t.yaml:4:16: step 'method1(?KB1)' is not valid: it contains U+0009, a control or "
+            "invisible character (plan.steps[0])");
+}
+
 // Inputs a fuzzer finds early: each must give an error, never a crash, hang or exception.
 TEST(ScenarioLoader, HostileInputsGiveErrors) {
   const std::vector<std::string> inputs = {

@@ -149,9 +149,7 @@ class Explorer {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result_.model_states = space_ ? space_->size() : 0;
     note_memory(0);
-    if (recording_ && result_.graph && result_.states > options_.graph_state_max) {
-      result_.graph.reset();
-    }
+    sample_resident();
     if (ok()) check_conservation();
     return std::move(result_);
   }
@@ -187,14 +185,26 @@ class Explorer {
     // expect the next layer to grow as the last one did, a little more.
     const auto expected = static_cast<std::size_t>(
         static_cast<double>(current.keys.size()) * growth_ * 1.1) + 16;
+    // Refuse a reservation that would pass the memory limit before it is made, rather than
+    // noticing at the next checkpoint that it already has.
+    if (options_.memory_bytes_max != 0 && expected > next.keys.capacity()) {
+      const std::uint64_t fresh = (expected - next.keys.capacity()) * bytes_per_node;
+      if (note_memory(current.bytes() + next.bytes()) + fresh > options_.memory_bytes_max) {
+        result_.status = ExploreStatus::incomplete_memory;
+        next.begins.push_back(0);
+        return next;
+      }
+    }
     next.keys.reserve(expected);
     next.counts.reserve(expected);
     next.operations.reserve(expected);
+    building_ = {&current, &next};
     if (dense_) {
       build_dense(current, layer, next);
     } else {
       build_sparse(current, layer, next);
     }
+    building_ = {};
     next.begins.push_back(static_cast<std::uint32_t>(next.keys.size()));
     growth_ = current.keys.empty() ? 1.0
                                    : static_cast<double>(next.keys.size()) /
@@ -237,6 +247,7 @@ class Explorer {
                    next, group_begin);
       }
       finish_group(current, next, group_begin, group);
+      ++groups_done_;
       // Gosper's hack: the next integer with the same number of set bits.
       const std::uint64_t lowest = mask & (~mask + 1);
       const std::uint64_t ripple = mask + lowest;
@@ -337,7 +348,7 @@ class Explorer {
         return report_violation(layer, node, make_choice(step, op_variant, 0));
       }
       ++result_.transitions;
-      maybe_report_progress(layer);
+      checkpoint(layer);
       if (after_op.has(micro_flag::stops)) {
         terminal(after_op.next, faults_op, error_op, count, done, layer, node,
                  make_choice(step, op_variant, 0), static_cast<std::uint16_t>(operations + 1),
@@ -408,6 +419,7 @@ class Explorer {
     next.counts.push_back(count);
     links_.push_back(link);
     next.operations.push_back(link.operations);
+    if (recording_ && graph_full()) stop_recording();
     if (recording_) {
       next.graph_ids.push_back(add_graph_node(key, false));
       add_graph_edge(current, parent, next.graph_ids.back(), step, op_variant, reboot_variant);
@@ -433,6 +445,10 @@ class Explorer {
       bucket.codes[model::hresult(code)] += runs;
       auto& by_code = code_witnesses_[first_error - 1];
       if (end.improves_on(by_code)) by_code = end;
+    }
+    if (recording_ && graph_full() &&
+        !terminal_graph_ids_.contains(node_key(id, faults, first_error))) {
+      stop_recording();
     }
     if (recording_ && result_.graph) {
       const std::uint32_t graph_node = terminal_graph_node(id, faults, first_error, outcome_class);
@@ -541,14 +557,21 @@ class Explorer {
     if (options_.state_count_max != 0 && result_.states > options_.state_count_max) {
       result_.status = ExploreStatus::incomplete_states;
     }
-    const std::uint64_t bytes = note_memory(current.bytes() + next.bytes());
+    // The limit is on what the process really holds as well as on what the explorer counts:
+    // reserved but untouched capacity is counted, pages the allocator keeps are seen.
+    const std::uint64_t bytes =
+        std::max(note_memory(current.bytes() + next.bytes()), sample_resident());
     if (options_.memory_bytes_max != 0 && bytes > options_.memory_bytes_max) {
       result_.status = ExploreStatus::incomplete_memory;
     }
-    if (recording_ && result_.states > options_.graph_state_max) {
-      recording_ = false;  // too large to draw; the caller refuses DOT output
-      result_.graph.reset();
-    }
+  }
+
+  /// The process's resident set now (0 when nobody asked to measure it), kept as the peak.
+  std::uint64_t sample_resident() {
+    if (!options_.resident_bytes) return 0;
+    const std::uint64_t bytes = options_.resident_bytes();
+    result_.peak_resident_bytes = std::max(result_.peak_resident_bytes, bytes);
+    return bytes;
   }
 
   std::uint64_t note_memory(std::uint64_t layers_bytes) {
@@ -558,16 +581,25 @@ class Explorer {
     return bytes;
   }
 
-  void maybe_report_progress(std::size_t layer) {
-    if ((result_.transitions & 0xFFFF) != 0 || !options_.progress) return;
+  /// Every 2^16 transitions: the limits (a wide group can hold millions of nodes, so the
+  /// per-group checkpoint alone could overshoot) and the progress report.
+  void checkpoint(std::size_t layer) {
+    if ((result_.transitions & 0xFFFF) != 0) return;
+    if (building_.current != nullptr) check_limits(*building_.current, *building_.next);
+    if (!options_.progress) return;
     ExploreProgress progress;
     progress.states = result_.states;
     progress.transitions = result_.transitions;
-    progress.bytes = result_.peak_bytes;
+    progress.bytes = std::max(result_.peak_bytes, result_.peak_resident_bytes);
     progress.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     progress.layer = layer;
     progress.layer_count = step_count_;
+    if (dense_) {
+      progress.groups_done = groups_done_;
+      // Every nonempty subset of the steps is a group of some layer.
+      progress.group_count = step_count_ == 64 ? ~std::uint64_t{0} : full_mask_;
+    }
     options_.progress(progress);
   }
 
@@ -685,6 +717,18 @@ class Explorer {
 
   // --- Graph recording (DOT) ---------------------------------------------------------------
 
+  bool graph_full() const {
+    return result_.graph && result_.graph->nodes.size() >= options_.graph_state_max;
+  }
+
+  /// The graph has all the nodes it may hold: it keeps them and the edges between them, and
+  /// says it is truncated. Recording never resumes, so every node of a layer seen while
+  /// recording has its graph id.
+  void stop_recording() {
+    recording_ = false;
+    result_.graph->truncated = true;
+  }
+
   std::uint32_t add_graph_node(std::uint64_t key, bool terminal_node) {
     const model::WorldState state = space_->state(key_id(key));
     std::string label;
@@ -698,12 +742,12 @@ class Explorer {
           pending += (pending.empty() ? "" : ",") + scenario_.catalog[package].id;
         }
       }
-      if (!label.empty()) label += "\\n";
+      if (!label.empty()) label += '\n';
       if (state.targets.size() > 1) label += world_.target(static_cast<model::TargetIndex>(target)).name + " ";
       label += fmt::format("UBR {}", image.ubr);
-      if (!pending.empty()) label += "\\npending " + pending;
+      if (!pending.empty()) label += "\npending " + pending;
     }
-    if (key_faults(key) != 0) label += fmt::format("\\nfaults {}", key_faults(key));
+    if (key_faults(key) != 0) label += fmt::format("\nfaults {}", key_faults(key));
     result_.graph->nodes.push_back({label, terminal_node});
     return static_cast<std::uint32_t>(result_.graph->nodes.size() - 1);
   }
@@ -715,7 +759,7 @@ class Explorer {
     if (inserted) {
       const std::uint32_t graph_id = add_graph_node(key, true);
       result_.graph->nodes[graph_id].label =
-          fmt::format("{}\\n{}", model::outcome_class_name(outcome_class),
+          fmt::format("{}\n{}", model::outcome_class_name(outcome_class),
                       result_.graph->nodes[graph_id].label);
       found->second = graph_id;
     }
@@ -753,6 +797,14 @@ class Explorer {
   std::array<WitnessEnd, model::outcome_class_count> class_witnesses_{};
   WitnessEnd violation_end_;
   bool recording_ = false;
+  /// The two layers being worked on, for the checkpoints inside a layer (null between layers).
+  struct Building {
+    const Layer* current = nullptr;
+    const Layer* next = nullptr;
+  } building_;
+  std::uint64_t groups_done_ = 0;  // dense: groups finished, over every layer
+  /// What one more node of a layer costs: its key, count, operation count and parent link.
+  static constexpr std::uint64_t bytes_per_node = 8 + sizeof(Count) + 2 + sizeof(Link);
   std::unordered_map<std::uint64_t, std::uint32_t> terminal_graph_ids_;  // lookup only
   std::chrono::steady_clock::time_point started_;
   ExploreResult result_;

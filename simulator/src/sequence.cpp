@@ -213,9 +213,9 @@ bool is_shell_safe(char character) {
          std::string_view("_-.,:/+=@%").find(character) != std::string_view::npos;
 }
 
-/// Quotes `word` for a POSIX shell only when it needs it, so the common command line stays
-/// plain ("--order KB5043080,KB5086672") and "method1(KB5086672)" still pastes correctly.
-std::string shell_word(std::string_view word) {
+}  // namespace
+
+std::string posix_shell_word(std::string_view word) {
   if (!word.empty() && std::all_of(word.begin(), word.end(), is_shell_safe)) {
     return std::string(word);
   }
@@ -230,8 +230,6 @@ std::string shell_word(std::string_view word) {
   quoted += '\'';
   return quoted;
 }
-
-}  // namespace
 
 std::string_view step_reason_name(StepReason reason) {
   switch (reason) {
@@ -405,11 +403,14 @@ std::string reproduce_command(const scenario::Scenario& scenario,
     if (!order_text.empty()) order_text += ',';
     order_text += step.text;
   }
-  std::string command = "svcsim run " + shell_word(scenario.path) + " --order " +
-                        shell_word(order_text);
+  // A relative path that starts with '-' would read as an option: "./-x.yaml" is the same file.
+  const std::string path =
+      !scenario.path.empty() && scenario.path.front() == '-' ? "./" + scenario.path : scenario.path;
+  std::string command = "svcsim run " + posix_shell_word(path) + " --order " +
+                        posix_shell_word(order_text);
   for (const FaultPlacement& placement : faults) {
     SVCSIM_ASSERT(placement.is_device() || placement.fault != model::Fault::none);
-    command += " --fault " + shell_word(fault_placement_text(scenario.catalog, placement));
+    command += " --fault " + posix_shell_word(fault_placement_text(scenario.catalog, placement));
   }
   return command;
 }

@@ -6,11 +6,13 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "brute_force.hpp"
 #include "source_dir.hpp"
@@ -303,17 +305,97 @@ TEST_F(ExplorerTest, SameScenarioSameResult) {
   EXPECT_EQ(first.transitions, second.transitions);
 }
 
-TEST_F(ExplorerTest, GraphIsRecordedOnlyWhenSmall) {
+TEST_F(ExplorerTest, GraphIsTruncatedPastItsLimit) {
   const scenario::Scenario scenario = make_synthetic_chain({.package_count = 4});
   ExploreOptions options;
   options.graph_state_max = 5000;
   const ExploreResult small = explore(scenario, options);
   ASSERT_TRUE(small.graph.has_value());
+  EXPECT_FALSE(small.graph->truncated);
   EXPECT_GE(small.graph->nodes.size(), small.states);
   EXPECT_FALSE(small.graph->edges.empty());
   options.graph_state_max = 3;
   const ExploreResult large = explore(scenario, options);
-  EXPECT_FALSE(large.graph.has_value());
+  ASSERT_TRUE(large.graph.has_value());
+  EXPECT_TRUE(large.graph->truncated);
+  EXPECT_EQ(large.graph->nodes.size(), 3u);
+  for (const ExploreGraph::Edge& edge : large.graph->edges) {
+    EXPECT_LT(edge.from, 3u);
+    EXPECT_LT(edge.to, 3u);
+  }
+  // Truncating the picture changes nothing that is counted.
+  EXPECT_EQ(describe_counts(large.orders, large.runs), describe_counts(small.orders, small.runs));
+}
+
+/// A target's steps in `order`, as texts, split at its lifecycle steps (mount, commit, discard):
+/// the lifecycle steps in sequence, and between them each stretch of servicing steps sorted (the
+/// explorer may reorder a stretch, never move a step across a lifecycle step).
+std::vector<std::string> lifecycle_shape(const std::vector<model::PlanStep>& order,
+                                         model::TargetIndex target) {
+  std::vector<std::string> shape;
+  std::vector<std::string> stretch;
+  const auto close_stretch = [&] {
+    std::sort(stretch.begin(), stretch.end());
+    shape.push_back(fmt::format("{{{}}}", fmt::join(stretch, ",")));
+    stretch.clear();
+  };
+  for (const model::PlanStep& step : order) {
+    if (step.target != target) continue;
+    const model::OperationKind kind = step.operation.kind;
+    if (kind == model::OperationKind::mount || kind == model::OperationKind::commit ||
+        kind == model::OperationKind::discard) {
+      close_stretch();
+      shape.push_back(step.text);
+    } else {
+      stretch.push_back(step.text);
+    }
+  }
+  close_stretch();
+  return shape;
+}
+
+// Issue 8: explore used to permute mount, commit and discard like packages, so witnesses began
+// with "commit". Every witness of every shipped plan with lifecycle steps keeps them in place.
+TEST_F(ExplorerTest, WitnessesKeepLifecycleStepsInTheirWrittenPlace) {
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const scenario::Scenario scenario = load(entry.path());
+    const bool has_lifecycle = std::any_of(
+        scenario.plan.steps.begin(), scenario.plan.steps.end(), [](const model::PlanStep& step) {
+          return step.operation.kind == model::OperationKind::commit;
+        });
+    if (!has_lifecycle) continue;
+    const ExploreResult result = explore(scenario, with_faults(1));
+    ASSERT_EQ(result.status, ExploreStatus::complete) << entry.path();
+    ASSERT_FALSE(result.witnesses.empty()) << entry.path();
+    for (const Witness& witness : result.witnesses) {
+      ASSERT_FALSE(witness.order.empty());
+      EXPECT_NE(witness.order.front().operation.kind, model::OperationKind::commit)
+          << witness.command;
+      for (std::size_t target = 0; target < scenario.targets.size(); ++target) {
+        const auto index = static_cast<model::TargetIndex>(target);
+        EXPECT_EQ(lifecycle_shape(witness.order, index), lifecycle_shape(scenario.plan.steps, index))
+            << witness.command;
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10u);
+}
+
+TEST_F(ExplorerTest, ResidentBytesCountAgainstTheMemoryLimit) {
+  const scenario::Scenario scenario = make_synthetic_chain({.package_count = 6});
+  ExploreOptions options;
+  options.memory_bytes_max = std::uint64_t{1} << 40;
+  const ExploreResult unbounded = explore(scenario, options);
+  EXPECT_EQ(unbounded.status, ExploreStatus::complete);
+  EXPECT_EQ(unbounded.peak_resident_bytes, 0u);  // nobody measured
+  // A process that already holds more than the limit stops at the first checkpoint.
+  options.resident_bytes = [] { return std::uint64_t{2} << 40; };
+  const ExploreResult stopped = explore(scenario, options);
+  EXPECT_EQ(stopped.status, ExploreStatus::incomplete_memory);
+  EXPECT_EQ(stopped.peak_resident_bytes, std::uint64_t{2} << 40);
 }
 
 // RapidCheck: random catalogs of up to 8 packages with random kinds, revisions, baselines, SSU

@@ -82,6 +82,11 @@ struct Scenario {
   Expectation expect;
 };
 
+/// The most faults one run may take: `faults.max` in a file, `explore --faults` on the command
+/// line and `expect.explore.runs[].faults` share this bound. Every placement of 8 faults is far
+/// past what any real chain needs and what an exhaustive search can count in reasonable time.
+inline constexpr int fault_count_per_run_max = 8;
+
 /// The context for servicing `scenario.targets[target]`. The scenario must outlive it.
 ServicingContext make_context(const Scenario& scenario, std::size_t target);
 

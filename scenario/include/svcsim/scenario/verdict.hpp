@@ -53,6 +53,11 @@ struct ExploreFacts {
 /// faults than were explored are reported as not checked, not as a mismatch.
 std::vector<Check> check_explore(const Scenario& scenario, const ExploreFacts& explored);
 
+/// The classes whose runs make `svcsim run` and `svcsim explore` fail (exit 1) when the command
+/// line does not say otherwise (--fail-on): every class that `expect.explore.allow` does not list,
+/// in class order. With the default allow list: false_success, drift and stuck.
+std::vector<OutcomeClass> default_fail_on(const Scenario& scenario);
+
 /// True when every check holds.
 bool all_ok(const std::vector<Check>& checks);
 

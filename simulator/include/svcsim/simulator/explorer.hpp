@@ -27,10 +27,15 @@ namespace svcsim::simulator {
 struct ExploreProgress {
   std::uint64_t states = 0;
   std::uint64_t transitions = 0;
-  std::uint64_t bytes = 0;
+  std::uint64_t bytes = 0;           // the larger of tracked and resident bytes
   double elapsed_s = 0;
-  std::size_t layer = 0;
+  std::size_t layer = 0;             // layers done (plan steps done at the layer being built)
   std::size_t layer_count = 0;
+  /// Groups (sets of steps done) finished and in all, counted over every layer, where they are
+  /// known in advance (plans of up to 26 steps enumerate every subset): the part of the work
+  /// done, for an estimate of the time left. 0 when not known.
+  std::uint64_t groups_done = 0;
+  std::uint64_t group_count = 0;
 };
 
 struct ExploreOptions {
@@ -38,9 +43,15 @@ struct ExploreOptions {
   std::optional<int> fault_count_max;
   /// Stop cleanly (status incomplete) past this many graph states; 0: no limit.
   std::uint64_t state_count_max = 0;
-  /// Stop cleanly past this many bytes of explorer memory; 0: no limit.
+  /// Stop cleanly past this many bytes of memory; 0: no limit. Counted are the explorer's own
+  /// tracked bytes and, when `resident_bytes` is set, what the process really holds.
   std::uint64_t memory_bytes_max = 0;
-  /// Record the graph's nodes and edges (for DOT) while it has at most this many states.
+  /// Reads the process's resident set in bytes; called at the limit checkpoints (after every
+  /// layer, every 4096 groups and every 2^16 transitions), so it must be cheap. Empty: only the
+  /// tracked bytes count, and the search stays independent of its environment.
+  std::function<std::uint64_t()> resident_bytes;
+  /// Record the graph's nodes and edges (for DOT), at most this many nodes: past it the graph
+  /// keeps the first ones and says it is truncated. 0: no graph.
   std::uint64_t graph_state_max = 0;
   /// Build layers by hashing the masks reached, as plans of more than 26 steps do, even for a
   /// short plan: so tests can hold that path to the same answers as the dense one.
@@ -78,8 +89,11 @@ struct ExploreGraph {
     std::size_t to = 0;
     std::string label;
   };
-  std::vector<Node> nodes;
+  std::vector<Node> nodes;  // labels hold '\n' between lines; the DOT writer escapes them
   std::vector<Edge> edges;
+  /// The search met more states than ExploreOptions::graph_state_max: these are the first ones
+  /// recorded, with the edges between them.
+  bool truncated = false;
 };
 
 enum class ExploreStatus : std::uint8_t {
@@ -99,11 +113,12 @@ struct ExploreResult {
   std::uint64_t states = 0;               // distinct graph nodes stored
   std::uint64_t transitions = 0;          // edges evaluated (one plan step with its reboot)
   std::uint64_t model_states = 0;         // distinct TargetStates interned
-  std::uint64_t peak_bytes = 0;           // explorer memory at its peak
+  std::uint64_t peak_bytes = 0;           // explorer memory at its peak (tracked)
+  std::uint64_t peak_resident_bytes = 0;  // the largest resident set sampled (0: not sampled)
   double elapsed_s = 0;
   std::string violation_text;             // invariant_violation: what broke
   std::string violation_command;          // and the run that shows it
-  std::optional<ExploreGraph> graph;      // when recorded
+  std::optional<ExploreGraph> graph;      // when asked for (graph_state_max > 0)
 };
 
 /// Explores the scenario's plan. Deterministic: the same scenario and options give the same

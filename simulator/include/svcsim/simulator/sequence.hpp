@@ -149,7 +149,15 @@ std::optional<std::vector<model::PlanStep>> parse_order(const scenario::Scenario
 std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error,
                                                     const model::Catalog* catalog = nullptr);
 
-/// The command line that reproduces a run: "svcsim run FILE --order A,B --fault 2:disk_full".
+/// `word` for a POSIX shell: as it is when every character is one sh leaves alone in an unquoted
+/// word (letters, digits, _ - . , : / + = @ %), so the usual line stays plain
+/// ("--order KB5043080,KB5086672"); else in single quotes, each ' written as '\''.
+///
+///   posix_shell_word("method1(KB5086672)") == "'method1(KB5086672)'"
+std::string posix_shell_word(std::string_view word);
+
+/// The command line that reproduces a run: "svcsim run FILE --order A,B --fault 2:disk_full",
+/// each word quoted for a POSIX shell (posix_shell_word).
 std::string reproduce_command(const scenario::Scenario& scenario,
                               const std::vector<model::PlanStep>& order,
                               const std::vector<FaultPlacement>& faults);
