@@ -64,7 +64,8 @@ set(svcsim_shipped_scenarios
   container-dotnet-never-reboots
   reset-base-before-the-owed-reboot
   winre-combined-cu-then-safeos-du
-  winre-safeos-du-needs-ssu-first)
+  winre-safeos-du-needs-ssu-first
+  install-wim-arrives-pended)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
