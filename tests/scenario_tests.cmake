@@ -65,7 +65,8 @@ set(svcsim_shipped_scenarios
   reset-base-before-the-owed-reboot
   winre-combined-cu-then-safeos-du
   winre-safeos-du-needs-ssu-first
-  install-wim-arrives-pended)
+  install-wim-arrives-pended
+  server2016-every-cu-rolls-back)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
