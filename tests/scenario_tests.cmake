@@ -66,7 +66,8 @@ set(svcsim_shipped_scenarios
   winre-combined-cu-then-safeos-du
   winre-safeos-du-needs-ssu-first
   install-wim-arrives-pended
-  server2016-every-cu-rolls-back)
+  server2016-every-cu-rolls-back
+  kb2919355-reboot-between)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
