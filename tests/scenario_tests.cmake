@@ -67,7 +67,8 @@ set(svcsim_shipped_scenarios
   winre-safeos-du-needs-ssu-first
   install-wim-arrives-pended
   server2016-every-cu-rolls-back
-  kb2919355-reboot-between)
+  kb2919355-reboot-between
+  prevent-pending-on-a-pended-image)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
