@@ -68,7 +68,8 @@ set(svcsim_shipped_scenarios
   install-wim-arrives-pended
   server2016-every-cu-rolls-back
   kb2919355-reboot-between
-  prevent-pending-on-a-pended-image)
+  prevent-pending-on-a-pended-image
+  kb5034439-update-loop)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
