@@ -69,7 +69,8 @@ set(svcsim_shipped_scenarios
   server2016-every-cu-rolls-back
   kb2919355-reboot-between
   prevent-pending-on-a-pended-image
-  kb5034439-update-loop)
+  kb5034439-update-loop
+  kb5074109-on-a-device-owing-a-reboot)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
