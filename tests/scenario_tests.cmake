@@ -71,7 +71,8 @@ set(svcsim_shipped_scenarios
   prevent-pending-on-a-pended-image
   kb5034439-update-loop
   kb5074109-on-a-device-owing-a-reboot
-  win10-22h2-combined-cu-fails-after-its-ssu)
+  win10-22h2-combined-cu-fails-after-its-ssu
+  future-two-checkpoint-chain)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
