@@ -72,7 +72,8 @@ set(svcsim_shipped_scenarios
   kb5034439-update-loop
   kb5074109-on-a-device-owing-a-reboot
   win10-22h2-combined-cu-fails-after-its-ssu
-  future-two-checkpoint-chain)
+  future-two-checkpoint-chain
+  server2016-image-every-servicing-stack)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
