@@ -62,7 +62,8 @@ set(svcsim_shipped_scenarios
   kb5082142-dc-regression
   kb5091575-oob-fix
   container-dotnet-never-reboots
-  reset-base-before-the-owed-reboot)
+  reset-base-before-the-owed-reboot
+  april-2026-server-oob)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
