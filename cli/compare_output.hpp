@@ -1,0 +1,27 @@
+// Renders a fleet comparison (simulator/fleet.hpp) as text, JSON, CSV or a self-contained HTML
+// report. Rendering only: every number comes from the FleetReport.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "svcsim/scenario/scenario.hpp"
+#include "svcsim/simulator/fleet.hpp"
+
+namespace svcsim::cli {
+
+struct CompareReport {
+  const scenario::Scenario* scenario = nullptr;
+  simulator::FleetReport fleet;
+  std::string command;  // the command line that reproduces it
+};
+
+/// The JSON document (stable keys; no timing, so the same seed gives the same bytes).
+nlohmann::ordered_json compare_json(const CompareReport& report);
+void write_compare_json(std::ostream& out, const CompareReport& report);
+void write_compare_text(std::ostream& out, const CompareReport& report);
+void write_compare_csv(std::ostream& out, const CompareReport& report);
+
+}  // namespace svcsim::cli
