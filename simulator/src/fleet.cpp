@@ -346,8 +346,8 @@ class DeviceRunner {
       order = &random_order;
       order_key = encode_order(chain.steps, random_order);
     }
-    const RunSummary run = device_run(chain, static_cast<std::uint32_t>(chain_index), *order,
-                                      order_key, device, &fault_draws, false);
+    const RunSummary& run = device_run(chain, static_cast<std::uint32_t>(chain_index), *order,
+                                       order_key, device, &fault_draws, false, scratch_);
     ++tally.rings[ring_index].devices;
     if (run.violation) {
       ++tally.violations;
@@ -381,8 +381,9 @@ class DeviceRunner {
         // regression ends (fixed_by), not this loop.
         std::vector<model::PlanStep> fix_order = *order;
         fix_order.push_back(plan_.fix_steps[start]);
-        const RunSummary fixed = device_run(plan_.with_fix[start], static_cast<std::uint32_t>(start * 2 + 1),
-                                            fix_order, order_key, device, nullptr, true);
+        RunSummary fix_scratch;
+        const RunSummary& fixed = device_run(plan_.with_fix[start], static_cast<std::uint32_t>(start * 2 + 1),
+                                             fix_order, order_key, device, nullptr, true, fix_scratch);
         if (!fixed.violation && !fixed.regressed_end) {
           cleared_day = std::min(horizon, std::max(oob->day, completion_day));
         }
@@ -486,24 +487,34 @@ class DeviceRunner {
   /// The device's run: the fault-free run (cached), then faults drawn site by site along it; a
   /// fault that strikes changes the rest of the run, so the run is simulated again from there on
   /// and the walk goes on along the new run.
-  RunSummary device_run(const Chain& chain, std::uint32_t chain_index,
-                        const std::vector<model::PlanStep>& order, std::uint64_t order_key,
-                        model::DeviceBits device, Prng* fault_draws, bool fix_after) {
-    std::vector<FaultPlacement> faults = device_placements(device);
+  ///
+  /// Returns the cached summary, or `owned` holding this device's own run (no copy per device).
+  const RunSummary& device_run(const Chain& chain, std::uint32_t chain_index,
+                               const std::vector<model::PlanStep>& order, std::uint64_t order_key,
+                               model::DeviceBits device, Prng* fault_draws, bool fix_after,
+                               RunSummary& owned) {
+    // The device's placements are built only when a run is simulated: a cache hit needs none.
+    std::vector<FaultPlacement> faults;
+    bool faults_built = false;
+    const auto build_faults = [&] {
+      if (!faults_built) faults = device_placements(device);
+      faults_built = true;
+    };
     const bool cacheable = cache_enabled_ && (plan_.strategy.order != OrderRule::random || order_key != 0);
     const bool walk = fault_draws != nullptr && constants_.rated_faults != 0;
     const RunSummary* current = nullptr;
-    RunSummary owned;  // a run of this device alone (uncached, or with a fault placed)
     if (cacheable) {
       const DeviceRunKey key{chain_index, device, order_key, fix_after};
       auto found = cache_.find(key);
       if (found == cache_.end()) {
+        build_faults();
         found = cache_.emplace(key, summarize(policy_run(chain, order, faults))).first;
       } else {
         device_steps_ += found->second.sites.size();
       }
       current = &found->second;  // std::map nodes stay put
     } else {
+      build_faults();
       owned = summarize(policy_run(chain, order, faults));
       current = &owned;
     }
@@ -526,6 +537,7 @@ class DeviceRunner {
         }
       }
       if (!placed) return *current;
+      build_faults();
       faults.push_back(*placed);
       owned = summarize(policy_run(chain, order, faults));
       current = &owned;
@@ -538,6 +550,7 @@ class DeviceRunner {
   const StrategyPlan& plan_;
   bool cache_enabled_ = true;
   std::map<DeviceRunKey, RunSummary> cache_;
+  RunSummary scratch_;  // a device's own run (uncached, or with a fault placed)
   std::uint64_t device_steps_ = 0;
 };
 
@@ -607,9 +620,12 @@ StrategyTally run_pass(const FleetConstants& constants, const StrategyPlan& plan
     DeviceRunner runner(constants, plan, options.cache);
     const std::uint64_t first = options.devices * part / threads;
     const std::uint64_t last = options.devices * (part + 1) / threads;
+    // The thread's own tally, handed over at the end: neighbours in `tallies` share cache lines.
+    StrategyTally tally;
     for (std::uint64_t device = first; device < last; ++device) {
-      runner.add_device(options.seed, device, halt_day, ring_pass, tallies[part]);
+      runner.add_device(options.seed, device, halt_day, ring_pass, tally);
     }
+    tallies[part] = std::move(tally);
     steps[part] = runner.device_steps();
   };
   if (threads == 1) {
