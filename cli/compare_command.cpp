@@ -141,6 +141,8 @@ CommandOutcome execute_compare(const CompareOptions& options) {
     write_compare_json(text, report);
   } else if (options.format == "csv") {
     write_compare_csv(text, report);
+  } else if (options.format == "html") {
+    write_compare_html(text, report);
   } else {
     write_compare_text(text, report);
   }
@@ -182,8 +184,8 @@ Command register_compare_command(CLI::App& app) {
   compare->add_option("--seed", options->seed, "Run seed (default 1)");
   compare->add_option("--threads", options->threads, "Threads (default 1; results do not depend on it)");
   compare->add_option("--format", options->format, "Output format")
-      ->type_name("text|json|csv")
-      ->check(CLI::IsMember({"text", "json", "csv"}));
+      ->type_name("text|json|csv|html")
+      ->check(CLI::IsMember({"text", "json", "csv", "html"}));
   compare->add_option("--output", options->output, "Write the report to FILE (atomically) instead of stdout")
       ->type_name("FILE");
   return {compare, [options] { return execute_compare(*options); }};

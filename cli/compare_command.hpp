@@ -6,7 +6,7 @@
 namespace svcsim::cli {
 
 /// Adds `compare SCENARIO [--strategies a,b,...] [--devices N] [--seed S] [--threads T]
-/// [--format text|json|csv] [--output FILE]` to `app`.
+/// [--format text|json|csv|html] [--output FILE]` to `app`.
 Command register_compare_command(CLI::App& app);
 
 }  // namespace svcsim::cli

@@ -24,4 +24,8 @@ void write_compare_json(std::ostream& out, const CompareReport& report);
 void write_compare_text(std::ostream& out, const CompareReport& report);
 void write_compare_csv(std::ostream& out, const CompareReport& report);
 
+/// One self-contained page (compare_html.cpp): tables, gnuplot's SVG charts inline (a note when
+/// gnuplot is missing) and the JSON embedded; it loads nothing from outside itself.
+void write_compare_html(std::ostream& out, const CompareReport& report);
+
 }  // namespace svcsim::cli

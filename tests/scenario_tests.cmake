@@ -442,3 +442,7 @@ svcsim_cli_test(compare.bad_ring_shares 2 ONE_LINE
 svcsim_cli_test(compare.bad_fleet_fault 2 ONE_LINE
   STDERR "^tests/data/bad-fleet-fault.yaml:11:35: unknown fault kind 'disk_ful' .*\\(fleet.faults.disk_ful\\)$"
   ARGS compare tests/data/bad-fleet-fault.yaml)
+svcsim_cli_test(compare.html_page 0
+  STDOUT "^<script type=\"application/json\" id=\"svcsim-report\">$"
+  NOT_STDOUT "src="
+  ARGS compare scenarios/kb5086672-online.yaml --devices 200 --format html)
