@@ -446,3 +446,6 @@ svcsim_cli_test(compare.html_page 0
   STDOUT "^<script type=\"application/json\" id=\"svcsim-report\">$"
   NOT_STDOUT "src="
   ARGS compare scenarios/kb5086672-online.yaml --devices 200 --format html)
+svcsim_cli_test(compare.bad_order_rule 2 ONE_LINE
+  STDERR "^tests/data/bad-fleet-strategy.yaml:12:30: unknown order rule 'ssu_last' \\(expected one of: method1, .*\\(fleet.strategies\\[0\\].order\\)$"
+  ARGS compare tests/data/bad-fleet-strategy.yaml)

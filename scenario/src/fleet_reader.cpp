@@ -264,33 +264,28 @@ bool ScenarioReader::read_strategy(const Field& at, const Plan& plan, const Flee
   strategy.on_error = plan.on_error == ErrorPolicy::stop ? StrategyErrorPolicy::stop
                                                          : StrategyErrorPolicy::continue_on_error;
   std::string text;
-  if (const Field* field = fields.get("order")) {
+  // order, reboot, on_error: a word from a fixed list, read the same way.
+  const auto read_choice = [&](std::string_view key, auto parse, std::string_view what,
+                               const std::string& names, auto& value) {
+    const Field* field = fields.get(key);
+    if (field == nullptr) return true;
     if (!read_scalar(*field, text)) return false;
-    const auto rule = parse_order_rule(text);
-    if (!rule) {
-      std::array<std::string_view, order_rule_count> names{};
-      for (int value = 0; value < order_rule_count; ++value) names[value] = order_rule_name(static_cast<OrderRule>(value));
-      return fail_at(*field, "unknown order rule " + quote(text) + " (expected one of: " + names_of(names) + ")");
+    const auto parsed = parse(text);
+    if (!parsed) {
+      return fail_at(*field, "unknown " + std::string(what) + " " + quote(text) + " (expected one of: " +
+                                 names + ")");
     }
-    strategy.order = *rule;
-  }
-  if (const Field* field = fields.get("reboot")) {
-    if (!read_scalar(*field, text)) return false;
-    const auto policy = parse_reboot_policy(text);
-    if (!policy) {
-      return fail_at(*field, "unknown reboot policy " + quote(text) +
-                                 " (expected one of: after_3010, at_end, never)");
-    }
-    strategy.reboot = *policy;
-  }
-  if (const Field* field = fields.get("on_error")) {
-    if (!read_scalar(*field, text)) return false;
-    const auto policy = parse_strategy_error_policy(text);
-    if (!policy) {
-      return fail_at(*field, "unknown error policy " + quote(text) +
-                                 " (expected one of: stop, continue, retry_once_after_reboot)");
-    }
-    strategy.on_error = *policy;
+    value = *parsed;
+    return true;
+  };
+  std::array<std::string_view, order_rule_count> rules{};
+  for (int value = 0; value < order_rule_count; ++value) rules[value] = order_rule_name(static_cast<OrderRule>(value));
+  if (!read_choice("order", parse_order_rule, "order rule", names_of(rules), strategy.order) ||
+      !read_choice("reboot", parse_reboot_policy, "reboot policy", "after_3010, at_end, never",
+                   strategy.reboot) ||
+      !read_choice("on_error", parse_strategy_error_policy, "error policy",
+                   "stop, continue, retry_once_after_reboot", strategy.on_error)) {
+    return false;
   }
   if (const Field* field = fields.get("rollout")) {
     if (!read_scalar(*field, text)) return false;
