@@ -87,7 +87,7 @@ nlohmann::ordered_json compare_json(const CompareReport& report) {
       const simulator::RingTally counted = index < tally.rings.size() ? tally.rings[index] : simulator::RingTally{};
       rings.push_back({{"name", ring.name}, {"share", ring.share}, {"deferral_days", ring.deferral_days},
                        {"deadline_days", ring.deadline_days}, {"grace_days", ring.grace_days},
-                       {"devices", counted.devices}, {"bad", counted.bad}});
+                       {"devices", counted.devices}, {"original", counted.original}, {"bad", counted.bad}});
     }
     entry["rollout_detail"] = {
         {"wait_for_fix", strategy.rollout.wait_for_fix},

@@ -162,6 +162,7 @@ void StrategyTally::merge(const StrategyTally& other) {
   if (rings.size() < other.rings.size()) rings.resize(other.rings.size());
   for (std::size_t index = 0; index < other.rings.size(); ++index) {
     rings[index].devices += other.rings[index].devices;
+    rings[index].original += other.rings[index].original;
     rings[index].bad += other.rings[index].bad;
   }
   blast_radius += other.blast_radius;
@@ -354,6 +355,7 @@ class DeviceRunner {
       return;
     }
     const bool bad = is_bad_class(run.outcome_class);
+    if (!use_fix) ++tally.rings[ring_index].original;
     if (!use_fix && bad) {
       ++tally.rings[ring_index].bad;
       ++tally.blast_radius;
@@ -671,8 +673,8 @@ FleetReport simulate_fleet(const scenario::Scenario& scenario,
       const StrategyTally rings = run_pass(constants, plan, options, std::nullopt, true, report.device_steps);
       for (std::size_t index = 0; index < plan.rollout.rings.size(); ++index) {
         const RingTally& ring = rings.rings[index];
-        if (ring.devices == 0) continue;
-        const double rate = static_cast<double>(ring.bad) / static_cast<double>(ring.devices);
+        if (ring.original == 0) continue;
+        const double rate = static_cast<double>(ring.bad) / static_cast<double>(ring.original);
         if (rate <= constants.fleet.halt.rate_max) continue;
         const scenario::Ring& spec = plan.rollout.rings[index];
         const int day = spec.deferral_days + spec.deadline_days + spec.grace_days + 1;

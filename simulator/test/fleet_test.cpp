@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "source_dir.hpp"
 #include "svcsim/scenario/loader.hpp"
@@ -36,9 +37,9 @@ std::vector<scenario::StrategySpec> strategies(const scenario::Scenario& scenari
 
 bool same_tally(const StrategyTally& left, const StrategyTally& right) {
   auto rings = [](const StrategyTally& tally) {
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs;
-    for (const RingTally& ring : tally.rings) pairs.emplace_back(ring.devices, ring.bad);
-    return pairs;
+    std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint64_t>> counts;
+    for (const RingTally& ring : tally.rings) counts.emplace_back(ring.devices, ring.original, ring.bad);
+    return counts;
   };
   return left.devices == right.devices && left.not_installed == right.not_installed &&
          left.classes == right.classes && left.violations == right.violations &&

@@ -29,9 +29,11 @@ std::vector<model::PlanStep> strategy_order(const scenario::Scenario& scenario,
                                             scenario::OrderRule rule,
                                             const std::vector<model::PlanStep>& steps, Prng* draws);
 
-/// One ring's devices and how many ended in a bad class on the original update.
+/// One ring's devices, how many of them installed the original update (not the fix), and how
+/// many of those ended in a bad class: the halt rule's rate is bad / original.
 struct RingTally {
   std::uint64_t devices = 0;
+  std::uint64_t original = 0;
   std::uint64_t bad = 0;
 };
 
