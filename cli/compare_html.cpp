@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "compare_output.hpp"
+#include "html_page.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/simulator/intervals.hpp"
 #include "svcsim/simulator/sequence.hpp"
@@ -177,42 +178,12 @@ std::string exposure_script(const CompareReport& report) {
   return script;
 }
 
-void table_row(std::ostream& out, const std::vector<std::string>& cells, bool header = false) {
-  out << "<tr>";
-  for (const std::string& cell : cells) out << (header ? "<th>" : "<td>") << xml_text(cell) << (header ? "</th>" : "</td>");
-  out << "</tr>\n";
-}
-
-/// The JSON as the content of a <script> element that an XML parser also accepts: <, > and & only
-/// occur inside JSON strings, where \u escapes mean the same.
-std::string embedded_json(const CompareReport& report) {
-  const std::string text = json_text(compare_json(report));
-  std::string out;
-  out.reserve(text.size());
-  for (char character : text) {
-    switch (character) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out += character;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void write_compare_html(std::ostream& out, const CompareReport& report) {
   const scenario::Scenario& scenario = *report.scenario;
   const auto& strategies = report.fleet.strategies;
-  out << "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n"
-         "<meta charset=\"utf-8\"/>\n<title>svcsim compare: "
-      << xml_text(scenario.name) << "</title>\n"
-      << "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;"
-         "margin:1em 0}td,th{border:1px solid #bbb;padding:0.25em 0.6em;text-align:right}"
-         "td:first-child,th:first-child{text-align:left}th{background:#eee}.note{color:#a40}"
-         "figure{margin:1em 0}</style>\n</head>\n<body>\n";
-  out << "<h1>svcsim compare: " << xml_text(scenario.name) << "</h1>\n";
+  html_page_start(out, "svcsim compare: " + scenario.name);
   out << "<p>File " << xml_text(scenario.path) << "; seed " << report.fleet.seed << "; "
       << report.fleet.devices << " devices per strategy; starting states: "
       << xml_text(fmt::format("{}", fmt::join(report.fleet.start_labels, ", "))) << ".</p>\n";
@@ -224,7 +195,7 @@ void write_compare_html(std::ostream& out, const CompareReport& report) {
     header.emplace_back(model::outcome_class_name(static_cast<model::OutcomeClass>(value)));
   }
   header.emplace_back("not installed");
-  table_row(out, header, true);
+  html_table_row(out, header, true);
   for (const auto& strategy : strategies) {
     std::vector<std::string> cells = {strategy.strategy.name};
     for (int value = 0; value < model::outcome_class_count; ++value) {
@@ -234,10 +205,10 @@ void write_compare_html(std::ostream& out, const CompareReport& report) {
                                   100 * interval.low, 100 * interval.high));
     }
     cells.push_back(std::to_string(strategy.tally.not_installed));
-    table_row(out, cells);
+    html_table_row(out, cells);
   }
   out << "</table>\n<h2>Fleet</h2>\n<table>\n";
-  table_row(out, {"strategy", "order", "reboot", "on_error", "rollout", "reboots/device", "hours p50",
+  html_table_row(out, {"strategy", "order", "reboot", "on_error", "rollout", "reboots/device", "hours p50",
                   "hours p95", "end baselines", "manual recovery", "blast radius", "halt day",
                   "device-days exposed", "device-days regressed"},
             true);
@@ -247,7 +218,7 @@ void write_compare_html(std::ostream& out, const CompareReport& report) {
       const auto minutes = simulator::histogram_quantile(tally.compliance_minutes, q);
       return minutes ? fmt::format("{:.1f}", static_cast<double>(*minutes) / 60.0) : std::string("-");
     };
-    table_row(out, {strategy.strategy.name, std::string(scenario::order_rule_name(strategy.strategy.order)),
+    html_table_row(out, {strategy.strategy.name, std::string(scenario::order_rule_name(strategy.strategy.order)),
                     std::string(scenario::reboot_policy_name(strategy.strategy.reboot)),
                     std::string(scenario::strategy_error_policy_name(strategy.strategy.on_error)),
                     strategy.strategy.rollout, fmt::format("{:.2f}", rate(tally.reboots, tally.devices)),
@@ -276,10 +247,7 @@ void write_compare_html(std::ostream& out, const CompareReport& report) {
     out << "<p class=\"note\">Charts missing: gnuplot (Debian package gnuplot-nox) was not found or "
            "failed; the tables above and the JSON below hold every figure.</p>\n";
   }
-  out << "<h2>Data</h2>\n<p>The JSON this page was drawn from (<code>svcsim compare --format "
-         "json</code>) is embedded in the script element <code>svcsim-report</code>.</p>\n"
-      << "<script type=\"application/json\" id=\"svcsim-report\">\n"
-      << embedded_json(report) << "</script>\n</body>\n</html>\n";
+  html_page_end(out, compare_json(report), "svcsim-report", "svcsim compare --format json");
 }
 
 }  // namespace svcsim::cli

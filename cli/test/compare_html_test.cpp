@@ -2,7 +2,8 @@
 // outside itself, stays under 1.5 MB, embeds exactly the JSON `--format json` writes, and holds
 // three charts whose SVG each parses on its own; one chart rendered to PNG by rsvg-convert has
 // pixels other than its background (the PNG is decoded here with zlib). Without gnuplot the page
-// still parses, keeps its tables and says what is missing.
+// still parses, keeps its tables and says what is missing. explore's HTML page parses too, embeds
+// its JSON and lists every witness as a `svcsim run` command.
 #include <gtest/gtest.h>
 #include <pugixml.hpp>
 #include <zlib.h>
@@ -17,6 +18,9 @@
 #include <vector>
 
 #include "compare_output.hpp"
+#include "explore_output.hpp"
+#include "svcsim/scenario/verdict.hpp"
+#include "svcsim/simulator/check.hpp"
 #include "svcsim/scenario/loader.hpp"
 
 namespace svcsim::cli {
@@ -67,7 +71,9 @@ void check_page(const Rendered& rendered, pugi::xml_document& document) {
   for (const pugi::xpath_node& node : document.select_nodes("//*[@href or @xlink:href]")) {
     for (const char* name : {"href", "xlink:href"}) {
       const std::string link = node.node().attribute(name).value();
-      if (!link.empty()) EXPECT_EQ(link.front(), '#') << link;
+      if (!link.empty()) {
+        EXPECT_EQ(link.front(), '#') << link;
+      }
     }
   }
   // The embedded JSON is the JSON report.
@@ -156,7 +162,9 @@ std::optional<Image> decode_png(const std::string& bytes) {
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
 }
 
 TEST(CompareHtml, ParsesWithChartsAndEmbeddedJson) {
@@ -220,6 +228,35 @@ TEST(CompareHtml, WithoutGnuplotTheTablesStayAndANoteSaysSo) {
   check_page(rendered, document);
   EXPECT_EQ(document.select_nodes("//*[local-name()='svg']").size(), 0u);
   EXPECT_NE(rendered.html.find("Charts missing: gnuplot (Debian package gnuplot-nox)"), std::string::npos);
+}
+
+TEST(ExploreHtml, ParsesWithWitnessCommandsAndEmbeddedJson) {
+  auto loaded = scenario::load_scenario_file((source_dir() / "scenarios/kb5086672-online.yaml").string());
+  ASSERT_TRUE(loaded.has_value());
+  const scenario::Scenario& scenario = *loaded;
+  ExploreReport report;
+  report.scenario = &scenario;
+  report.result = simulator::explore(scenario);
+  report.expectations = scenario::check_explore(scenario, simulator::explore_facts(report.result));
+  report.fail_on.classes = scenario::default_fail_on(scenario);
+  report.timing = false;
+  std::ostringstream out;
+  write_explore_html(out, report);
+  const std::string html = out.str();
+  ASSERT_LT(html.size(), page_size_max);
+  pugi::xml_document document;
+  const pugi::xml_parse_result parsed = document.load_string(html.c_str(), pugi::parse_default | pugi::parse_doctype);
+  ASSERT_TRUE(parsed) << parsed.description() << " at offset " << parsed.offset;
+  EXPECT_EQ(document.select_nodes("//*[@src]").size(), 0u);
+  const pugi::xml_node script = document.select_node("//*[@id='svcsim-report']").node();
+  ASSERT_TRUE(script);
+  EXPECT_EQ(nlohmann::ordered_json::parse(script.child_value()), explore_json(report));
+  const pugi::xpath_node_set commands = document.select_nodes("//td[@class='command']");
+  ASSERT_FALSE(report.result.witnesses.empty());
+  ASSERT_EQ(commands.size(), report.result.witnesses.size());
+  for (std::size_t index = 0; index < commands.size(); ++index) {
+    EXPECT_EQ(std::string(commands[index].node().child_value()), report.result.witnesses[index].command);
+  }
 }
 
 }  // namespace
