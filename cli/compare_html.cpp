@@ -29,10 +29,6 @@ constexpr double confidence = 0.95;
 // gnuplot's SVG of one chart is some tens of kB; more means something went wrong.
 constexpr std::size_t svg_size_max = std::size_t{1} << 20;
 
-double rate(std::uint64_t count, std::uint64_t devices) {
-  return devices == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(devices);
-}
-
 /// Runs gnuplot on `script` and returns the SVG it printed, or nullopt when gnuplot is missing
 /// or fails. $SVCSIM_GNUPLOT names the program (tests point it elsewhere); default `gnuplot`.
 std::optional<std::string> run_gnuplot(const std::string& script) {
@@ -111,7 +107,7 @@ std::string rates_script(const CompareReport& report) {
       const std::uint64_t count = tally.classes[static_cast<std::size_t>(value)];
       const simulator::Interval interval = simulator::wilson_interval(count, tally.devices, confidence);
       script += fmt::format("{} {} {} {}\n", static_cast<double>(index) - 0.3 + 0.1 * series,
-                            100 * rate(count, tally.devices), 100 * interval.low, 100 * interval.high);
+                            100 * per_device(count, tally.devices), 100 * interval.low, 100 * interval.high);
     }
     script += "EOD\n";
     plots += fmt::format("{}$class{} using 1:2:3:4 with yerrorbars pointtype 7 title '{}'",
@@ -140,7 +136,7 @@ std::string compliance_script(const CompareReport& report) {
     std::uint64_t seen = 0;
     for (const auto& [minutes, count] : tally.compliance_minutes) {
       seen += count;
-      script += fmt::format("{} {}\n", static_cast<double>(minutes) / 1440.0, 100 * rate(seen, tally.devices));
+      script += fmt::format("{} {}\n", static_cast<double>(minutes) / 1440.0, 100 * per_device(seen, tally.devices));
     }
     script += "EOD\n";
     script += fmt::format("$marks{} << EOD\n", index);
@@ -151,7 +147,7 @@ std::string compliance_script(const CompareReport& report) {
       for (const auto& [at, count] : tally.compliance_minutes) {
         if (at <= *minutes) below += count;
       }
-      script += fmt::format("{} {}\n", static_cast<double>(*minutes) / 1440.0, 100 * rate(below, tally.devices));
+      script += fmt::format("{} {}\n", static_cast<double>(*minutes) / 1440.0, 100 * per_device(below, tally.devices));
     }
     script += "EOD\n";
     plots += fmt::format("{}$curve{} using 1:2 with steps linecolor {} title '{}', "
@@ -201,7 +197,7 @@ void write_compare_html(std::ostream& out, const CompareReport& report) {
     for (int value = 0; value < model::outcome_class_count; ++value) {
       const std::uint64_t count = strategy.tally.classes[static_cast<std::size_t>(value)];
       const simulator::Interval interval = simulator::wilson_interval(count, strategy.tally.devices, confidence);
-      cells.push_back(fmt::format("{} ({:.2f}% [{:.2f}, {:.2f}])", count, 100 * rate(count, strategy.tally.devices),
+      cells.push_back(fmt::format("{} ({:.2f}% [{:.2f}, {:.2f}])", count, 100 * per_device(count, strategy.tally.devices),
                                   100 * interval.low, 100 * interval.high));
     }
     cells.push_back(std::to_string(strategy.tally.not_installed));
@@ -215,13 +211,13 @@ void write_compare_html(std::ostream& out, const CompareReport& report) {
   for (const auto& strategy : strategies) {
     const auto& tally = strategy.tally;
     const auto hours = [&tally](double q) {
-      const auto minutes = simulator::histogram_quantile(tally.compliance_minutes, q);
-      return minutes ? fmt::format("{:.1f}", static_cast<double>(*minutes) / 60.0) : std::string("-");
+      const auto value = quantile_hours(tally, q);
+      return value ? fmt::format("{:.1f}", *value) : std::string("-");
     };
     html_table_row(out, {strategy.strategy.name, std::string(scenario::order_rule_name(strategy.strategy.order)),
                     std::string(scenario::reboot_policy_name(strategy.strategy.reboot)),
                     std::string(scenario::strategy_error_policy_name(strategy.strategy.on_error)),
-                    strategy.strategy.rollout, fmt::format("{:.2f}", rate(tally.reboots, tally.devices)),
+                    strategy.strategy.rollout, fmt::format("{:.2f}", per_device(tally.reboots, tally.devices)),
                     hours(0.5), hours(0.95), std::to_string(tally.end_baselines.size()),
                     std::to_string(tally.classes[static_cast<std::size_t>(model::OutcomeClass::stuck)]),
                     std::to_string(tally.blast_radius),

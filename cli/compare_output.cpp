@@ -14,16 +14,6 @@ namespace {
 
 constexpr double confidence = 0.95;
 
-std::optional<double> quantile_hours(const simulator::StrategyTally& tally, double q) {
-  const auto minutes = simulator::histogram_quantile(tally.compliance_minutes, q);
-  if (!minutes) return std::nullopt;
-  return static_cast<double>(*minutes) / 60.0;
-}
-
-double per_device(std::uint64_t count, std::uint64_t devices) {
-  return devices == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(devices);
-}
-
 std::string percent(std::uint64_t count, std::uint64_t devices) {
   const simulator::Interval interval = simulator::wilson_interval(count, devices, confidence);
   return fmt::format("{:.2f}% [{:.2f}, {:.2f}]", 100 * per_device(count, devices), 100 * interval.low,
@@ -36,6 +26,16 @@ std::string hours_text(std::optional<double> hours) {
 
 
 }  // namespace
+
+std::optional<double> quantile_hours(const simulator::StrategyTally& tally, double q) {
+  const auto minutes = simulator::histogram_quantile(tally.compliance_minutes, q);
+  if (!minutes) return std::nullopt;
+  return static_cast<double>(*minutes) / 60.0;
+}
+
+double per_device(std::uint64_t count, std::uint64_t devices) {
+  return devices == 0 ? 0.0 : static_cast<double>(count) / static_cast<double>(devices);
+}
 
 nlohmann::ordered_json compare_json(const CompareReport& report) {
   const scenario::Scenario& scenario = *report.scenario;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -17,6 +18,13 @@ struct CompareReport {
   simulator::FleetReport fleet;
   std::string command;  // the command line that reproduces it
 };
+
+/// count / devices (0 with no device): every rate the reports print.
+double per_device(std::uint64_t count, std::uint64_t devices);
+
+/// Hours from the release to compliance at quantile `q` of the compliant devices; nullopt when
+/// none is compliant.
+std::optional<double> quantile_hours(const simulator::StrategyTally& tally, double q);
 
 /// The JSON document (stable keys; no timing, so the same seed gives the same bytes).
 nlohmann::ordered_json compare_json(const CompareReport& report);
