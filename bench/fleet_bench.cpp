@@ -1,14 +1,16 @@
 // The fleet engine's speed (issue 9): N devices x 5 strategies of a scenario (default
 // kb5086672-online.yaml, 1,000,000 devices), on 1 and 2 threads, beside the naive baseline (one
 // run_sequence per device, no cache) in the same run; once as written and once with fault rates,
-// which make some devices leave the cache. Prints a Markdown table; bench/README.md holds the
-// figures.
+// which make some devices leave the cache; beside a pure arithmetic loop on 1 and 2 threads, the
+// ceiling a shared machine allows at that moment. Prints a Markdown table; bench/README.md holds
+// the figures.
 //
 //   svcsim_fleet_bench [--devices N] [--naive-devices N] [--scenario FILE]
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -40,6 +42,31 @@ void row(const std::string& what, int threads, std::uint64_t devices, std::size_
              device_runs / result.seconds / 1e6,
              static_cast<double>(result.device_steps) / result.seconds / threads / 1e6,
              baseline_seconds > 0 ? fmt::format("{:.2f}x", baseline_seconds / result.seconds) : "");
+}
+
+/// The machine's own ceiling for 2 threads right now: the same arithmetic loop on 1 thread and
+/// split over 2, no memory touched. On a shared machine the second core may be busy, and then no
+/// engine can be faster on 2 threads than this ratio.
+double spin_ratio() {
+  constexpr std::uint64_t iteration_count = 400'000'000;
+  const auto spin = [](int threads) {
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    std::vector<std::uint64_t> sinks(static_cast<std::size_t>(threads) * 8, 0);
+    for (int part = 0; part < threads; ++part) {
+      pool.emplace_back([&sinks, part, threads] {
+        std::uint64_t value = 1;
+        for (std::uint64_t step = 0; step < iteration_count / static_cast<std::uint64_t>(threads); ++step) {
+          value = value * 6364136223846793005ULL + 1;
+        }
+        sinks[static_cast<std::size_t>(part) * 8] = value;  // a cache line apart
+      });
+    }
+    for (std::thread& thread : pool) thread.join();
+    if (sinks[0] == 42) fmt::print("");  // keeps the loop
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  return spin(1) / spin(2);
 }
 
 }  // namespace
@@ -91,6 +118,8 @@ int main(int argc, char** argv) {
     const Measure two = measure(scenario, strategies, options);
     row("cached, " + label, 2, devices, strategies.size(), two, baseline);
     fmt::print("| 2 threads vs 1, {} | | | | | | {:.2f}x |\n", label, one.seconds / two.seconds);
+    fmt::print("| 2 threads vs 1, a pure arithmetic loop (this machine's ceiling now) | | | | | | {:.2f}x |\n",
+               spin_ratio());
   }
   return 0;
 }
