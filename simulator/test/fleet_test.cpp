@@ -199,6 +199,35 @@ TEST(Fleet, RetryOnceAfterRebootRecoversAnExecuteFailure) {
   EXPECT_LT(retry_failures, stop_failures / 2);
 }
 
+TEST(RetryPolicy, RebootsAndRunsTheFailedStepOnce) {
+  const scenario::Scenario scenario = load("kb5086672-online.yaml");
+  const model::World world = scenario::make_world(scenario);
+  const model::WorldState expected = expected_end_state(scenario);
+  const auto order = documented_order(scenario);
+  ModelExecutor executor(world);
+  // The checkpoint's add fails once: without the policy the run stops there.
+  const std::vector<FaultPlacement> once = {{1, model::Fault::execute_failure}};
+  const RunResult stopped = run_sequence(scenario, world, executor, order, once, expected);
+  EXPECT_EQ(stopped.outcome_class, model::OutcomeClass::clean_failure);
+  EXPECT_EQ(stopped.steps.size(), 1u);
+  RetryPolicy retry;
+  retry.once_after_reboot = true;
+  const RunResult recovered = run_sequence(scenario, world, executor, order, once, expected, retry);
+  ASSERT_GE(recovered.steps.size(), 3u);
+  EXPECT_EQ(recovered.steps[1].reason, StepReason::retry);
+  EXPECT_EQ(recovered.steps[2].text, "KB5043080");
+  EXPECT_EQ(recovered.outcome_class, model::OutcomeClass::success);
+  EXPECT_FALSE(recovered.first_error.has_value());
+  ASSERT_TRUE(recovered.recovered_error.has_value());
+  EXPECT_EQ(model::hresult(*recovered.recovered_error), 0x800F0922u);
+  // The retry fails too (a second fault at step 3): the first error stands, no second retry.
+  const std::vector<FaultPlacement> twice = {{1, model::Fault::execute_failure}, {3, model::Fault::execute_failure}};
+  const RunResult failed = run_sequence(scenario, world, executor, order, twice, expected, retry);
+  EXPECT_EQ(failed.outcome_class, model::OutcomeClass::clean_failure);
+  EXPECT_EQ(failed.steps.size(), 3u);
+  EXPECT_FALSE(failed.recovered_error.has_value());
+}
+
 TEST(Fleet, FleetBlockRoundTrips) {
   const scenario::Scenario scenario = load("april-2026-server-oob.yaml");
   ASSERT_TRUE(scenario.fleet.has_value());
