@@ -186,6 +186,8 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
     write_explore_json(std::cout, report);
   } else if (options.format == "junit") {
     write_explore_junit(std::cout, report);
+  } else if (options.format == "html") {
+    write_explore_html(std::cout, report);
   } else {
     write_explore_text(std::cout, report);
   }
@@ -242,7 +244,7 @@ Command register_explore_command(CLI::App& app) {
                                   scenario::fault_count_per_run_max))
       ->check(CLI::Range(0, scenario::fault_count_per_run_max));
   explore->add_option("--format", options->format, "Output format")
-      ->check(CLI::IsMember({"text", "json", "junit", "dot"}));
+      ->check(CLI::IsMember({"text", "json", "junit", "dot", "html"}));
   options->state_option =
       explore->add_option("--max-states", options->state_count_max,
                           "Stop (exit 3, incomplete) past this many graph states (default: "

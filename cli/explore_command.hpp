@@ -6,7 +6,7 @@
 
 namespace svcsim::cli {
 
-/// Adds `explore SCENARIO [--faults K] [--format text|json|junit|dot] [--max-states N]
+/// Adds `explore SCENARIO [--faults K] [--format text|json|junit|dot|html] [--max-states N]
 /// [--max-memory-mib M] [--progress] [--no-timing]` to `app`.
 Command register_explore_command(CLI::App& app);
 

@@ -1,5 +1,6 @@
 // Rendering of explore results: text, JSON (stable keys), JUnit XML and DOT.
 #include "explore_output.hpp"
+#include "html_page.hpp"
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphviz.hpp>
@@ -214,7 +215,7 @@ void write_explore_text(std::ostream& stream, const ExploreReport& report) {
   stream << visible_lines(out.str());
 }
 
-void write_explore_json(std::ostream& out, const ExploreReport& report) {
+nlohmann::ordered_json explore_json(const ExploreReport& report) {
   const scenario::Scenario& scenario = *report.scenario;
   const simulator::ExploreResult& result = report.result;
   nlohmann::ordered_json document;
@@ -287,7 +288,64 @@ void write_explore_json(std::ostream& out, const ExploreReport& report) {
   nlohmann::ordered_json failing = nlohmann::ordered_json::array();
   for (const OutcomeClass outcome_class : failing_classes(report)) failing.push_back(class_name(outcome_class));
   document["failing_classes"] = failing;
-  out << json_text(document) << "\n";
+  return document;
+}
+
+void write_explore_json(std::ostream& out, const ExploreReport& report) {
+  out << json_text(explore_json(report)) << "\n";
+}
+
+void write_explore_html(std::ostream& out, const ExploreReport& report) {
+  const scenario::Scenario& scenario = *report.scenario;
+  const simulator::ExploreResult& result = report.result;
+  html_page_start(out, "svcsim explore: " + scenario.name);
+  out << "<p>File " << xml_text(scenario.path) << "; " << xml_text(result.orders.to_string())
+      << " orders; up to " << result.fault_count_max << " fault" << (result.fault_count_max == 1 ? "" : "s")
+      << " per run; " << result.states << " states.</p>\n";
+  if (result.status == simulator::ExploreStatus::invariant_violation) {
+    out << "<p class=\"note\">Invariant violated: " << xml_text(result.violation_text) << " (<code>"
+        << xml_text(result.violation_command) << "</code>)</p>\n";
+  } else if (result.status != simulator::ExploreStatus::complete) {
+    out << "<p class=\"note\">Incomplete: the search stopped at a limit; the counts are partial.</p>\n";
+  }
+  out << "<h2>Runs by class</h2>\n<table>\n";
+  std::vector<std::string> header = {"faults", "total"};
+  for (int index = 0; index < model::outcome_class_count; ++index) {
+    header.push_back(class_name(static_cast<OutcomeClass>(index)));
+  }
+  html_table_row(out, header, true);
+  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
+    const simulator::RunCounts& counts = result.runs[faults];
+    std::vector<std::string> cells = {std::to_string(faults), counts.total.to_string()};
+    for (const auto& count : counts.classes) cells.push_back(count.to_string());
+    html_table_row(out, cells);
+  }
+  out << "</table>\n<h2>Runs by first error</h2>\n<table>\n";
+  html_table_row(out, {"faults", "code", "runs"}, true);
+  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
+    for (const auto& [code, count] : result.runs[faults].codes) {
+      html_table_row(out, {std::to_string(faults), model::hresult_text(code), count.to_string()});
+    }
+  }
+  out << "</table>\n<h2>Witnesses (a shortest run per class and per first error)</h2>\n<table>\n";
+  html_table_row(out, {"for", "class", "code", "operations", "command"}, true);
+  for (const auto& witness : result.witnesses) {
+    out << "<tr><td>" << (witness.for_code ? "code" : "class") << "</td><td>"
+        << xml_text(class_name(witness.outcome_class)) << "</td><td>"
+        << xml_text(witness.code ? model::hresult_text(model::hresult(*witness.code)) : std::string("-"))
+        << "</td><td>" << witness.operation_count << "</td><td class=\"command\">"
+        << xml_text(witness.command) << "</td></tr>\n";
+  }
+  out << "</table>\n";
+  if (!report.expectations.empty()) {
+    out << "<h2>Expectations</h2>\n<table>\n";
+    html_table_row(out, {"what", "expected", "actual", "ok"}, true);
+    for (const auto& check : report.expectations) {
+      html_table_row(out, {check.what, check.expected, check.actual, check.ok ? "ok" : "MISMATCH"});
+    }
+    out << "</table>\n";
+  }
+  html_page_end(out, explore_json(report), "svcsim-report", "svcsim explore --format json");
 }
 
 void write_explore_junit(std::ostream& out, const ExploreReport& report) {

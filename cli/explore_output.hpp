@@ -5,6 +5,8 @@
 #include <iosfwd>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "svcsim/scenario/scenario.hpp"
 #include "svcsim/simulator/explorer.hpp"
 #include "trace_output.hpp"
@@ -25,7 +27,12 @@ std::vector<model::OutcomeClass> failing_classes(const ExploreReport& report);
 
 
 void write_explore_text(std::ostream& out, const ExploreReport& report);
+/// The JSON document of `--format json` (scenarios.md's stable keys).
+nlohmann::ordered_json explore_json(const ExploreReport& report);
 void write_explore_json(std::ostream& out, const ExploreReport& report);
+/// One self-contained page: the counts by class and by first error, the witnesses as `svcsim
+/// run` commands, the expectations, and the JSON embedded (html_page.hpp).
+void write_explore_html(std::ostream& out, const ExploreReport& report);
 /// One <testcase> per checked expectation and per class --fail-on names (by default the classes
 /// the scenario does not allow), failed when some run ends in it.
 void write_explore_junit(std::ostream& out, const ExploreReport& report);

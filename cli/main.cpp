@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "check_command.hpp"
+#include "compare_command.hpp"
 #include "explore_command.hpp"
 #include "import_command.hpp"
 #include "run_command.hpp"
@@ -92,6 +93,7 @@ int main(int argc, char** argv) {
       svcsim::cli::register_explore_command(app),
       svcsim::cli::register_check_command(app),
       svcsim::cli::register_import_command(app),
+      svcsim::cli::register_compare_command(app),
   };
 
   if (argc < 2) {

@@ -124,6 +124,7 @@ std::string step_title(const RunReport& report, std::size_t index) {
     case simulator::StepReason::plan_step: return title;
     case simulator::StepReason::after_3010: return title + " (inserted after exit 3010)";
     case simulator::StepReason::at_end: return title + " (inserted at end: operations pending)";
+    case simulator::StepReason::retry: return title + " (inserted before a retry)";
   }
   return title;
 }

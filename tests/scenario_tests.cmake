@@ -73,7 +73,8 @@ set(svcsim_shipped_scenarios
   kb5074109-on-a-device-owing-a-reboot
   win10-22h2-combined-cu-fails-after-its-ssu
   future-two-checkpoint-chain
-  server2016-image-every-servicing-stack)
+  server2016-image-every-servicing-stack
+  april-2026-server-oob)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
@@ -234,14 +235,14 @@ svcsim_cli_test(cli.bad_format 2
   STDERR "xml"
   ARGS run scenarios/kb5086672-online.yaml --format xml)
 svcsim_cli_test(cli.no_subcommand 2
-  STDERR "^svcsim: a subcommand is required \\(subcommands: run, explore, check, import; see svcsim --help\\)$"
+  STDERR "^svcsim: a subcommand is required \\(subcommands: run, explore, check, import, compare; see svcsim --help\\)$"
   ARGS)
 svcsim_cli_test(cli.unknown_subcommand 2
-  STDERR "^svcsim: unknown subcommand 'frobnicate' \\(subcommands: run, explore, check, import\\); see svcsim --help$"
+  STDERR "^svcsim: unknown subcommand 'frobnicate' \\(subcommands: run, explore, check, import, compare\\); see svcsim --help$"
   ONE_LINE
   ARGS frobnicate)
 svcsim_cli_test(cli.subcommand_in_capitals 2
-  STDERR "^svcsim: unknown subcommand 'RUN' \\(subcommands: run, explore, check, import\\); subcommands are lower case: did you mean 'run'\\?$"
+  STDERR "^svcsim: unknown subcommand 'RUN' \\(subcommands: run, explore, check, import, compare\\); subcommands are lower case: did you mean 'run'\\?$"
   ONE_LINE
   ARGS RUN scenarios/kb5086672-online.yaml)
 svcsim_cli_test(cli.version 0
@@ -419,3 +420,48 @@ svcsim_cli_test(explore.synthetic_progress 0
   STDERR "^explore: layer [0-9]+/12 \\([0-9]+% of layers\\)  [0-9]+ states "
   STDOUT "^orders:   479001600$"
   ARGS explore scenarios/synthetic/chain-12.yaml --progress)
+
+# `svcsim compare` (issue 9): it runs on every shipped scenario; the same seed gives the same JSON
+# bytes on 1, 2 and 3 threads; --output is written whole, leaving no temporary file; bad input is
+# one line and exit 2.
+foreach(scenario IN LISTS svcsim_shipped_scenarios)
+  svcsim_cli_test(compare.${scenario} 0
+    STDOUT "^strategy,order,"
+    ARGS compare scenarios/${scenario}.yaml --devices 300 --format csv)
+endforeach()
+add_test(NAME compare.threads_give_identical_json
+         COMMAND ${SVCSIM_BASH} -c "set -e; svcsim=$<TARGET_FILE:svcsim>; f=scenarios/april-2026-server-oob.yaml; \
+$svcsim compare $f --devices 4001 --seed 7 --format json --threads 1 > $0.1.json; \
+$svcsim compare $f --devices 4001 --seed 7 --format json --threads 2 > $0.2.json; \
+$svcsim compare $f --devices 4001 --seed 7 --format json --threads 3 > $0.3.json; \
+cmp $0.1.json $0.2.json; cmp $0.1.json $0.3.json; grep -q '\"regressed_device_days\"' $0.1.json" ${CMAKE_CURRENT_BINARY_DIR}/compare-threads
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+add_test(NAME compare.output_written_atomically
+         COMMAND ${SVCSIM_BASH} -c "set -e; d=$0; rm -rf $d; mkdir -p $d; \
+$<TARGET_FILE:svcsim> compare scenarios/kb5086672-online.yaml --devices 500 --format json --output $d/report.json; \
+test -z \"$(find $d -name '*.tmp.*')\"; tail -c 3 $d/report.json | grep -q '}'; \
+! $<TARGET_FILE:svcsim> compare scenarios/kb5086672-online.yaml --devices 5 --output $d/missing-folder/report.json 2>/dev/null; \
+test ! -e $d/missing-folder" ${CMAKE_CURRENT_BINARY_DIR}/compare-output
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+svcsim_cli_test(compare.seed_four_text 0
+  STDOUT "^  patch_now +1.00 .* 0 +[0-9]+$"
+  ARGS compare scenarios/april-2026-server-oob.yaml --strategies patch_now,autopatch --devices 2000)
+svcsim_cli_test(compare.unknown_strategy 2 ONE_LINE
+  STDERR "^svcsim: --strategies: unknown strategy 'bogus' \\(expected one of: method1, "
+  ARGS compare scenarios/kb5086672-online.yaml --strategies method2,bogus)
+svcsim_cli_test(compare.zero_devices 2 ONE_LINE
+  STDERR "^svcsim: --devices 0: "
+  ARGS compare scenarios/kb5086672-online.yaml --devices 0)
+svcsim_cli_test(compare.bad_ring_shares 2 ONE_LINE
+  STDERR "^tests/data/bad-fleet-shares.yaml:17:9: the ring shares add up to 0.9, not 1 \\(fleet.rollouts\\[0\\].rings\\)$"
+  ARGS compare tests/data/bad-fleet-shares.yaml)
+svcsim_cli_test(compare.bad_fleet_fault 2 ONE_LINE
+  STDERR "^tests/data/bad-fleet-fault.yaml:11:35: unknown fault kind 'disk_ful' .*\\(fleet.faults.disk_ful\\)$"
+  ARGS compare tests/data/bad-fleet-fault.yaml)
+svcsim_cli_test(compare.html_page 0
+  STDOUT "^<script type=\"application/json\" id=\"svcsim-report\">$"
+  NOT_STDOUT "src="
+  ARGS compare scenarios/kb5086672-online.yaml --devices 200 --format html)
+svcsim_cli_test(compare.bad_order_rule 2 ONE_LINE
+  STDERR "^tests/data/bad-fleet-strategy.yaml:12:30: unknown order rule 'ssu_last' \\(expected one of: method1, .*\\(fleet.strategies\\[0\\].order\\)$"
+  ARGS compare tests/data/bad-fleet-strategy.yaml)

@@ -42,7 +42,8 @@ namespace {
 using namespace std::string_view_literals;
 
 constexpr std::array top_level_keys = {"name"sv,    "source"sv, "knobs"sv,  "packages"sv,
-                                       "targets"sv, "plan"sv,   "faults"sv, "expect"sv};
+                                       "targets"sv, "plan"sv,   "faults"sv, "expect"sv,
+                                       "fleet"sv};
 
 }  // namespace
 
@@ -83,7 +84,9 @@ bool ScenarioReader::load(const YAML::Node& root, Scenario& scenario) {
   return read_packages(*packages, scenario.catalog) && read_targets(*targets, scenario) &&
          read_plan(*plan, scenario) && read_faults(fields.get("faults"), scenario.catalog, scenario.faults) &&
          (fields.get("expect") == nullptr ||
-          read_expect(*fields.get("expect"), scenario, scenario.expect));
+          read_expect(*fields.get("expect"), scenario, scenario.expect)) &&
+         (fields.get("fleet") == nullptr ||
+          read_fleet(*fields.get("fleet"), scenario, scenario.fleet.emplace()));
 }
 
 }  // namespace detail

@@ -66,6 +66,16 @@ class ScenarioReader : public YamlReader {
   bool read_end_state(const Field& at, const Catalog& catalog, EndStateExpectation& end_state);
   bool read_explore(const Field& at, const Scenario& scenario, ExploreExpectation& explore);
   bool read_run_counts(const Fields& fields, RunCountExpectation& run);
+
+  // The fleet block (fleet_reader.cpp).
+  bool read_number(const Field& field, double minimum, double maximum, bool minimum_allowed,
+                   double& value);
+  static std::string fmt_number(double value);
+  bool read_name(const Field& field, const std::string& what, std::string& name);
+  bool read_fleet(const Field& at, const Scenario& scenario, Fleet& fleet);
+  bool read_fleet_start(const Field& at, const Scenario& scenario, FleetStart& start);
+  bool read_rollout(const Field& at, Rollout& rollout);
+  bool read_strategy(const Field& at, const Plan& plan, const Fleet& fleet, StrategySpec& strategy);
 };
 
 }  // namespace svcsim::scenario::detail

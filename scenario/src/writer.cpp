@@ -118,15 +118,15 @@ void write_package(std::string& out, const Catalog& catalog, const Package& pack
   out += "}\n";
 }
 
-void write_target(std::string& out, const Catalog& catalog, const TargetSpec& target) {
+/// A target as one flow mapping: the scenario's `targets` entries and a fleet start's `target`.
+std::string target_mapping(const Catalog& catalog, const TargetSpec& target) {
   if (target.kind == TargetKind::media) {
     // The media folder has only its Setup DUs; the loader refuses every other key for it.
-    out += fmt::format("  - {{name: {}, kind: {}, installed: {}}}\n", quoted(target.name),
+    return fmt::format("{{name: {}, kind: {}, installed: {}}}", quoted(target.name),
                        target_kind_name(target.kind), package_list(catalog, target.installed));
-    return;
   }
-  out += fmt::format(
-      "  - {{name: {}, kind: {}, build: {}, ubr: {}, base_ubr: {}, base_build: {}, "
+  std::string out = fmt::format(
+      "{{name: {}, kind: {}, build: {}, ubr: {}, base_ubr: {}, base_build: {}, "
       "ssu_version: {}, installed: {}, superseded: {}",
       quoted(target.name), target_kind_name(target.kind), target.build, target.ubr,
       target.base_ubr, target.base_build, target.ssu_version, package_list(catalog, target.installed),
@@ -144,7 +144,60 @@ void write_target(std::string& out, const Catalog& catalog, const TargetSpec& ta
     const bool write = which == TargetFlag::mounted ? is_offline(target.kind) : set;
     if (write) flags += fmt::format("{}{}: {}", flags.empty() ? "" : ", ", target_flag_name(which), bool_text(set));
   }
-  out += ", flags: {" + flags + "}}\n";
+  return out + ", flags: {" + flags + "}}";
+}
+
+void write_target(std::string& out, const Catalog& catalog, const TargetSpec& target) {
+  out += "  - " + target_mapping(catalog, target) + "\n";
+}
+
+/// The fleet block; numbers in their shortest round-tripping form, so a written file reads back
+/// to the same Fleet.
+void write_fleet(std::string& out, const Catalog& catalog, const Fleet& fleet) {
+  out += fmt::format("fleet:\n  devices: {}\n  horizon_days: {}\n", fleet.devices, fleet.horizon_days);
+  if (!fleet.starts.empty()) {
+    out += "  starts:\n";
+    for (const FleetStart& start : fleet.starts) {
+      out += fmt::format("    - {{label: {}, weight: {}, target: {}}}\n", quoted(start.label),
+                         start.weight, target_mapping(catalog, start.target));
+    }
+  }
+  if (!fleet.faults.empty()) {
+    std::string rates;
+    for (const FaultRate& rate : fleet.faults) {
+      rates += fmt::format("{}{}: {}", rates.empty() ? "" : ", ", fault_name(rate.fault), rate.probability);
+    }
+    out += "  faults: {" + rates + "}\n";
+  }
+  out += fmt::format("  hours: {{add: {}, reboot: {}, other: {}}}\n", fleet.durations.add_hours,
+                     fleet.durations.reboot_hours, fleet.durations.other_hours);
+  out += fmt::format("  halt: {{rate_max: {}}}\n", fleet.halt.rate_max);
+  if (fleet.oob) {
+    out += fmt::format("  oob: {{package: {}, day: {}}}\n", quoted(catalog[fleet.oob->package].id),
+                       fleet.oob->day);
+  }
+  if (!fleet.rollouts.empty()) {
+    out += "  rollouts:\n";
+    for (const Rollout& rollout : fleet.rollouts) {
+      out += fmt::format("    - name: {}\n      wait_for_fix: {}\n      rings:\n", quoted(rollout.name),
+                         bool_text(rollout.wait_for_fix));
+      for (const Ring& ring : rollout.rings) {
+        out += fmt::format("        - {{name: {}, share: {}, deferral_days: {}, deadline_days: {}, "
+                           "grace_days: {}}}\n",
+                           quoted(ring.name), ring.share, ring.deferral_days, ring.deadline_days,
+                           ring.grace_days);
+      }
+    }
+  }
+  if (!fleet.strategies.empty()) {
+    out += "  strategies:\n";
+    for (const StrategySpec& strategy : fleet.strategies) {
+      out += fmt::format("    - {{name: {}, order: {}, reboot: {}, on_error: {}, rollout: {}}}\n",
+                         quoted(strategy.name), order_rule_name(strategy.order),
+                         reboot_policy_name(strategy.reboot),
+                         strategy_error_policy_name(strategy.on_error), quoted(strategy.rollout));
+    }
+  }
 }
 
 }  // namespace
@@ -267,6 +320,7 @@ std::string to_yaml(const Scenario& scenario) {
     }
   }
   if (!expect_text.empty()) out += "expect:\n" + expect_text;
+  if (scenario.fleet) write_fleet(out, catalog, *scenario.fleet);
   return out;
 }
 

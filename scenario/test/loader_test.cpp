@@ -304,7 +304,7 @@ plan: {steps: [KB1]}
 fautls: {max: 1}
 )"),
             "t.yaml:5:1: unknown key 'fautls', did you mean 'faults'? (valid here: name, source, "
-            "knobs, packages, targets, plan, faults, expect) (fautls)");
+            "knobs, packages, targets, plan, faults, expect, fleet) (fautls)");
 }
 
 TEST(ScenarioLoader, UnknownNestedKeyWithTypo) {

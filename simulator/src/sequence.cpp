@@ -21,8 +21,10 @@ class SequenceRunner {
  public:
   /// `device` is the device the run is on (its defects and regressions, v2).
   SequenceRunner(const scenario::Scenario& scenario, const model::World& world, Executor& executor,
-                 const std::vector<FaultPlacement>& faults, model::DeviceBits device)
-      : scenario_(scenario),
+                 const std::vector<FaultPlacement>& faults, model::DeviceBits device,
+                 RetryPolicy retry = {})
+      : retry_(retry),
+        scenario_(scenario),
         world_(world),
         executor_(executor),
         faults_(faults),
@@ -42,8 +44,8 @@ class SequenceRunner {
   RunResult run(const std::vector<model::PlanStep>& order) {
     const model::Plan& plan = scenario_.plan;
     // Each plan step may be followed by one inserted reboot, and the run may end with one more
-    // per target.
-    const std::size_t step_count_max = 2 * order.size() + world_.target_count();
+    // per target; one retry adds a reboot and the step again, with its own inserted reboot.
+    const std::size_t step_count_max = 2 * order.size() + world_.target_count() + 3;
     bool stopped = false;
 
     for (std::size_t index = 0; index < order.size() && !stopped; ++index) {
@@ -51,6 +53,21 @@ class SequenceRunner {
       const bool remaining = index + 1 < order.size();
       const model::Step planned{step.target, model::plan_operation(plan, step.operation)};
       if (!execute(step.text, index, planned, StepReason::plan_step)) return finish();
+      if (stops_sequence(plan, result_.steps.back().outcome) && may_retry(step.target)) {
+        // retry_once_after_reboot: a reboot, then the same step once more.
+        retried_ = true;
+        const std::optional<model::ResultCode> error = result_.first_error;
+        if (!execute("reboot", std::nullopt, reboot_of(step.target), StepReason::retry)) return finish();
+        if (!stops_sequence(plan, result_.steps.back().outcome)) {
+          if (!execute(step.text, index, planned, StepReason::plan_step)) return finish();
+          if (!stops_sequence(plan, result_.steps.back().outcome)) {
+            // The step did its work one reboot later: its first error is no error of the run.
+            SVCSIM_ASSERT(error.has_value());
+            result_.recovered_error = error;
+            result_.first_error.reset();
+          }
+        }
+      }
       const model::Outcome& outcome = result_.steps.back().outcome;
       if (stops_sequence(plan, outcome)) {
         result_.stopped_early = remaining;
@@ -78,6 +95,12 @@ class SequenceRunner {
   }
 
  private:
+  /// Whether the retry policy may retry a failed step on `target` now: once per run, online only.
+  bool may_retry(model::TargetIndex target) const {
+    return retry_.once_after_reboot && !retried_ &&
+           world_.context(target).target_kind == model::TargetKind::online;
+  }
+
   static model::Step reboot_of(model::TargetIndex target) {
     model::Step step;
     step.target = target;
@@ -181,6 +204,8 @@ class SequenceRunner {
     return std::move(result_);
   }
 
+  RetryPolicy retry_;
+  bool retried_ = false;
   const scenario::Scenario& scenario_;
   const model::World& world_;
   Executor& executor_;
@@ -236,6 +261,7 @@ std::string_view step_reason_name(StepReason reason) {
     case StepReason::plan_step: return "plan step";
     case StepReason::after_3010: return "inserted: the step before exited 3010 (reboot: after_3010)";
     case StepReason::at_end: return "inserted: pending work at the end (reboot: at_end)";
+    case StepReason::retry: return "inserted: before retrying the step that failed (retry_once_after_reboot)";
   }
   return "?";
 }
@@ -286,9 +312,9 @@ std::string fault_placement_text(const model::Catalog& catalog, const FaultPlace
 RunResult run_sequence(const scenario::Scenario& scenario, const model::World& world,
                        Executor& executor, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
-                       const model::WorldState& expected) {
+                       const model::WorldState& expected, RetryPolicy retry) {
   SVCSIM_ASSERT(expected.targets.size() == world.target_count());
-  SequenceRunner runner(scenario, world, executor, faults, device_of(scenario.catalog, faults));
+  SequenceRunner runner(scenario, world, executor, faults, device_of(scenario.catalog, faults), retry);
   RunResult result = runner.run(order);
   SVCSIM_ASSERT(result.steps.size() >= (order.empty() ? 0u : 1u));
   // A state that broke an invariant has no meaningful class (classify may rely on the very

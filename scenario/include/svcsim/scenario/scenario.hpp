@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "svcsim/model/classify.hpp"
+#include "svcsim/scenario/fleet.hpp"
 #include "svcsim/model/context.hpp"
 #include "svcsim/model/knobs.hpp"
 #include "svcsim/model/operation.hpp"
@@ -80,6 +81,7 @@ struct Scenario {
   Plan plan;
   FaultBudget faults;
   Expectation expect;
+  std::optional<Fleet> fleet;  // `fleet:` (svcsim compare); none: compare uses the defaults
 };
 
 /// The most faults one run may take: `faults.max` in a file, `explore --faults` on the command

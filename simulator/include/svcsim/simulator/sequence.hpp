@@ -42,6 +42,7 @@ enum class StepReason : std::uint8_t {
   plan_step,   // a step of the order given
   after_3010,  // reboot: the step before it exited 3010 (policy after_3010)
   at_end,      // reboot: the run's final reboot of a target with pending work (policy at_end)
+  retry,       // reboot: before the one retry of a failed step (strategy retry_once_after_reboot)
 };
 std::string_view step_reason_name(StepReason reason);
 
@@ -72,6 +73,9 @@ struct RunResult {
   /// Installed at the end (KB2749510: "falsely reported as installed" until the next boot).
   std::vector<model::PackageMask> shown_installed;
   bool reboot_loop = false;        // a reboot was due past reboot_count_max: the run ended there
+  /// retry_once_after_reboot: the error a failed step returned before its retry succeeded (it is
+  /// then no error of the run: the step did what it should, one reboot later).
+  std::optional<model::ResultCode> recovered_error;
   /// First invariant violation, with the step it followed (0: none) and its target.
   model::InvariantViolation violation;
   model::TargetIndex violation_target = 0;
@@ -122,11 +126,19 @@ RunResult run_sequence(const scenario::Scenario& scenario, const std::vector<mod
                        const std::vector<FaultPlacement>& faults,
                        const model::WorldState& expected);
 
+/// How a runner reacts to an error beyond the plan's on_error (the strategies of `compare`).
+struct RetryPolicy {
+  /// The first plan step on an online target whose error would stop the run is followed by a
+  /// reboot and run once more; if that attempt succeeds the run goes on and the first error is
+  /// `recovered_error`, not `first_error`.
+  bool once_after_reboot = false;
+};
+
 /// The same through any executor, on `world` (made from `scenario` by scenario::make_world).
 RunResult run_sequence(const scenario::Scenario& scenario, const model::World& world,
                        Executor& executor, const std::vector<model::PlanStep>& order,
                        const std::vector<FaultPlacement>& faults,
-                       const model::WorldState& expected);
+                       const model::WorldState& expected, RetryPolicy retry = {});
 
 /// Splits an `--order` value at commas and trims spaces and tabs around each step text; an
 /// empty (or blank) value is the empty order. No step text is checked here: parse_order does it.
