@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "check_command.hpp"
+#include "dism_command.hpp"
 #include "explore_command.hpp"
 #include "import_command.hpp"
 #include "run_command.hpp"
@@ -70,6 +71,10 @@ std::string unknown_subcommand(const std::string& word,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The DISM emulator speaks DISM's syntax (/Online, /Add-Package), which CLI11 cannot parse.
+  if (int first = 0; svcsim::cli::is_dism_invocation(argc, argv, &first)) {
+    return svcsim::cli::run_dism_command(argc, argv, first);
+  }
   CLI::App app{"svcsim: simulate Windows servicing sequences (CBS/DISM) and check them"};
   app.require_subcommand(1);
   app.set_version_flag("--version",
