@@ -13,6 +13,7 @@
 #include "dism_command.hpp"
 #include "explore_command.hpp"
 #include "import_command.hpp"
+#include "replay_command.hpp"
 #include "run_command.hpp"
 #include "svcsim/model/text.hpp"
 #include "text_escape.hpp"
@@ -31,6 +32,9 @@ constexpr int exit_expectations_met = 0;
 constexpr int exit_expectations_missed = 1;
 constexpr int exit_bad_input = 2;
 constexpr int exit_incomplete = 3;
+constexpr int exit_replay_mismatch = 4;
+constexpr int exit_unreachable = 5;
+constexpr int exit_interrupted = 6;
 constexpr int exit_invariant_violated = 10;
 
 int exit_code(svcsim::cli::CommandOutcome outcome) {
@@ -40,6 +44,9 @@ int exit_code(svcsim::cli::CommandOutcome outcome) {
     case svcsim::cli::CommandOutcome::bad_input: return exit_bad_input;
     case svcsim::cli::CommandOutcome::incomplete: return exit_incomplete;
     case svcsim::cli::CommandOutcome::invariant_violated: return exit_invariant_violated;
+    case svcsim::cli::CommandOutcome::replay_mismatch: return exit_replay_mismatch;
+    case svcsim::cli::CommandOutcome::unreachable: return exit_unreachable;
+    case svcsim::cli::CommandOutcome::interrupted: return exit_interrupted;
   }
   return exit_bad_input;
 }
@@ -84,7 +91,9 @@ int main(int argc, char** argv) {
       "Exit codes: 0 the result matches the scenario's expect block (or it states none) and no\n"
       "run ends in a --fail-on class; 1 an expectation missed or a --fail-on class reached; 2 bad\n"
       "scenario file or bad arguments; 3 incomplete (a state or memory limit was reached, or\n"
-      "memory ran out); 10 the servicing model violated an invariant (a bug in svcsim).\n"
+      "memory ran out); 4 replay: a step did not do what the model predicted; 5 replay: the\n"
+      "machine could not be reached; 6 replay: interrupted (--resume continues it); 10 the\n"
+      "servicing model violated an invariant (a bug in svcsim).\n"
       "svcsim SUBCOMMAND --help describes each subcommand.");
   // Like every other bad-argument message: one line on stderr, prefixed with the tool's name.
   app.failure_message([](const CLI::App*, const CLI::Error& error) {
@@ -97,6 +106,7 @@ int main(int argc, char** argv) {
       svcsim::cli::register_explore_command(app),
       svcsim::cli::register_check_command(app),
       svcsim::cli::register_import_command(app),
+      svcsim::cli::register_replay_command(app),
   };
 
   if (argc < 2) {
