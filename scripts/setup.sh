@@ -14,6 +14,7 @@ packages=(
   libfmt-dev libyaml-cpp-dev libboost-graph-dev nlohmann-json3-dev libcli11-dev
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libwim-dev wimtools libmspack-dev gcab libpugixml-dev
+  openssh-client openssh-server
 )
 
 missing=()
