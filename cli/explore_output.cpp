@@ -39,13 +39,22 @@ std::string status_name(simulator::ExploreStatus status) {
   return "?";
 }
 
-std::string fault_list(const std::vector<simulator::FaultPlacement>& faults) {
+std::string fault_list(const model::Catalog& catalog,
+                       const std::vector<simulator::FaultPlacement>& faults) {
   std::string text;
   for (const auto& fault : faults) {
-    text += fmt::format("{}{}:{}", text.empty() ? "" : ", ", fault.step,
-                        model::fault_name(fault.fault));
+    text += (text.empty() ? "" : ", ") + simulator::fault_placement_text(catalog, fault);
   }
   return text.empty() ? "none" : text;
+}
+
+/// A placement's JSON: the step and the fault kind, or at step 0 the device property.
+nlohmann::ordered_json fault_json(const model::Catalog& catalog,
+                                  const simulator::FaultPlacement& fault) {
+  if (fault.is_device()) {
+    return {{"step", 0}, {"kind", model::device_property_text(catalog, fault.device)}};
+  }
+  return {{"step", fault.step}, {"kind", std::string(model::fault_name(fault.fault))}};
 }
 
 /// The shortest witness of a class, if any run reached it.
@@ -180,7 +189,7 @@ void write_explore_text(std::ostream& stream, const ExploreReport& report) {
     out << "\nshortest witnesses:\n";
     for (const auto& witness : result.witnesses) {
       out << fmt::format("  {:<14} {} steps, faults {}\n    {}\n", witness_subject(witness),
-                         witness.operation_count, fault_list(witness.faults),
+                         witness.operation_count, fault_list(scenario.catalog, witness.faults),
                          visible(witness.command));
     }
   }
@@ -246,7 +255,7 @@ void write_explore_json(std::ostream& out, const ExploreReport& report) {
     entry["order"] = order;
     nlohmann::ordered_json faults = nlohmann::ordered_json::array();
     for (const auto& fault : witness.faults) {
-      faults.push_back({{"step", fault.step}, {"kind", std::string(model::fault_name(fault.fault))}});
+      faults.push_back(fault_json(scenario.catalog, fault));
     }
     entry["faults"] = faults;
     entry["operations"] = witness.operation_count;

@@ -40,8 +40,9 @@ struct RunOptions {
 void report_error(const std::string& message) { std::cerr << "svcsim: " << message << '\n'; }
 
 /// "'3:disk_full'": a --fault value as messages quote it.
-std::string placement_quoted(const simulator::FaultPlacement& placement) {
-  return fmt::format("'{}:{}'", placement.step, model::fault_name(placement.fault));
+std::string placement_quoted(const model::Catalog& catalog,
+                             const simulator::FaultPlacement& placement) {
+  return "'" + simulator::fault_placement_text(catalog, placement) + "'";
 }
 
 /// The faults that could strike at `record` (they are the sites of its fault-free outcome, which
@@ -59,7 +60,7 @@ std::string strikable_faults(const simulator::StepRecord& record) {
 /// Why a placed fault did not strike, as the one line of an exit-2 error: the run never reached
 /// its step, or its step cannot take that fault. A fault that cannot strike is a mistake in the
 /// command line, not a run to report.
-std::string unstruck_reason(const simulator::RunResult& result,
+std::string unstruck_reason(const model::Catalog& catalog, const simulator::RunResult& result,
                             const simulator::FaultPlacement& placement) {
   const auto executed = static_cast<int>(result.steps.size());
   SVCSIM_ASSERT(placement.step >= 1);
@@ -68,36 +69,29 @@ std::string unstruck_reason(const simulator::RunResult& result,
         result.stopped_early ? fmt::format("the run stops after step {} (on_error: stop)", executed)
                              : fmt::format("the run has {} step{} (inserted reboots included)",
                                            executed, executed == 1 ? "" : "s");
-    return fmt::format("--fault {}: {}, so step {} never runs", placement_quoted(placement), ending,
+    return fmt::format("--fault {}: {}, so step {} never runs", placement_quoted(catalog, placement), ending,
                        placement.step);
   }
   const simulator::StepRecord& record = result.steps[static_cast<std::size_t>(placement.step - 1)];
   SVCSIM_ASSERT(record.number == placement.step);
-  return fmt::format("--fault {}: {} cannot strike at step {} ({}); {}", placement_quoted(placement),
+  return fmt::format("--fault {}: {} cannot strike at step {} ({}); {}", placement_quoted(catalog, placement),
                      model::fault_name(placement.fault), placement.step, visible(record.text),
                      strikable_faults(record));
 }
 
 CommandOutcome execute_run(const RunOptions& options) {
-  std::vector<simulator::FaultPlacement> faults;
+  // The step faults are checked before the file is read (their errors need no scenario); a
+  // device property at step 0 names a package, so it is resolved once the catalog is loaded.
   for (const std::string& text : options.faults) {
     std::string why;
     const std::optional<simulator::FaultPlacement> placement =
         simulator::parse_fault_placement(text, &why);
-    if (!placement) {
+    const bool device = !placement && text.find(':') != std::string::npos &&
+                        text.find_first_not_of(" \t0") >= text.find(':');
+    if (!placement && !device) {
       report_error(fmt::format("--fault {}: {}", model::detail::quote(visible(text)), why));
       return CommandOutcome::bad_input;
     }
-    for (const simulator::FaultPlacement& earlier : faults) {
-      if (earlier.step == placement->step) {
-        report_error(fmt::format("--fault {} and --fault {}: two faults at step {}; a step runs "
-                                 "once and takes at most one fault",
-                                 placement_quoted(earlier), placement_quoted(*placement),
-                                 placement->step));
-        return CommandOutcome::bad_input;
-      }
-    }
-    faults.push_back(*placement);
   }
   const bool order_given = options.order_option != nullptr && options.order_option->count() > 0;
   if (order_given) {
@@ -123,6 +117,31 @@ CommandOutcome execute_run(const RunOptions& options) {
     // The loader's message already names file, line, column and key: print it as it is.
     std::cerr << visible(loaded.error().to_string()) << '\n';
     return CommandOutcome::bad_input;
+  }
+  std::vector<simulator::FaultPlacement> faults;
+  for (const std::string& text : options.faults) {
+    std::string why;
+    const std::optional<simulator::FaultPlacement> placement =
+        simulator::parse_fault_placement(text, &why, &loaded->catalog);
+    if (!placement) {
+      report_error(fmt::format("--fault {}: {}", model::detail::quote(visible(text)), why));
+      return CommandOutcome::bad_input;
+    }
+    for (const simulator::FaultPlacement& earlier : faults) {
+      if (earlier.is_device() && placement->is_device() && earlier.device == placement->device) {
+        report_error(fmt::format("--fault {} twice: a device has a property once",
+                                 placement_quoted(loaded->catalog, *placement)));
+        return CommandOutcome::bad_input;
+      }
+      if (!earlier.is_device() && earlier.step == placement->step) {
+        report_error(fmt::format("--fault {} and --fault {}: two faults at step {}; a step runs "
+                                 "once and takes at most one fault",
+                                 placement_quoted(loaded->catalog, earlier),
+                                 placement_quoted(loaded->catalog, *placement), placement->step));
+        return CommandOutcome::bad_input;
+      }
+    }
+    faults.push_back(*placement);
   }
   const scenario::Scenario& scenario = loaded.value();
   auto fail_on = resolve_fail_on(options.fail_on_option, options.fail_on, scenario);
@@ -163,7 +182,7 @@ CommandOutcome execute_run(const RunOptions& options) {
   const model::WorldState expected = simulator::expected_end_state(scenario);
   report.result = simulator::run_sequence(scenario, order, faults, expected);
   if (!report.result.faults_not_struck.empty() && !report.result.violation) {
-    report_error(unstruck_reason(report.result, report.result.faults_not_struck.front()));
+    report_error(unstruck_reason(scenario.catalog, report.result, report.result.faults_not_struck.front()));
     set_assert_context({});
     return CommandOutcome::bad_input;
   }

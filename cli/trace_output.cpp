@@ -27,8 +27,9 @@ std::string code_text(model::ResultCode code) {
   return model::hresult_text(model::hresult(code));
 }
 
-std::string placement_text(const simulator::FaultPlacement& placement) {
-  return fmt::format("{}:{}", placement.step, model::fault_name(placement.fault));
+std::string placement_text(const model::Catalog& catalog,
+                           const simulator::FaultPlacement& placement) {
+  return simulator::fault_placement_text(catalog, placement);
 }
 
 std::vector<std::string> flag_names(const model::TargetFlags& flags) {
@@ -65,7 +66,19 @@ std::vector<std::string> outcome_notes(const simulator::StepRecord& step) {
                                 step.before.ssu_version, outcome.state.ssu_version));
   }
   if (outcome.has_note(model::OutcomeNote::skipped_prevent_pending)) {
-    notes.push_back("skipped by /PreventPending: operations were pending, nothing was installed");
+    notes.push_back("skipped by /PreventPending (operations pending, or the package has online "
+                    "actions): nothing was installed, yet /Get-Packages shows it Installed until "
+                    "the next boot (KB2749510)");
+  }
+  if (outcome.has_note(model::OutcomeNote::older_checkpoint)) {
+    notes.push_back("an older checkpoint re-added: installed with no UBR change, its record "
+                    "superseded");
+  }
+  if (outcome.has_note(model::OutcomeNote::defect_struck)) {
+    notes.push_back("the device's defect of this package struck");
+  }
+  if (outcome.has_note(model::OutcomeNote::reboot_not_run)) {
+    notes.push_back("not run: reboot_count_max reached, a reboot loop (the run ends stuck)");
   }
   if (outcome.has_note(model::OutcomeNote::nothing_to_do)) {
     notes.push_back("nothing to do");
@@ -142,7 +155,7 @@ void write_step(std::ostream& out, const RunReport& report, const model::World& 
     out << detail_indent << "note    " << note << '\n';
   }
   for (const simulator::FaultPlacement& placement : report.result.faults_not_struck) {
-    if (placement.step == step.number) {
+    if (!placement.is_device() && placement.step == step.number) {
       out << detail_indent << "note    fault not struck: " << model::fault_name(placement.fault)
           << " (nothing it can strike at this step)\n";
     }
@@ -159,19 +172,45 @@ void write_step(std::ostream& out, const RunReport& report, const model::World& 
   }
 }
 
+/// The device's properties and the regressions active, for the end-state header ("" if none).
+std::string device_text(const scenario::Scenario& scenario, const model::TargetState& end) {
+  const std::vector<model::DeviceProperty> properties = model::device_properties(scenario.catalog);
+  std::vector<std::string> has;
+  std::vector<std::string> active;
+  for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+    const std::string text = model::device_property_text(scenario.catalog, properties[slot]);
+    if ((end.device >> slot & 1u) != 0) has.push_back(text);
+    if ((end.regressions >> slot & 1u) != 0) {
+      const std::string& symptom =
+          scenario.catalog[properties[slot].package].regression->symptom;
+      active.push_back(text + (symptom.empty() ? "" : ": " + symptom));
+    }
+  }
+  std::string text;
+  if (!has.empty()) text += ", device: " + join(has, ", ");
+  if (!active.empty()) text += ", regressed: " + join(active, "; ");
+  return text;
+}
+
 void write_end_state(std::ostream& out, const scenario::Scenario& scenario,
-                     const model::TargetState& end) {
+                     const model::TargetState& end, model::PackageMask shown_installed) {
   const std::vector<std::string> flags = flag_names(end.flags);
-  out << fmt::format("end state: build {}.{}, SSU {}, flags: {}\n", end.build, end.ubr,
-                     end.ssu_version, flags.empty() ? std::string("none") : join(flags, ", "));
+  out << fmt::format("end state: build {}.{}, SSU {}, flags: {}{}\n", end.build, end.ubr,
+                     end.ssu_version, flags.empty() ? std::string("none") : join(flags, ", "),
+                     device_text(scenario, end));
   std::size_t id_width = 0;
   for (const model::Package& package : scenario.catalog.packages) {
     id_width = std::max(id_width, package.id.size());
   }
   for (std::size_t slot = 0; slot < scenario.catalog.size(); ++slot) {
     const auto index = static_cast<model::PackageIndex>(slot);
-    out << fmt::format("  {:<{}}  {}\n", scenario.catalog[index].id, id_width,
-                       model::cbs_state_name(end.packages.get(index)));
+    // KB2749510: /Get-Packages shows a package /PreventPending skipped as Installed.
+    const bool shown = (shown_installed & model::package_bit(index)) != 0;
+    out << fmt::format("  {:<{}}  {}{}\n", scenario.catalog[index].id, id_width,
+                       model::cbs_state_name(end.packages.get(index)),
+                       shown ? " (/Get-Packages shows Installed: skipped by /PreventPending, "
+                               "KB2749510)"
+                             : "");
   }
 }
 
@@ -226,17 +265,29 @@ void write_expectations(std::ostream& out, const RunReport& report) {
   }
 }
 
-Json end_state_json(const scenario::Scenario& scenario, const model::TargetState& end) {
+Json end_state_json(const scenario::Scenario& scenario, const model::TargetState& end,
+                    model::PackageMask shown_installed) {
   Json packages = Json::object();
+  Json shown = Json::array();
   for (std::size_t slot = 0; slot < scenario.catalog.size(); ++slot) {
     const auto index = static_cast<model::PackageIndex>(slot);
     packages[scenario.catalog[index].id] = model::cbs_state_name(end.packages.get(index));
+    if ((shown_installed & model::package_bit(index)) != 0) shown.push_back(scenario.catalog[index].id);
+  }
+  Json regressed = Json::array();
+  const std::vector<model::DeviceProperty> properties = model::device_properties(scenario.catalog);
+  for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+    if ((end.regressions >> slot & 1u) != 0) {
+      regressed.push_back(scenario.catalog[properties[slot].package].id);
+    }
   }
   return Json{{"build", end.build},
               {"ubr", end.ubr},
               {"ssu_version", end.ssu_version},
               {"flags", flag_names(end.flags)},
-              {"packages", packages}};
+              {"packages", packages},
+              {"shown_installed", shown},
+              {"regressed", regressed}};
 }
 
 Json class_names(const std::vector<model::OutcomeClass>& classes) {
@@ -247,10 +298,14 @@ Json class_names(const std::vector<model::OutcomeClass>& classes) {
   return names;
 }
 
-Json placements_json(const std::vector<simulator::FaultPlacement>& placements) {
+Json placements_json(const model::Catalog& catalog,
+                     const std::vector<simulator::FaultPlacement>& placements) {
   Json list = Json::array();
   for (const simulator::FaultPlacement& placement : placements) {
-    list.push_back(Json{{"step", placement.step}, {"kind", model::fault_name(placement.fault)}});
+    list.push_back(Json{{"step", placement.step},
+                        {"kind", placement.is_device()
+                                     ? model::device_property_text(catalog, placement.device)
+                                     : std::string(model::fault_name(placement.fault))}});
   }
   return list;
 }
@@ -306,7 +361,7 @@ void write_text_trace(std::ostream& stream, const RunReport& report) {
       << (report.is_documented_order ? " (documented order)" : "") << '\n';
   std::vector<std::string> placements;
   for (const simulator::FaultPlacement& placement : report.faults) {
-    placements.push_back(placement_text(placement));
+    placements.push_back(placement_text(scenario.catalog, placement));
   }
   out << "faults:   " << (placements.empty() ? std::string("none") : join(placements, ", "))
       << "\n\n";
@@ -325,13 +380,14 @@ void write_text_trace(std::ostream& stream, const RunReport& report) {
       out << fmt::format("target {}: {}\n", world.target(static_cast<model::TargetIndex>(index)).name,
                          target_class);
     }
-    write_end_state(out, scenario, result.end.targets[index]);
+    write_end_state(out, scenario, result.end.targets[index],
+                    index < result.shown_installed.size() ? result.shown_installed[index] : 0);
   }
   const std::vector<std::string> warnings = advice_texts(result.advice);
   out << "warnings:  " << (warnings.empty() ? std::string("none") : join(warnings, "; ")) << '\n';
   std::vector<std::string> unstruck;
   for (const simulator::FaultPlacement& placement : result.faults_not_struck) {
-    unstruck.push_back(placement_text(placement));
+    unstruck.push_back(placement_text(scenario.catalog, placement));
   }
   if (!unstruck.empty()) {
     out << "unstruck:  " << join(unstruck, ", ")
@@ -361,11 +417,15 @@ void write_json_trace(std::ostream& out, const RunReport& report) {
   Json order = Json::array();
   for (const model::PlanStep& step : report.order) order.push_back(step.text);
   document["order"] = order;
-  document["faults"] = placements_json(report.faults);
+  document["faults"] = placements_json(scenario.catalog, report.faults);
   Json steps = Json::array();
   for (const simulator::StepRecord& step : result.steps) steps.push_back(step_json(world, step));
   document["steps"] = steps;
-  document["end_state"] = end_state_json(scenario, result.end.targets[main]);
+  const auto shown_in = [&result](std::size_t index) {
+    return index < result.shown_installed.size() ? result.shown_installed[index]
+                                                 : model::PackageMask{0};
+  };
+  document["end_state"] = end_state_json(scenario, result.end.targets[main], shown_in(main));
   Json targets = Json::array();
   for (std::size_t index = 0; index < scenario.targets.size(); ++index) {
     targets.push_back(Json{
@@ -374,7 +434,7 @@ void write_json_trace(std::ostream& out, const RunReport& report) {
         {"class", index < result.target_classes.size()
                       ? Json(model::outcome_class_name(result.target_classes[index]))
                       : Json(nullptr)},
-        {"end_state", end_state_json(scenario, result.end.targets[index])}});
+        {"end_state", end_state_json(scenario, result.end.targets[index], shown_in(index))}});
   }
   document["targets"] = targets;
   // A state that broke an invariant is not classed (see simulator::run_sequence).
@@ -382,7 +442,7 @@ void write_json_trace(std::ostream& out, const RunReport& report) {
                                        : Json(model::outcome_class_name(result.outcome_class));
   document["first_error"] =
       result.first_error ? Json(code_text(*result.first_error)) : Json(nullptr);
-  document["faults_not_struck"] = placements_json(result.faults_not_struck);
+  document["faults_not_struck"] = placements_json(scenario.catalog, result.faults_not_struck);
   Json expectations = Json::array();
   for (const ExpectationCheck& check : report.expectations) {
     expectations.push_back(Json{{"what", check.what},

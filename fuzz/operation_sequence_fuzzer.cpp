@@ -21,8 +21,14 @@
 //         only: none, 1100, 1300, 1500), bit 7 target_build 26200 (enablement only)
 //     [2] bits 0-1 bundled_ssu, bits 2-3 ssu_min (none, 20, 40, 60), bits 4-7 applies_to
 //         (one bit per target kind; 0 keeps the kind default)
-//     [3] requires: bit j requires package j, for j below this package (so no cycles)
-//     [4] starting state: bits 0-2 CbsState, bit 3 origin (kept only on pending/partial states)
+//     [3] requires: bit j requires package j, for j below this package (so no cycles); the
+//         first package has none, so its byte holds the v2 plan settings: bit 0
+//         older_checkpoint not_applicable, bit 1 corrupt_store_adds fail, bits 2-4 the reboot
+//         bound (0: none can bind; n: reboot_count_max n - 1)
+//     [4] starting state: bits 0-2 CbsState, bit 3 origin (kept only on pending/partial states);
+//         v2: bits 4-5 defect (none, at add, at commit, at add with the unnamed 0x80070643),
+//         bit 6 a regression fixed by the next package (wrapping), bit 7 the device has this
+//         package's defect and regression (at most device_property_count_max in all)
 //   steps     2 bytes each, at most step_count_max
 //     [0] bits 0-3 operation (see decode_operation), bits 4-6 package, bit 7 /PreventPending
 //     [1] fault (% 9; 0 = none)
@@ -124,7 +130,45 @@ model::Package decode_package(std::size_t slot, const std::array<std::uint8_t, 5
       package.requires_packages.push_back(static_cast<model::PackageIndex>(required));
     }
   }
+  const unsigned defect = (bytes[4] >> 4) & 3u;
+  if (defect != 0) {
+    model::Defect decoded;
+    decoded.at = defect == 2 ? model::DefectAt::commit : model::DefectAt::add;
+    decoded.code = defect == 3 ? *model::intern_result_code(0x80070643u)
+                               : model::ResultCode::cbs_e_installers_failed;
+    decoded.probability = 0.5;
+    package.defect = decoded;
+  }
   return package;
+}
+
+/// v2: regressions (bit 6 of a package's last byte, fixed by the next package), at most
+/// device_property_count_max properties in all, and the device (bit 7).
+model::DeviceBits decode_device(model::Catalog& catalog,
+                                const std::array<std::uint8_t, package_count_max>& last_bytes) {
+  const std::size_t count = catalog.size();
+  std::size_t properties = 0;
+  for (std::size_t slot = 0; slot < count; ++slot) {
+    model::Package& package = catalog.packages[slot];
+    if (package.defect && properties == model::device_property_count_max) package.defect.reset();
+    if (package.defect) ++properties;
+    if ((last_bytes[slot] & 0x40u) != 0 && count > 1 &&
+        properties < model::device_property_count_max) {
+      model::Regression regression;
+      regression.probability = 0.5;
+      regression.fixed_by = {static_cast<model::PackageIndex>((slot + 1) % count)};
+      package.regression = regression;
+      ++properties;
+    }
+  }
+  model::DeviceBits device = 0;
+  const std::vector<model::DeviceProperty> all = model::device_properties(catalog);
+  for (std::size_t slot = 0; slot < all.size(); ++slot) {
+    if ((last_bytes[all[slot].package] & 0x80u) != 0) {
+      device = static_cast<model::DeviceBits>(device | 1u << slot);
+    }
+  }
+  return device;
 }
 
 model::Knobs decode_knobs(std::uint8_t byte) {
@@ -202,6 +246,10 @@ std::string state_text(const model::ServicingContext& context, const model::Targ
       text += fmt::format(" {}", model::target_flag_name(static_cast<model::TargetFlag>(flag)));
     }
   }
+  if (state.device != 0 || state.regressions != 0 || state.reboot_count != 0) {
+    text += fmt::format(" device 0x{:02X} regressions 0x{:02X} reboots {}", state.device,
+                        state.regressions, state.reboot_count);
+  }
   text += " |";
   for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
     const auto index = static_cast<model::PackageIndex>(slot);
@@ -241,7 +289,20 @@ std::string context_text(const model::ServicingContext& context) {
         package.bundled_ssu, package.ssu_min, package.requires_ubr_min, package.target_build,
         package.applies_to, model::restart_type_name(package.restart), package.permanent,
         package.online_actions, requires_text);
+    if (package.defect) {
+      text += fmt::format("    defect at {} code {}\n", model::defect_at_name(package.defect->at),
+                          model::hresult_text(model::hresult(package.defect->code)));
+    }
+    if (package.regression) {
+      text += fmt::format("    regression fixed by P{}\n", package.regression->fixed_by.front());
+    }
   }
+  text += fmt::format("  older_checkpoint {} corrupt_store_adds {} reboot_count_max {}\n",
+                      context.knobs.older_checkpoint == model::OlderCheckpoint::applicable
+                          ? "applicable" : "not_applicable",
+                      context.knobs.corrupt_store_adds == model::CorruptStoreAdds::succeed
+                          ? "succeed" : "fail",
+                      context.reboot_count_max);
   return text;
 }
 
@@ -396,14 +457,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   model::Catalog catalog;
   std::array<std::uint8_t, package_count_max> start_states{};
+  std::uint8_t first_requires_byte = 0;
   for (std::size_t slot = 0; slot < package_count; ++slot) {
     std::array<std::uint8_t, package_byte_count> bytes{};
     for (std::uint8_t& byte : bytes) byte = reader.next();
     catalog.packages.push_back(decode_package(slot, bytes));
     start_states[slot] = bytes[4];
+    if (slot == 0) first_requires_byte = bytes[3];
   }
-  const model::ServicingContext context = model::make_context(
-      catalog, target_kind, decode_knobs(header[1]), base_ubr, base_build);
+  const model::DeviceBits device = decode_device(catalog, start_states);
+  const std::uint8_t plan_byte = first_requires_byte;
+  model::Knobs knobs = decode_knobs(header[1]);
+  if ((plan_byte & 0x01u) != 0) knobs.older_checkpoint = model::OlderCheckpoint::not_applicable;
+  if ((plan_byte & 0x02u) != 0) knobs.corrupt_store_adds = model::CorruptStoreAdds::fail;
+  model::ServicingContext context =
+      model::make_context(catalog, target_kind, knobs, base_ubr, base_build);
+  const unsigned bound = (plan_byte >> 2) & 7u;
+  if (bound != 0 && !model::is_offline(target_kind)) {
+    context.reboot_count_max = static_cast<std::uint16_t>(bound - 1);
+  }
 
   // The starting state: as decoded, with ubr and build derived from the records, and (offline)
   // the committed image equal to the live one, as after a mount. Inputs check_state refuses
@@ -424,6 +496,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   state.ssu_version = ssu_revisions[header[1] >> 5];
   state.ubr = model::committed_ubr(context, state.packages);
   state.build = model::reported_build(context, state.packages);
+  state.device = device;
   if (model::is_offline(target_kind)) {
     state.committed = static_cast<const model::ServicedImage&>(state);
     state.committed.flags.set(model::TargetFlag::mounted, false);

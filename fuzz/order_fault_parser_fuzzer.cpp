@@ -37,6 +37,8 @@ packages:
     baseline: 1742
     bundled_ssu: 8115
     ssu_min: 8115
+    defect: {at: commit, code: 0x800F0922, probability: 0.5}
+    regression: {probability: 0.5, fixed_by: [KB5043080]}
 targets:
   - name: device
     kind: online
@@ -78,20 +80,27 @@ std::vector<std::string_view> split_lines(std::string_view text, std::size_t cou
   return lines;
 }
 
-/// Parses one --fault value; an accepted one must print and parse back to itself.
-void check_fault(std::string_view text, std::vector<simulator::FaultPlacement>& accepted) {
+/// Parses one --fault value; an accepted one must print and parse back to itself. Step 0 names
+/// a device property of the scenario (v2: "0:defect(KB5086672)").
+void check_fault(const scenario::Scenario& scenario, std::string_view text,
+                 std::vector<simulator::FaultPlacement>& accepted) {
   std::string error;
-  const auto placement = simulator::parse_fault_placement(text, &error);
+  const auto placement = simulator::parse_fault_placement(text, &error, &scenario.catalog);
   if (!placement) {
     SVCSIM_ASSERT(!error.empty());
     return;
   }
-  SVCSIM_ASSERT(placement->step >= 1);
-  SVCSIM_ASSERT(placement->fault != model::Fault::none);
-  const std::string printed =
-      fmt::format("{}:{}", placement->step, model::fault_name(placement->fault));
+  if (placement->is_device()) {
+    SVCSIM_ASSERT(placement->fault == model::Fault::none);
+    SVCSIM_ASSERT(model::device_slot(scenario.catalog, placement->device).has_value());
+  } else {
+    SVCSIM_ASSERT(placement->step >= 1);
+    SVCSIM_ASSERT(placement->fault != model::Fault::none);
+  }
+  const std::string printed = simulator::fault_placement_text(scenario.catalog, *placement);
   std::string reparse_error;
-  const auto reparsed = simulator::parse_fault_placement(printed, &reparse_error);
+  const auto reparsed =
+      simulator::parse_fault_placement(printed, &reparse_error, &scenario.catalog);
   SVCSIM_ASSERT_MSG(reparsed.has_value(), reparse_error.c_str());
   SVCSIM_ASSERT_MSG(*reparsed == *placement, printed.c_str());
   accepted.push_back(*placement);
@@ -135,7 +144,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SVCSIM_ASSERT(!lines.empty());
 
   std::vector<simulator::FaultPlacement> faults;
-  for (std::size_t index = 1; index < lines.size(); ++index) check_fault(lines[index], faults);
+  for (std::size_t index = 1; index < lines.size(); ++index) {
+    check_fault(scenario, lines[index], faults);
+  }
   const auto order = check_order(scenario, lines[0]);
   if (!order || order->size() > order_step_count_max) return 0;
 
@@ -146,10 +157,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SVCSIM_ASSERT_MSG(!run.violation, (run.violation_text + "; reproduce: " +
                                      simulator::reproduce_command(scenario, *order, faults))
                                         .c_str());
+  // A device property is there from the start: it neither strikes at a step nor goes unstruck.
   std::size_t struck = 0;
+  std::size_t device_placements = 0;
   for (const simulator::StepRecord& step : run.steps) {
     if (step.outcome.fault != model::Fault::none) ++struck;
   }
-  SVCSIM_ASSERT(struck + run.faults_not_struck.size() == faults.size());
+  for (const simulator::FaultPlacement& placement : faults) {
+    if (placement.is_device()) ++device_placements;
+  }
+  SVCSIM_ASSERT(struck + run.faults_not_struck.size() + device_placements == faults.size());
   return 0;
 }

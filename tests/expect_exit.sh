@@ -18,9 +18,10 @@ not_stdout_regex=""
 stderr_lines=""
 while (($# > 0)); do
   case "$1" in
-    --stderr) stderr_regex="$2"; shift 2 ;;
-    --stdout) stdout_regex="$2"; shift 2 ;;
-    --not-stdout) not_stdout_regex="$2"; shift 2 ;;
+    # CMake lists split at ';', so scenario_tests.cmake sends a regex's ';' as @SEMICOLON@.
+    --stderr) stderr_regex="${2//@SEMICOLON@/;}"; shift 2 ;;
+    --stdout) stdout_regex="${2//@SEMICOLON@/;}"; shift 2 ;;
+    --not-stdout) not_stdout_regex="${2//@SEMICOLON@/;}"; shift 2 ;;
     --stderr-lines) stderr_lines="$2"; shift 2 ;;
     --) shift; break ;;
     *) echo "expect_exit.sh: unknown argument '$1'" >&2; exit 2 ;;

@@ -11,7 +11,14 @@ set(svcsim_test_data_dir ${PROJECT_SOURCE_DIR}/tests/data)
 #                 ARGS arg...): runs `svcsim ARGS...` from the source tree and expects exit CODE
 # and the given output; ONE_LINE: stderr is exactly one line.
 function(svcsim_cli_test name code)
-  cmake_parse_arguments(arg "ONE_LINE" "STDERR;STDOUT;NOT_STDOUT" "ARGS" ${ARGN})
+  # PARSE_ARGV keeps a regex's ';' inside its argument; it then travels as @SEMICOLON@ (a CMake
+  # list would split there, and the test would check only the part before it).
+  cmake_parse_arguments(PARSE_ARGV 2 arg "ONE_LINE" "STDERR;STDOUT;NOT_STDOUT" "ARGS")
+  foreach(regex STDERR STDOUT NOT_STDOUT)
+    if(DEFINED arg_${regex})
+      string(REPLACE ";" "@SEMICOLON@" arg_${regex} "${arg_${regex}}")
+    endif()
+  endforeach()
   set(checks)
   if(arg_ONE_LINE)
     list(APPEND checks --stderr-lines 1)
@@ -47,7 +54,15 @@ set(svcsim_shipped_scenarios
   install-wim-method1-dry-run
   media-refresh-24h2
   media-refresh-osdbuilder
-  media-refresh-careless-script)
+  media-refresh-careless-script
+  install-wim-older-checkpoint-readded
+  kb5079391-defect-replaced-by-kb5086672
+  corrupt-store-every-cu-fails
+  cu-rolls-back-at-every-boot
+  kb5082142-dc-regression
+  kb5091575-oob-fix
+  container-dotnet-never-reboots
+  reset-base-before-the-owed-reboot)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "
@@ -111,13 +126,13 @@ svcsim_cli_test(cli.fault_false_success 1
   STDOUT "\"class\": \"false_success\""
   ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure --format json)
 svcsim_cli_test(cli.fail_on_text 1
-  STDOUT "^classes:   allowed success, clean_failure; fail on false_success, drift, stuck: FAIL, this run ends false_success$"
+  STDOUT "^classes:   allowed success, clean_failure; fail on false_success, regressed, drift, stuck: FAIL, this run ends false_success$"
   ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure)
 svcsim_cli_test(cli.fail_on_json 1
   STDOUT "\"fails\": true"
   ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure --format json)
 svcsim_cli_test(cli.fail_on_none 0
-  STDOUT "^classes:   allowed success, clean_failure, false_success, drift, stuck; fail on none \\(--fail-on\\)$"
+  STDOUT "^classes:   allowed success, clean_failure, false_success, regressed, drift, stuck; fail on none \\(--fail-on\\)$"
   ARGS run scenarios/kb5086672-online.yaml --fault 4:startup_failure --fail-on none)
 svcsim_cli_test(cli.fail_on_chosen 1
   STDOUT "FAIL, this run ends clean_failure$"
@@ -184,8 +199,18 @@ svcsim_cli_test(cli.unknown_order_step 2
   ONE_LINE
   ARGS run scenarios/kb5086672-online.yaml --order KB0000000)
 svcsim_cli_test(cli.fault_step_zero 2
-  STDERR "^svcsim: --fault '0:disk_full': step '0' must be a whole number from 1"
+  STDERR "^svcsim: --fault '0:disk_full': step 0 is the device: 'disk_full' must be defect\\(ID\\)"
   ARGS run scenarios/kb5086672-online.yaml --fault 0:disk_full)
+# v2: step 0 is the device; a run on it names its defect, and an unknown property is refused.
+svcsim_cli_test(cli.fault_device_defect 0
+  STDOUT "first error 0x80073712 ERROR_SXS_COMPONENT_STORE_CORRUPT at step 1"
+  ARGS run scenarios/kb5079391-defect-replaced-by-kb5086672.yaml --fault "0:defect(KB5079391)")
+svcsim_cli_test(cli.fault_device_unknown 2
+  STDERR "^svcsim: --fault '0:defect\\(KB5086672\\)': step 0 is the device"
+  ARGS run scenarios/kb5079391-defect-replaced-by-kb5086672.yaml --fault "0:defect(KB5086672)")
+svcsim_cli_test(cli.unnamed_code 0
+  STDOUT "result  0x80070643 \\(unnamed\\), exit 1603"
+  ARGS run tests/data/unnamed-code.yaml)
 svcsim_cli_test(cli.unknown_fault_kind 2
   STDERR "^svcsim: --fault '2:bogus': unknown fault kind 'bogus' \\(expected one of: execute_failure, "
   ARGS run scenarios/kb5086672-online.yaml --fault 2:bogus)
@@ -271,7 +296,7 @@ svcsim_cli_test(explore.fail_on_default 1
   STDOUT "^found:    success 2, clean_failure 6, false_success 1, stuck 1: FAIL \\(false_success, stuck\\)$"
   ARGS explore scenarios/kb5086672-online.yaml)
 svcsim_cli_test(explore.fail_on_allowed_text 1
-  STDOUT "^classes:  allowed success, clean_failure; fail on false_success, drift, stuck$"
+  STDOUT "^classes:  allowed success, clean_failure; fail on false_success, regressed, drift, stuck$"
   ARGS explore scenarios/kb5086672-online.yaml)
 svcsim_cli_test(explore.fail_on_none 0
   STDOUT "^found:    success 2, clean_failure 6, false_success 1, stuck 1$"

@@ -82,7 +82,7 @@ TEST(FailOn, ClassListsNoneAndMistakes) {
   EXPECT_EQ(parse_fail_on(" drift , stuck ").value().size(), 2u);
   EXPECT_EQ(parse_fail_on("bogus").error(),
             "unknown outcome class 'bogus' (expected one of: success, clean_failure, "
-            "false_success, drift, stuck, or none)");
+            "false_success, regressed, drift, stuck, or none)");
   EXPECT_EQ(parse_fail_on("stuck,stuck").error(), "class 'stuck' is listed twice");
   EXPECT_FALSE(parse_fail_on(""));
   EXPECT_FALSE(parse_fail_on("stuck,"));

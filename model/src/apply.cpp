@@ -89,9 +89,38 @@ void settle_cumulative_chain(const ServicingContext& context, TargetState& state
   packages.set_all(older, CbsState::superseded);
 }
 
+/// §2 (v2): packages in `mask` commit. A regressing package's regression begins on a device
+/// that has it; then every active regression one of whose fixes commits in `mask` ends, so a fix
+/// committed in the same reboot wins, and a fix committed earlier does not prevent it.
+void track_regressions(const ServicingContext& context, TargetState& state, PackageMask mask) {
+  DeviceBits active = state.regressions;
+  for_each_package(mask & context.regressing, [&](PackageIndex index) {
+    const unsigned slot = context.regression_slot[index];
+    if ((state.device >> slot & 1u) != 0) {
+      SVCSIM_PROBE(Probe::regression_began);
+      active = static_cast<DeviceBits>(active | 1u << slot);
+    }
+  });
+  for (DeviceBits rest = active; rest != 0; rest = static_cast<DeviceBits>(rest & (rest - 1))) {
+    const auto slot = static_cast<unsigned>(std::countr_zero(rest));
+    if ((context.fixes[slot] & mask) != 0) {
+      SVCSIM_PROBE(Probe::regression_fixed);
+      active = static_cast<DeviceBits>(active & ~(1u << slot));
+    }
+  }
+  // Only a regression the device has can be on, before and after.
+  SVCSIM_ASSERT((state.regressions & ~(state.device & context.regression_slots)) == 0);
+  SVCSIM_ASSERT((active & ~(state.device & context.regression_slots)) == 0);
+  state.regressions = active;
+}
+
 /// A package's content becomes part of the image: `installed`, or `permanent` for an SSU or a
 /// package marked permanent (DISM displays both as Installed).
 void commit_packages(const ServicingContext& context, TargetState& state, PackageMask mask) {
+  // One test on the common path: no regressing package commits and none is active.
+  if (((mask & context.regressing) | state.regressions) != 0) {
+    track_regressions(context, state, mask);
+  }
   const PackageMask permanent = mask & context.permanent;
   state.packages.set_all(mask & ~permanent, CbsState::installed);
   state.packages.set_all(permanent, CbsState::permanent);
@@ -148,12 +177,37 @@ struct AddCheck {
   OutcomeNotes notes = 0;
 };
 
-/// Runs §4.1 checks 2-10 for package `index` against `state`, which it may change only as the
+/// What §4.1's checks may count as queued besides the committed records: every pending record
+/// (`baseline_sees_pending`, or its v2 reading for prerequisites), and a Method 1 session's own
+/// queue, which the session always sees (§4.2).
+struct PendingView {
+  bool all = false;
+  PackageMask own = 0;
+};
+
+/// The UBR §4.1's checks compare against under `view`.
+std::uint32_t ubr_in_view(const ServicingContext& context, const TargetState& state,
+                          PendingView view) {
+  // A session's own queue is only ever packages it put in install_pending.
+  SVCSIM_ASSERT((view.own & ~context.all) == 0);
+  if (view.all) return effective_ubr_with_pending(context, state);
+  const PackageMask own = view.own & context.cumulative & state.packages.in_state(CbsState::install_pending);
+  return newest_revision(context, own, state.ubr);
+}
+
+/// §4.1 check 5: whether /PreventPending skips an add of `bit` (the target package) here.
+bool prevents(const ServicingContext& context, const TargetState& state, PackageMask bit) {
+  return has_pending_operations(state) ||
+         (is_offline(context.target_kind) && (context.online_actions & bit) != 0);
+}
+
+/// Runs §4.1 checks 2-10a for package `index` against `state`, which it may change only as the
 /// checks themselves do: check 4 may set `store_corrupt`, check 6 raises `ssu_version`.
-/// `sees_pending` is the effective-UBR rule: the knob for single adds, always on inside one
-/// Method 1 session (which by definition resolves against its own earlier packages).
+/// `view` is the effective-UBR rule: the knob for single adds; inside one Method 1 session the
+/// knob plus the session's own queue (v2: CUs queued by an earlier session count only by the
+/// knob, as for a single add).
 AddCheck check_add(const ServicingContext& context, TargetState& state, PackageIndex index,
-                   bool prevent_pending, bool sees_pending) {
+                   bool prevent_pending, PendingView view) {
   const Package& package = context.package(index);
   const PackageMask bit = package_bit(index);
   const CbsState record = state.packages.get(index);
@@ -191,8 +245,8 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
   if (record == CbsState::uninstall_pending) {
     return {CheckVerdict::failed, ResultCode::cbs_e_pending, 0};
   }
-  const std::uint32_t ubr_seen =
-      sees_pending ? effective_ubr_with_pending(context, state) : state.ubr;
+  const std::uint32_t ubr_seen = ubr_in_view(context, state, view);
+  OutcomeNotes notes = 0;
   // 4. Older than what is installed. A staged orphan is treated like an absent record here:
   // applicability is decided afresh on every add, whatever payload is already staged.
   if (is_cumulative(package.kind) && package.revision <= ubr_seen) {
@@ -201,12 +255,26 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
       state.flags.set(TargetFlag::store_corrupt);  // BatUtil #67: later adds may still "succeed"
       return {CheckVerdict::failed, ResultCode::error_sxs_component_store_corrupt, 0};
     }
-    SVCSIM_PROBE(Probe::add_older_cu_not_applicable);
-    return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};
+    if (package.kind != PackageKind::checkpoint_cu ||
+        context.knobs.older_checkpoint == OlderCheckpoint::not_applicable) {
+      SVCSIM_PROBE(Probe::add_older_cu_not_applicable);
+      return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};
+    }
+    // v2: Microsoft's FoD and language-pack procedure re-adds the checkpoint to an image that
+    // already has it; install.wim takes it "without complaint" (BatUtil #67). It installs with
+    // no UBR change and its record ends superseded (the chain settles it at commit).
+    SVCSIM_PROBE(Probe::add_older_checkpoint_applicable);
+    notes |= note_bit(OutcomeNote::older_checkpoint);
   }
   if (package.kind == PackageKind::ssu && package.revision <= state.ssu_version) {
     SVCSIM_PROBE(Probe::add_older_ssu_not_applicable);
     return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, 0};  // OSBuilder.Public #1
+  }
+  // End of check 4 (v2): once the store is corrupt, CU adds follow the knob.
+  if (is_cumulative(package.kind) && state.flags.has(TargetFlag::store_corrupt) &&
+      context.knobs.corrupt_store_adds == CorruptStoreAdds::fail) {
+    SVCSIM_PROBE(Probe::add_corrupt_store_fails);
+    return {CheckVerdict::failed, ResultCode::cbs_e_source_missing, 0};
   }
   // 4a. A servicing stack does not install under a pending reboot (knob).
   if (package.kind == PackageKind::ssu && context.knobs.ssu_blocked_by_pending_reboot &&
@@ -214,12 +282,14 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
     SVCSIM_PROBE(Probe::add_ssu_refused_reboot_pending);
     return {CheckVerdict::failed, ResultCode::cbs_e_pending, 0};
   }
-  // 5. /PreventPending: skipped, reported as success (a documented false success).
-  if (prevent_pending && has_pending_operations(state)) {
+  // 5. /PreventPending: skipped, reported as success (a documented false success). v2: also when
+  // the package itself has online actions on an image ("if the package or Windows image has
+  // pending online actions").
+  if (prevent_pending && prevents(context, state, bit)) {
     SVCSIM_PROBE(Probe::add_skipped_prevent_pending);
+    if (!has_pending_operations(state)) SVCSIM_PROBE(Probe::add_skipped_own_online_actions);
     return {CheckVerdict::skipped, ResultCode::s_ok, note_bit(OutcomeNote::skipped_prevent_pending)};
   }
-  OutcomeNotes notes = 0;
   // 6. The bundled SSU installs first, in its own session: it stays whatever happens next.
   if (package.bundled_ssu > state.ssu_version) {
     SVCSIM_PROBE(Probe::add_bundled_ssu_installed);
@@ -243,10 +313,18 @@ AddCheck check_add(const ServicingContext& context, TargetState& state, PackageI
   }
   // 10. A required package is neither committed nor (when CBS sees pending content) queued.
   for (PackageIndex required : package.requires_packages) {
-    if (!is_state_committed_or_queued(state.packages, required, sees_pending)) {
+    const bool queued_in_view = view.all || (view.own & package_bit(required)) != 0;
+    if (!is_state_committed_or_queued(state.packages, required, queued_in_view)) {
       SVCSIM_PROBE(Probe::add_requires_missing);
       return {CheckVerdict::failed, ResultCode::cbs_e_not_applicable, notes};
     }
+  }
+  // 10a (v2). The device has this package's defect at add: its code, nothing else changes (a
+  // bundled SSU that check 6 raised stays).
+  if ((context.defect_at_add & bit) != 0 && context.has_defect(state.device, index)) {
+    SVCSIM_PROBE(Probe::add_defect_struck);
+    notes |= note_bit(OutcomeNote::defect_struck);
+    return {CheckVerdict::failed, package.defect->code, notes};
   }
   return {CheckVerdict::proceed, ResultCode::s_ok, notes};
 }
@@ -279,10 +357,10 @@ ResultCode install_package(const ServicingContext& context, TargetState& state,
 }
 
 /// §5 faults at an add or a Method 1 session that passed every check. `installing` is what the
-/// session would have installed; `before` is the state before the session, `checked` the state
-/// after the checks (bundled SSU raised). Returns false if `fault` is not an add fault.
-bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& before,
-                      const TargetState& checked, PackageMask installing) {
+/// session would have installed; `checked` is the state before the session with what the checks
+/// did (bundled SSU raised). Returns false if `fault` is not an add fault.
+bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& checked,
+                      PackageMask installing) {
   switch (fault) {
     case Fault::execute_failure:
       SVCSIM_PROBE(Probe::fault_execute_failure);
@@ -298,15 +376,15 @@ bool strike_add_fault(Outcome& outcome, Fault fault, const TargetState& before,
       break;
     case Fault::disk_full:
       SVCSIM_PROBE(Probe::fault_disk_full);
-      outcome.state = before;  // fails extracting the MSU, before any session: nothing changes
+      // v2 (§5): add faults strike after check 6, so a bundled SSU it raised stays raised;
+      // "nothing changes" means nothing else.
+      outcome.state = checked;
       outcome.code = ResultCode::error_disk_full;
-      outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
       break;
     case Fault::payload_missing:
       SVCSIM_PROBE(Probe::fault_payload_missing);
-      outcome.state = before;
+      outcome.state = checked;
       outcome.code = ResultCode::psfx_e_missing_payload_file;
-      outcome.notes &= static_cast<OutcomeNotes>(~note_bit(OutcomeNote::bundled_ssu_installed));
       break;
     default:
       return false;
@@ -320,7 +398,8 @@ Outcome apply_add(const ServicingContext& context, const TargetState& state,
   Outcome outcome;
   outcome.state = state;
   const AddCheck check = check_add(context, outcome.state, operation.package,
-                                   operation.prevent_pending, context.knobs.baseline_sees_pending);
+                                   operation.prevent_pending,
+                                   PendingView{context.knobs.baseline_sees_pending, 0});
   outcome.notes |= check.notes;
   if (check.verdict != CheckVerdict::proceed) {
     if (check.verdict == CheckVerdict::skipped || check.verdict == CheckVerdict::already) {
@@ -331,7 +410,7 @@ Outcome apply_add(const ServicingContext& context, const TargetState& state,
   }
   outcome.fault_sites |= add_faults;
   const TargetState checked = outcome.state;
-  if (strike_add_fault(outcome, fault, state, checked, package_bit(operation.package))) {
+  if (strike_add_fault(outcome, fault, checked, package_bit(operation.package))) {
     return outcome;
   }
   // Assign, then return: an earlier finish(outcome, install_package(outcome.state)) left the
@@ -352,9 +431,12 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
   Outcome outcome;
   outcome.state = state;
   TargetState& work = outcome.state;
-  if (operation.prevent_pending && has_pending_operations(state)) {
+  // Check 5 once for the session: the image, and the command's target package (§4.1, v2).
+  if (operation.prevent_pending && prevents(context, state, package_bit(operation.package))) {
+    SVCSIM_PROBE(Probe::add_skipped_prevent_pending);
     return unchanged(state, ResultCode::s_ok, note_bit(OutcomeNote::skipped_prevent_pending));
   }
+  const bool sees_all = context.knobs.baseline_sees_pending;
   PackageMask installing = 0;
   bool target_already = false;
   ResultCode already_code = ResultCode::already_installed;
@@ -367,18 +449,20 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
       const Package& candidate = context.package(index);
       if (index == operation.package || candidate.revision > target.revision) continue;
       // Skip any at or below the effective UBR (the session sees its own earlier packages).
-      const std::uint32_t ubr_seen = effective_ubr_with_pending(context, work);
+      const std::uint32_t ubr_seen = ubr_in_view(context, work, PendingView{sees_all, installing});
       if (candidate.revision <= ubr_seen) continue;
     }
-    const AddCheck check = check_add(context, work, index, false, true);
-    outcome.notes |= check.notes;
+    const AddCheck check = check_add(context, work, index, false, PendingView{sees_all, installing});
     if (check.verdict == CheckVerdict::already) {
+      // Nothing to do for this one (a CU an earlier session queued, seen only by the knob); the
+      // session goes on, and says "nothing to do" only if nothing else is installed either.
       if (is_target) {
         target_already = true;
         already_code = check.code;
       }
       continue;
     }
+    outcome.notes |= check.notes;
     if (check.verdict == CheckVerdict::failed) {
       SVCSIM_PROBE(Probe::method1_session_rolled_back);
       // Atomic: nothing of the session stays but what is permanent by nature (bundled SSUs)
@@ -401,10 +485,21 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
     outcome.code = target_already ? already_code : ResultCode::already_installed;
     return outcome;
   }
+  // The session commits as one (§4.2): a fix among the packages it commits at once wins over
+  // a regression among them whatever their order, as a fix in the same reboot does (§2). Its
+  // queued packages are judged at their reboot.
+  work.regressions = state.regressions;
+  const PackageMask committed_at_once =
+      installing & (work.packages.in_state(CbsState::installed) |
+                    work.packages.in_state(CbsState::permanent) |
+                    work.packages.in_state(CbsState::superseded));
+  if (((committed_at_once & context.regressing) | work.regressions) != 0) {
+    track_regressions(context, work, committed_at_once);
+  }
   outcome.fault_sites |= add_faults;
   TargetState checked = state;  // the state before the session with its bundled SSUs
   checked.ssu_version = work.ssu_version;
-  if (strike_add_fault(outcome, fault, state, checked, installing)) return outcome;
+  if (strike_add_fault(outcome, fault, checked, installing)) return outcome;
   SVCSIM_PROBE(Probe::method1_session_installed);
   const bool pending = !is_offline(context.target_kind) &&
                        (installing & work.packages.in_state(CbsState::install_pending)) != 0;
@@ -415,20 +510,58 @@ Outcome apply_add_folder(const ServicingContext& context, const TargetState& sta
 // ---------------------------------------------------------------------------------------------
 // §4.3 reboot and its faults.
 
-Outcome apply_reboot(const ServicingContext& context, const TargetState& state, Fault fault) {
-  if (is_offline(context.target_kind)) return unchanged(state, ResultCode::cbs_e_not_applicable);
+/// Whether the device's defect at commit strikes one of the packages a reboot would commit.
+bool commit_defect_strikes(const ServicingContext& context, const TargetState& state,
+                           PackageMask installing) {
+  bool strikes = false;
+  for_each_package(installing & context.defect_at_commit, [&](PackageIndex index) {
+    strikes = strikes || context.has_defect(state.device, index);
+  });
+  return strikes;
+}
+
+Outcome apply_reboot_once(const ServicingContext& context, const TargetState& state, Fault fault) {
   Outcome outcome;
   outcome.state = state;
   TargetState& next = outcome.state;
   const PackageMask pending = pending_records(state.packages);
   if (pending == 0) {
     // Nothing of ours is pending; a reboot owed to something outside the catalog is paid.
-    const bool had_flags = state.flags.has(TargetFlag::reboot_pending) ||
-                           state.flags.has(TargetFlag::commit_interrupted);
+    const bool owed = state.flags.has(TargetFlag::reboot_pending) ||
+                      state.flags.has(TargetFlag::commit_interrupted);
     next.flags.set(TargetFlag::reboot_pending, false);
     next.flags.set(TargetFlag::commit_interrupted, false);
-    if (!had_flags) outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
     outcome.code = ResultCode::s_ok;
+    if (!owed) {
+      outcome.notes |= note_bit(OutcomeNote::nothing_to_do);
+      return outcome;
+    }
+    // v2 (§5): CBS has work of its own queued, so this reboot executes pending operations and
+    // reboot faults strike here too: the boot rolls that work back, dies in it, or fails its
+    // rollback.
+    outcome.fault_sites |= reboot_faults;
+    switch (fault) {
+      case Fault::startup_failure:
+        SVCSIM_PROBE(Probe::fault_startup_failure);
+        SVCSIM_PROBE(Probe::reboot_owed_work_faulted);
+        outcome.notes |= note_bit(OutcomeNote::session_rolled_back);
+        break;
+      case Fault::commit_interrupted:
+        SVCSIM_PROBE(Probe::fault_commit_interrupted);
+        SVCSIM_PROBE(Probe::reboot_owed_work_faulted);
+        next.flags = state.flags;  // still owed, and now interrupted: the next reboot retries
+        next.flags.set(TargetFlag::commit_interrupted);
+        break;
+      case Fault::rollback_failure:
+        SVCSIM_PROBE(Probe::fault_rollback_failure);
+        SVCSIM_PROBE(Probe::reboot_owed_work_faulted);
+        next.flags.set(TargetFlag::unserviceable);
+        outcome.code = ResultCode::cbs_e_installers_failed;
+        break;
+      default:
+        return outcome;
+    }
+    outcome.fault = fault;
     return outcome;
   }
   outcome.fault_sites |= reboot_faults;
@@ -470,8 +603,19 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
     default:
       break;
   }
-  SVCSIM_PROBE(Probe::reboot_committed);
   const PackageMask installing = state.packages.in_state(CbsState::install_pending);
+  if ((installing & context.defect_at_commit) != 0 &&
+      commit_defect_strikes(context, state, installing)) {
+    // §4.3 (v2): the device's defect rolls the whole pending session back at every boot, as a
+    // startup failure does, and the reboot looks fine (Windows Update's history shows 0x800F0922).
+    SVCSIM_PROBE(Probe::reboot_defect_rolled_back);
+    roll_back_pending(context, next);
+    outcome.notes |= note_bit(OutcomeNote::session_rolled_back);
+    outcome.notes |= note_bit(OutcomeNote::defect_struck);
+    outcome.code = ResultCode::s_ok;
+    return outcome;
+  }
+  SVCSIM_PROBE(Probe::reboot_committed);
   const PackageMask uninstalling = state.packages.in_state(CbsState::uninstall_pending);
   next.packages.set_all(uninstalling, CbsState::absent);
   commit_packages(context, next, installing);
@@ -482,6 +626,28 @@ Outcome apply_reboot(const ServicingContext& context, const TargetState& state, 
   next.flags.set(TargetFlag::reboot_pending, false);
   next.flags.set(TargetFlag::commit_interrupted, false);
   outcome.code = ResultCode::s_ok;
+  return outcome;
+}
+
+/// §4.3: a reboot of an online target. Where the plan's reboot_count_max can bind (the context
+/// says so), a reboot due past it does not run: the target is marked `reboot_loop` and the plan
+/// ends the run there, stuck (v2). Every reboot that runs, faulted or not, counts.
+Outcome apply_reboot(const ServicingContext& context, const TargetState& state, Fault fault) {
+  if (is_offline(context.target_kind)) return unchanged(state, ResultCode::cbs_e_not_applicable);
+  if (context.reboot_count_max == ServicingContext::reboot_count_unbounded) {
+    return apply_reboot_once(context, state, fault);
+  }
+  SVCSIM_ASSERT(context.reboot_count_max < 0xFF);  // the count is one byte (plan.hpp's limit)
+  if (state.reboot_count >= context.reboot_count_max) {
+    SVCSIM_ASSERT(state.reboot_count == context.reboot_count_max);  // it never passes the bound
+    SVCSIM_PROBE(Probe::reboot_loop_ended);
+    Outcome outcome = unchanged(state, ResultCode::s_ok, note_bit(OutcomeNote::reboot_not_run));
+    outcome.state.flags.set(TargetFlag::reboot_loop);
+    return outcome;
+  }
+  Outcome outcome = apply_reboot_once(context, state, fault);
+  SVCSIM_ASSERT(state.reboot_count < 0xFF);
+  outcome.state.reboot_count = static_cast<std::uint8_t>(state.reboot_count + 1);
   return outcome;
 }
 
@@ -538,12 +704,13 @@ Outcome apply_cleanup(const ServicingContext& context, const TargetState& state,
   Outcome outcome = unchanged(state, ResultCode::s_ok);
   PackageStates& packages = outcome.state.packages;
   packages.set_all(context.all & packages.in_state(CbsState::superseded), CbsState::absent);
-  // Every successful cleanup removes superseded component versions (§4.5), so an older CU can
-  // no longer be resolved against the store afterwards (§4.1 check 4).
-  outcome.state.flags.set(TargetFlag::components_reset);
   if (operation.reset_base) {
+    // v2 (§1, §4.5): only /ResetBase removes the superseded components for good, so only then
+    // can an older CU no longer be resolved against the store (§4.1 check 4, BatUtil #67). A
+    // plain cleanup leaves them to the scheduled task's grace period.
     SVCSIM_PROBE(Probe::cleanup_reset_base);
     packages.set_all(context.all & packages.in_state(CbsState::installed), CbsState::permanent);
+    outcome.state.flags.set(TargetFlag::components_reset);
   }
   return outcome;
 }

@@ -33,6 +33,23 @@ ServicingContext make_context(const Catalog& catalog, TargetKind target_kind, co
     if (package.online_actions) context.online_actions |= bit;
     if (package.kind == PackageKind::enablement) context.enablement |= bit;
   }
+  const std::vector<DeviceProperty> properties = device_properties(catalog);
+  for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+    const PackageIndex index = properties[slot].package;
+    const Package& package = catalog[index];
+    const PackageMask bit = package_bit(index);
+    if (properties[slot].trait == DeviceTrait::defect) {
+      (package.defect->at == DefectAt::add ? context.defect_at_add : context.defect_at_commit) |= bit;
+      context.defect_slot[index] = static_cast<std::uint8_t>(slot);
+      continue;
+    }
+    context.regressing |= bit;
+    context.regression_slots = static_cast<DeviceBits>(context.regression_slots | 1u << slot);
+    context.regression_slot[index] = static_cast<std::uint8_t>(slot);
+    for (const PackageIndex fix : package.regression->fixed_by) {
+      context.fixes[slot] |= package_bit(fix);
+    }
+  }
   std::stable_sort(context.cumulative_by_revision.begin(),
                    context.cumulative_by_revision.begin() + context.cumulative_count,
                    [&catalog](PackageIndex left, PackageIndex right) {

@@ -257,8 +257,15 @@ std::string dism_console_text(const ServicingContext& context, const TargetState
     }
     return text;
   }
-  text += fmt::format("\n{}\n\n{}\n\n{}\n", error_line(outcome.code), result_message(outcome.code),
-                      log_line);
+  std::string message(result_message(outcome.code));
+  if (outcome.code == ResultCode::cbs_e_new_servicing_stack_required && adds(operation)) {
+    // What DISM prints for 0x800F0823 on an .msu (customize-boot-image; UpdateWindowsRE #1),
+    // the sentence scripts grep for.
+    message = fmt::format("Package {} may have failed due to pending updates to servicing "
+                          "components in the image. Try the command again.",
+                          context.package(operation.package).file);
+  }
+  text += fmt::format("\n{}\n\n{}\n\n{}\n", error_line(outcome.code), message, log_line);
   return text;
 }
 

@@ -104,11 +104,15 @@ InvariantViolation check_failed_operation(const ServicingContext& context,
     if (!orphan_stage && !failed_rollback) return violation(i3, index);
   }
   if (after.ssu_version < before.ssu_version) return violation(Invariant::i1_ssu_version_fell);
-  if (after.ubr != before.ubr || after.build != before.build || after.committed != before.committed) {
+  if (after.ubr != before.ubr || after.build != before.build || after.committed != before.committed ||
+      after.regressions != before.regressions) {
     return violation(i3);
   }
   TargetFlags allowed = before.flags;
-  if (outcome.code == ResultCode::error_sxs_component_store_corrupt) {
+  // Check 4 sets store_corrupt with 0x80073712; a device defect with that code changes nothing
+  // (v2), so the flag may be set, not must.
+  if (outcome.code == ResultCode::error_sxs_component_store_corrupt &&
+      after.flags.has(TargetFlag::store_corrupt)) {
     allowed.set(TargetFlag::store_corrupt);
   }
   if (after.flags.has(TargetFlag::store_corrupt) && before.flags.has(TargetFlag::components_reset)) {
@@ -136,6 +140,17 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
   if (outside != 0) {
     return violation(Invariant::i1_origin_canonical,
                      static_cast<PackageIndex>(std::countr_zero(outside)));
+  }
+  // v2: only a regression the device has can be active; only an online target counts reboots.
+  if ((state.regressions & ~(state.device & context.regression_slots)) != 0) {
+    return violation(Invariant::device_bits);
+  }
+  if (offline && (state.reboot_count != 0 || state.flags.has(TargetFlag::reboot_loop))) {
+    return violation(Invariant::reboot_count);
+  }
+  if (context.reboot_count_max == ServicingContext::reboot_count_unbounded &&
+      (state.reboot_count != 0 || state.flags.has(TargetFlag::reboot_loop))) {
+    return violation(Invariant::reboot_count);  // nothing counts where no bound can bind
   }
   const std::uint32_t ubr = expected_ubr(context, packages);
   if (state.ubr != ubr) return violation(Invariant::i2_ubr, newest_current_cu(context, packages));
@@ -230,6 +245,18 @@ InvariantViolation check_transition(const ServicingContext& context, const Targe
   const bool image_restored = outcome.fault == Fault::crash_while_mounted ||
                               (operation.kind == OperationKind::discard && is_success(outcome.code));
 
+  // v2: the device is the device for the whole run; a reboot that runs counts once (where a
+  // bound can bind), and nothing else moves the count.
+  if (after.device != before.device || after.committed.device != before.committed.device) {
+    return violation(Invariant::device_bits);
+  }
+  const bool counted = operation.kind == OperationKind::reboot &&
+                       context.reboot_count_max != ServicingContext::reboot_count_unbounded &&
+                       !outcome.has_note(OutcomeNote::reboot_not_run);
+  if (after.reboot_count != before.reboot_count + (counted ? 1 : 0)) {
+    return violation(Invariant::reboot_count);
+  }
+
   // I1: permanence. A discard (or a crash) legitimately returns to the last committed image.
   if (!image_restored) {
     for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
@@ -246,7 +273,11 @@ InvariantViolation check_transition(const ServicingContext& context, const Targe
   // to something outside the catalog, carried over until the next reboot.
   if (!is_offline(context.target_kind) && after.flags.has(TargetFlag::reboot_pending) &&
       !any_pending(context, after.packages)) {
-    if (!before.flags.has(TargetFlag::reboot_pending) || operation.kind == OperationKind::reboot) {
+    // A reboot pays what is owed, unless it did not run (due past reboot_count_max, v2).
+    const bool rebooted = operation.kind == OperationKind::reboot &&
+                          !outcome.has_note(OutcomeNote::reboot_not_run) &&
+                          outcome.fault != Fault::commit_interrupted;
+    if (!before.flags.has(TargetFlag::reboot_pending) || rebooted) {
       return violation(Invariant::i4_reboot_pending);
     }
   }

@@ -34,7 +34,7 @@ constexpr std::array<std::string_view, 3> restart_type_names = {"no"sv, "possibl
                                                                 "required"sv};
 constexpr std::array<std::string_view, target_flag_count> target_flag_names = {
     "reboot_pending"sv, "pending_online_actions"sv, "commit_interrupted"sv,
-    "components_reset"sv, "store_corrupt"sv, "unserviceable"sv, "mounted"sv};
+    "components_reset"sv, "store_corrupt"sv, "unserviceable"sv, "mounted"sv, "reboot_loop"sv};
 constexpr std::array<std::string_view, operation_kind_count> operation_kind_names = {
     "add"sv, "add_folder"sv, "reboot"sv, "remove"sv, "cleanup"sv,
     "revert_pending"sv, "mount"sv, "commit"sv, "discard"sv, "copy_winre"sv};
@@ -43,7 +43,10 @@ constexpr std::array<std::string_view, fault_count> fault_names = {
     "payload_missing"sv, "startup_failure"sv, "commit_interrupted"sv,
     "rollback_failure"sv, "crash_while_mounted"sv};
 constexpr std::array<std::string_view, outcome_class_count> outcome_class_names = {
-    "success"sv, "clean_failure"sv, "false_success"sv, "drift"sv, "stuck"sv};
+    "success"sv, "clean_failure"sv, "false_success"sv, "regressed"sv, "drift"sv, "stuck"sv};
+constexpr std::array<std::string_view, 2> defect_at_names = {"add"sv, "commit"sv};
+constexpr std::array<std::string_view, device_trait_count> device_trait_names = {"defect"sv,
+                                                                                 "regression"sv};
 constexpr std::array<std::string_view, invariant_count> invariant_names = {
     "none"sv,
     "I1 origin bits canonical"sv,
@@ -57,7 +60,9 @@ constexpr std::array<std::string_view, invariant_count> invariant_names = {
     "flag not valid for this target kind"sv,
     "an add reported success but its package is neither installed nor queued"sv,
     "a target other than an install.wim carries a WinRE"sv,
-    "the media folder holds a record other than an installed setup_du"sv};
+    "the media folder holds a record other than an installed setup_du"sv,
+    "device properties changed during a run, or a regression is active the device does not have"sv,
+    "reboot count not counted as a reboot, or kept by an offline target"sv};
 
 // Each table has one name per enumerator (its size is the enum's count), and none is left empty.
 static_assert(detail::all_named(cbs_state_names) && detail::all_named(dism_state_texts));
@@ -65,6 +70,7 @@ static_assert(detail::all_named(target_kind_names) && detail::all_named(package_
 static_assert(detail::all_named(restart_type_names) && detail::all_named(target_flag_names));
 static_assert(detail::all_named(operation_kind_names) && detail::all_named(fault_names));
 static_assert(detail::all_named(outcome_class_names) && detail::all_named(invariant_names));
+static_assert(detail::all_named(defect_at_names) && detail::all_named(device_trait_names));
 
 }  // namespace
 
@@ -115,6 +121,15 @@ std::string_view outcome_class_name(OutcomeClass outcome_class) {
 }
 std::optional<OutcomeClass> parse_outcome_class(std::string_view name) {
   return detail::parse_name<OutcomeClass>(outcome_class_names, name);
+}
+
+std::string_view defect_at_name(DefectAt at) { return detail::name_of(defect_at_names, at); }
+std::optional<DefectAt> parse_defect_at(std::string_view name) {
+  return detail::parse_name<DefectAt>(defect_at_names, name);
+}
+
+std::string_view device_trait_name(DeviceTrait trait) {
+  return detail::name_of(device_trait_names, trait);
 }
 
 std::string_view invariant_name(Invariant invariant) {

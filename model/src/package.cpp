@@ -4,6 +4,8 @@
 
 #include "svcsim/model/text.hpp"
 
+#include "svcsim/model/assert.hpp"
+
 namespace svcsim::model {
 namespace {
 
@@ -92,6 +94,59 @@ Result<Ok, std::string> check_package(const Package& package) {
 std::optional<PackageIndex> Catalog::find(std::string_view id) const {
   for (std::size_t index = 0; index < packages.size(); ++index) {
     if (packages[index].id == id) return static_cast<PackageIndex>(index);
+  }
+  return std::nullopt;
+}
+
+std::vector<DeviceProperty> device_properties(const Catalog& catalog) {
+  std::vector<DeviceProperty> properties;
+  for (std::size_t slot = 0; slot < catalog.size(); ++slot) {
+    const auto index = static_cast<PackageIndex>(slot);
+    if (catalog[index].defect) properties.push_back({index, DeviceTrait::defect});
+    if (catalog[index].regression) properties.push_back({index, DeviceTrait::regression});
+  }
+  SVCSIM_ASSERT(properties.size() <= static_cast<std::size_t>(device_property_count_max));
+  return properties;
+}
+
+std::optional<int> device_slot(const Catalog& catalog, DeviceProperty property) {
+  const std::vector<DeviceProperty> properties = device_properties(catalog);
+  for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+    if (properties[slot] == property) return static_cast<int>(slot);
+  }
+  return std::nullopt;
+}
+
+DeviceBits device_always(const Catalog& catalog) {
+  DeviceBits bits = 0;
+  const std::vector<DeviceProperty> properties = device_properties(catalog);
+  for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+    const Package& package = catalog[properties[slot].package];
+    const double probability = properties[slot].trait == DeviceTrait::defect
+                                   ? package.defect->probability
+                                   : package.regression->probability;
+    if (probability >= 1.0) bits = static_cast<DeviceBits>(bits | 1u << slot);
+  }
+  return bits;
+}
+
+std::string device_property_text(const Catalog& catalog, DeviceProperty property) {
+  return std::string(device_trait_name(property.trait)) + "(" + catalog[property.package].id + ")";
+}
+
+std::optional<DeviceProperty> parse_device_property(const Catalog& catalog, std::string_view text) {
+  text = detail::trim(text);
+  for (int trait = 0; trait < device_trait_count; ++trait) {
+    const auto which = static_cast<DeviceTrait>(trait);
+    const std::string_view name = device_trait_name(which);
+    if (text.size() < name.size() + 2 || text.substr(0, name.size()) != name ||
+        text[name.size()] != '(' || text.back() != ')') {
+      continue;
+    }
+    const auto index =
+        catalog.find(detail::trim(text.substr(name.size() + 1, text.size() - name.size() - 2)));
+    if (!index) return std::nullopt;
+    return DeviceProperty{*index, which};
   }
   return std::nullopt;
 }

@@ -40,6 +40,35 @@ std::vector<std::pair<std::size_t, std::size_t>> lifecycle_constraints(const Pla
   return pairs;
 }
 
+std::uint16_t reboot_bound(const Plan& plan, TargetIndex target) {
+  std::size_t reboots_max = plan.reboot == RebootPolicy::at_end ? 1 : 0;
+  for (const PlanStep& step : plan.steps) {
+    if (step.target != target) continue;
+    // An explicit reboot is one; any other step may be followed by one (after_3010).
+    if (step.operation.kind == OperationKind::reboot || plan.reboot == RebootPolicy::after_3010) {
+      ++reboots_max;
+    }
+  }
+  return reboots_max <= plan.reboot_count_max ? ServicingContext::reboot_count_unbounded
+                                              : plan.reboot_count_max;
+}
+
+void limit_reboots(const Plan& plan, World& world) {
+  for (std::size_t index = 0; index < world.target_count(); ++index) {
+    const auto target = static_cast<TargetIndex>(index);
+    world.set_reboot_count_max(target, reboot_bound(plan, target));
+  }
+}
+
+Plan expected_plan(const Plan& plan) {
+  Plan expected = plan;
+  expected.prevent_pending = false;
+  for (PlanStep& step : expected.steps) step.operation.prevent_pending = false;
+  if (expected.reboot == RebootPolicy::never) expected.reboot = RebootPolicy::at_end;
+  expected.reboot_count_max = reboot_count_max_limit;
+  return expected;
+}
+
 Operation plan_operation(const Plan& plan, Operation operation) {
   if (operation.kind == OperationKind::add || operation.kind == OperationKind::add_folder) {
     operation.prevent_pending = plan.prevent_pending;

@@ -58,10 +58,21 @@ constexpr std::array probe_names = {
     "package_on_media_not_applicable"sv,
     "winre_combined_cu_mod_not_found"sv,
     "tolerated_code"sv,
+    "add_older_checkpoint_applicable"sv,
+    "add_corrupt_store_fails"sv,
+    "add_skipped_own_online_actions"sv,
+    "add_defect_struck"sv,
+    "reboot_defect_rolled_back"sv,
+    "reboot_loop_ended"sv,
+    "regression_began"sv,
+    "regression_fixed"sv,
+    "class_stuck_corrupt_after_error"sv,
+    "class_regressed"sv,
+    "reboot_owed_work_faulted"sv,
 };
 static_assert(probe_names.size() == static_cast<std::size_t>(probe_count),
               "probe_names must name every Probe enumerator, in order");
-static_assert(probe_names.back() == "tolerated_code"sv,
+static_assert(probe_names.back() == "reboot_owed_work_faulted"sv,
               "probe_count follows the last enumerator; keep it and probe_names in step");
 
 }  // namespace

@@ -156,6 +156,10 @@ Result<Ok, std::string> check_starting_flag(TargetKind kind, TargetFlag flag) {
     return failure(name + " does not apply to a media target (the media folder holds setup "
                           "files: it is not an image and has no servicing state)");
   }
+  if (flag == TargetFlag::reboot_loop) {
+    return failure("reboot_loop is how a run ends (a reboot due past reboot_count_max), not a "
+                   "starting flag");
+  }
   if (!is_offline(kind) && flag == TargetFlag::mounted) {
     return failure("mounted applies only to offline targets (install_wim, boot_wim, winre_wim), "
                    "not to an online target");

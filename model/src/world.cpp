@@ -16,11 +16,12 @@ constexpr std::array<int, outcome_class_count> class_rank = [] {
   rank[static_cast<std::size_t>(OutcomeClass::stuck)] = 0;
   rank[static_cast<std::size_t>(OutcomeClass::clean_failure)] = 1;
   rank[static_cast<std::size_t>(OutcomeClass::false_success)] = 2;
-  rank[static_cast<std::size_t>(OutcomeClass::drift)] = 3;
-  rank[static_cast<std::size_t>(OutcomeClass::success)] = 4;
+  rank[static_cast<std::size_t>(OutcomeClass::regressed)] = 3;
+  rank[static_cast<std::size_t>(OutcomeClass::drift)] = 4;
+  rank[static_cast<std::size_t>(OutcomeClass::success)] = 5;
   return rank;
 }();
-static_assert(outcome_class_count == 5, "give every OutcomeClass its place in class_rank");
+static_assert(outcome_class_count == 6, "give every OutcomeClass its place in class_rank");
 
 constexpr AdviceSet advice_bit(Advice advice) { return static_cast<AdviceSet>(advice); }
 
@@ -56,10 +57,34 @@ std::optional<TargetIndex> World::find_target(std::string_view name) const {
   return std::nullopt;
 }
 
-WorldState World::initial_state() const {
+WorldState World::initial_state() const { return initial_state(device_always(*catalog_)); }
+
+WorldState World::initial_state(DeviceBits device) const {
   WorldState state;
   state.targets.reserve(targets_.size());
-  for (const WorldTarget& target : targets_) state.targets.push_back(target.start);
+  for (const WorldTarget& target : targets_) {
+    const ServicingContext& context = target.context;
+    TargetState start = target.start;
+    start.device = device;
+    DeviceBits active = 0;
+    for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+      const auto index = static_cast<PackageIndex>(slot);
+      if ((context.regressing & package_bit(index)) == 0) continue;
+      const unsigned bit = 1u << context.regression_slot[index];
+      if ((device & bit) == 0 || !is_committed(start.packages.get(index))) continue;
+      if (committed_among(start.packages, context.fixes[context.regression_slot[index]]) != 0) {
+        continue;
+      }
+      active = static_cast<DeviceBits>(active | bit);
+    }
+    start.regressions = active;
+    // An image's committed snapshot is the image as mounted; a running installation has none.
+    if (is_offline(context.target_kind)) {
+      start.committed.device = start.device;
+      start.committed.regressions = start.regressions;
+    }
+    state.targets.push_back(start);
+  }
   return state;
 }
 

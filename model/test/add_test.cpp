@@ -201,11 +201,25 @@ TEST(AddCheck, FourCuOlderThanUbrIsNotApplicable) {
   EXPECT_EQ(outcome.state, start);
 }
 
-TEST(AddCheck, FourCheckpointEqualToUbrIsNotApplicable) {
-  // A device already at 26100.1742 without a record of the checkpoint: revision <= ubr.
+TEST(AddCheck, FourCheckpointEqualToUbrIsApplicable) {
+  // v2: a device already at 26100.1742 without a record of the checkpoint: revision <= ubr, and
+  // an older (or equal) checkpoint is applicable by default (Microsoft's FoD/LP procedure
+  // re-adds it). It queues like any CU and changes no UBR.
   Target device(test::kb5086672_catalog(), TargetKind::online, {}, 1742);
   const TargetState start = device.state().build();
   ASSERT_EQ(start.ubr, 1742u);
+  const Outcome outcome = device.apply(start, device.add("KB5043080"));
+  EXPECT_EQ(outcome.code, ResultCode::success_reboot_required);
+  EXPECT_TRUE(outcome.has_note(OutcomeNote::older_checkpoint));
+  EXPECT_EQ(device.package_state(outcome.state, "KB5043080"), CbsState::install_pending);
+  EXPECT_EQ(outcome.state.ubr, 1742u);
+}
+
+TEST(AddCheck, FourCheckpointEqualToUbrIsNotApplicableUnderTheV1Knob) {
+  Knobs knobs;
+  knobs.older_checkpoint = OlderCheckpoint::not_applicable;
+  Target device(test::kb5086672_catalog(), TargetKind::online, knobs, 1742);
+  const TargetState start = device.state().build();
   const Outcome outcome = device.apply(start, device.add("KB5043080"));
   EXPECT_EQ(outcome.code, ResultCode::cbs_e_not_applicable);
   EXPECT_EQ(outcome.state, start);

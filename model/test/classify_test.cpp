@@ -73,10 +73,20 @@ TEST(Classify, CleanFailureWhenAStepErredOnAConsistentTarget) {
             OutcomeClass::clean_failure);
 }
 
-TEST(Classify, CleanFailureWinsOverFalseSuccessAndDrift) {
+TEST(Classify, CorruptStoreAfterAnErrorIsStuck) {
+  // v2 (§6): a corrupt store is never a clean failure; after a reported error it needs manual
+  // recovery (BatUtil #67: 14098, then a "successful" CU, and WinPE no longer boots).
   Target device(test::kb5086672_catalog(), TargetKind::online);
   const TargetState corrupt = device.state().flag(TargetFlag::store_corrupt).build();
-  EXPECT_EQ(classify(device.context(), corrupt, expected_end(device), true),
+  EXPECT_EQ(classify(device.context(), corrupt, expected_end(device), true), OutcomeClass::stuck);
+  EXPECT_EQ(classify(device.context(), corrupt, expected_end(device), false),
+            OutcomeClass::false_success);
+}
+
+TEST(Classify, CleanFailureWinsOverFalseSuccessAndDrift) {
+  Target device(test::kb5086672_catalog(), TargetKind::online);
+  const TargetState missing = device.state().ssu_version(8115).build();
+  EXPECT_EQ(classify(device.context(), missing, expected_end(device), true),
             OutcomeClass::clean_failure);
   // An error ends a sequence as clean_failure even when S happens to equal E.
   EXPECT_EQ(classify(device.context(), expected_end(device), expected_end(device), true),

@@ -116,35 +116,41 @@ TEST(Fault, PowerLossStagingInMethod1StagesEverySessionPackage) {
   EXPECT_EQ(outcome.state.ubr, 1u);
 }
 
-TEST(Fault, DiskFullChangesNothingNotEvenBundledSsu) {
+TEST(Fault, DiskFullChangesNothingButTheBundledSsu) {
+  // v2 (§5): add faults strike after check 6, so the bundled SSU stays raised.
   Target device(test::kb5086672_catalog(), TargetKind::online);
   const TargetState start = checkpoint_installed(device);
   const Outcome outcome = device.apply(start, device.add("KB5086672"), Fault::disk_full);
   EXPECT_EQ(outcome.code, ResultCode::error_disk_full);
   EXPECT_EQ(device.exit_code(outcome), 112);
   EXPECT_EQ(outcome.fault, Fault::disk_full);
-  EXPECT_EQ(outcome.state, start);
-  EXPECT_EQ(outcome.state.ssu_version, 1u);
-  EXPECT_FALSE(outcome.has_note(OutcomeNote::bundled_ssu_installed));
+  TargetState expected = start;
+  expected.ssu_version = 8115;
+  EXPECT_EQ(outcome.state, expected);
+  EXPECT_TRUE(outcome.has_note(OutcomeNote::bundled_ssu_installed));
 }
 
-TEST(Fault, PayloadMissingChangesNothingNotEvenBundledSsu) {
+TEST(Fault, PayloadMissingChangesNothingButTheBundledSsu) {
   Target device(test::kb5086672_catalog(), TargetKind::online);
   const TargetState start = checkpoint_installed(device);
   const Outcome outcome = device.apply(start, device.add("KB5086672"), Fault::payload_missing);
   EXPECT_EQ(outcome.code, ResultCode::psfx_e_missing_payload_file);
   EXPECT_EQ(device.exit_code(outcome), -2146498159);
   EXPECT_EQ(outcome.fault, Fault::payload_missing);
-  EXPECT_EQ(outcome.state, start);
-  EXPECT_FALSE(outcome.has_note(OutcomeNote::bundled_ssu_installed));
+  TargetState expected = start;
+  expected.ssu_version = 8115;
+  EXPECT_EQ(outcome.state, expected);
+  EXPECT_TRUE(outcome.has_note(OutcomeNote::bundled_ssu_installed));
 }
 
-TEST(Fault, DiskFullInMethod1ChangesNothing) {
+TEST(Fault, DiskFullInMethod1ChangesNothingButTheBundledSsu) {
   Target device(test::kb5086672_catalog(), TargetKind::online);
   const TargetState start = device.state().build();
   const Outcome outcome = device.apply(start, device.add_folder("KB5086672"), Fault::disk_full);
   EXPECT_EQ(outcome.code, ResultCode::error_disk_full);
-  EXPECT_EQ(outcome.state, start);
+  TargetState expected = start;
+  expected.ssu_version = 8115;
+  EXPECT_EQ(outcome.state, expected);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -184,7 +184,28 @@ TEST(Reboot, RebootOwedOutsideCatalogIsCleared) {
   expected.flags.set(TargetFlag::reboot_pending, false);
   EXPECT_EQ(reboot.state, expected);
   EXPECT_FALSE(reboot.has_note(OutcomeNote::nothing_to_do));  // it did something
-  EXPECT_EQ(reboot.fault_sites, 0u);  // nothing of ours executes, so no reboot fault
+  // v2 (§5): CBS's own queued work executes at this reboot, so reboot faults strike here too.
+  EXPECT_EQ(reboot.fault_sites, reboot_faults);
+}
+
+TEST(Reboot, RebootOwedOutsideCatalogTakesRebootFaults) {
+  Target device(chain_catalog(), TargetKind::online);
+  const TargetState start =
+      device.state().installed("KB5043080").flag(TargetFlag::reboot_pending).build();
+  TargetState paid = start;
+  paid.flags.set(TargetFlag::reboot_pending, false);
+  const Outcome rolled_back = device.apply(start, Target::reboot(), Fault::startup_failure);
+  EXPECT_EQ(rolled_back.code, ResultCode::s_ok);
+  EXPECT_EQ(rolled_back.state, paid);  // the owed work is gone: nothing of ours to restore
+  const Outcome interrupted = device.apply(start, Target::reboot(), Fault::commit_interrupted);
+  EXPECT_TRUE(interrupted.state.flags.has(TargetFlag::reboot_pending));
+  EXPECT_TRUE(interrupted.state.flags.has(TargetFlag::commit_interrupted));
+  const Outcome retried = device.apply(interrupted.state, Target::reboot());
+  EXPECT_EQ(retried.state, paid);
+  const Outcome failed = device.apply(start, Target::reboot(), Fault::rollback_failure);
+  EXPECT_EQ(failed.code, ResultCode::cbs_e_installers_failed);
+  EXPECT_TRUE(failed.state.flags.has(TargetFlag::unserviceable));
+  EXPECT_FALSE(failed.state.flags.has(TargetFlag::reboot_pending));
 }
 
 TEST(Reboot, OfflineRebootIsNotApplicable) {

@@ -227,22 +227,19 @@ TEST(Cleanup, SupersededRecordsRemovedAndComponentsReset) {
   EXPECT_EQ(device.package_state(outcome.state, "KB5043080"), CbsState::absent);
   EXPECT_EQ(device.package_state(outcome.state, "KB5086672"), CbsState::installed);
   EXPECT_EQ(device.package_state(outcome.state, "LP"), CbsState::installed);  // not ResetBase
-  EXPECT_TRUE(outcome.state.flags.has(TargetFlag::components_reset));
+  // v2: only /ResetBase sets components_reset (§1, §4.5).
+  EXPECT_FALSE(outcome.state.flags.has(TargetFlag::components_reset));
   EXPECT_EQ(outcome.state.ubr, 8117u);
 }
 
-TEST(Cleanup, WithoutSupersededRecordsStillSetsComponentsReset) {
-  // Spec ambiguity: §1 says components_reset means "a /ResetBase cleanup has removed superseded
-  // components"; §4.5 sets it for every cleanup ("superseded records are removed (the package
-  // reads absent, components_reset is set)"). The model sets it on every successful cleanup,
-  // with or without /ResetBase and with or without superseded records. Pinned.
+TEST(Cleanup, PlainCleanupLeavesComponentsReset) {
+  // v2 settled the v1 ambiguity: only /ResetBase sets components_reset (§1, §4.5), so a plain
+  // cleanup with nothing superseded changes nothing.
   Target device(catalog(), TargetKind::online);
   const TargetState start = device.state().installed("KB5043080").build();
   const Outcome outcome = device.apply(start, Target::cleanup());
   EXPECT_EQ(outcome.code, ResultCode::s_ok);
-  TargetState expected = start;
-  expected.flags.set(TargetFlag::components_reset);
-  EXPECT_EQ(outcome.state, expected);
+  EXPECT_EQ(outcome.state, start);
 }
 
 TEST(Cleanup, ResetBaseMakesInstalledPermanent) {

@@ -50,6 +50,7 @@ constexpr ExpectedCode expected_codes[] = {
      -2146498159},
     {ResultCode::error_file_not_found, 0x80070002u, "ERROR_FILE_NOT_FOUND", false, 2},
     {ResultCode::error_mod_not_found, 0x8007007Eu, "ERROR_MOD_NOT_FOUND", false, 126},
+    {ResultCode::cbs_e_source_missing, 0x800F081Fu, "CBS_E_SOURCE_MISSING", false, -2146498529},
 };
 
 TEST(ResultCode, TableCoversEveryCode) {
@@ -150,6 +151,25 @@ TEST(ResultCode, ParseRejectsMalformedAndUnknown) {
   EXPECT_EQ(parse_result_code(""), std::nullopt);
   EXPECT_EQ(parse_result_code("0x8007371B"), std::nullopt);   // a real HRESULT svcsim lacks
   EXPECT_EQ(result_code_for_hresult(0x12345678u), std::nullopt);
+}
+
+TEST(ResultCode, AnyHresultIsInternedAndPrintedUnnamed) {
+  // v2 (servicing-model.md §3): a scenario may name any HRESULT; one outside the table keeps its
+  // value, is an error exactly when its severity bit is set, and follows the exit-code rule.
+  const auto code = intern_result_code(0x80070643u);
+  ASSERT_TRUE(code.has_value());
+  EXPECT_FALSE(is_named(*code));
+  EXPECT_EQ(hresult(*code), 0x80070643u);
+  EXPECT_EQ(result_name(*code), "(unnamed)");
+  EXPECT_FALSE(is_success(*code));
+  EXPECT_EQ(dism_exit_code(*code, 0), 1603);  // Win32 facility: the Win32 code
+  EXPECT_EQ(intern_result_code(0x80070643u), code);  // the same slot every time
+  EXPECT_EQ(result_code_for_hresult(0x80070643u), code);
+  EXPECT_EQ(intern_result_code(0x800F081Eu), ResultCode::cbs_e_not_applicable);
+  const auto other = intern_result_code(0x80240017u);
+  ASSERT_TRUE(other.has_value());
+  EXPECT_NE(*other, *code);
+  EXPECT_EQ(dism_exit_code(*other, 0), static_cast<std::int32_t>(0x80240017u));
 }
 
 }  // namespace

@@ -32,21 +32,19 @@ constexpr std::array run_keys = {"faults"sv, "total"sv, "classes"sv, "codes"sv};
 // ---- expect ---------------------------------------------------------------------------------
 
 bool ScenarioReader::read_error_code(const Field& field, ResultCode& code) {
-  std::string text;
-  if (!read_scalar(field, text)) return false;
-  const auto parsed = parse_result_code(text);
-  if (!parsed || is_success(*parsed)) {
-    std::vector<std::string> known;
-    for (int value = 0; value < result_code_count; ++value) {
-      const auto candidate = static_cast<ResultCode>(value);
-      if (!is_success(candidate)) known.push_back(hresult_text(hresult(candidate)));
-    }
-    std::string message = field.label + " must be the HRESULT of a known error code, not " +
-                          quote(text) + " (one of: ";
-    for (std::size_t index = 0; index < known.size(); ++index) {
-      message += (index > 0 ? ", " : "") + known[index];
-    }
-    return fail_at(field, message + ")");
+  // v2 (servicing-model.md §3): any error HRESULT may appear; one outside the table prints as
+  // "0x........ (unnamed)".
+  std::uint32_t value = 0;
+  if (!read_hresult(field, value)) return false;
+  const auto parsed = intern_result_code(value);
+  if (!parsed) {
+    return fail_at(field, "too many distinct codes outside svcsim's table (at most " +
+                              std::to_string(unnamed_code_count_max) + ")");
+  }
+  if (is_success(*parsed)) {
+    return fail_at(field, field.label + " must be an error HRESULT (severity bit set, e.g. "
+                                        "0x800F081E), not the success code " +
+                              quote(hresult_text(value)));
   }
   code = *parsed;
   return true;

@@ -81,7 +81,7 @@ bool ScenarioReader::load(const YAML::Node& root, Scenario& scenario) {
     if (!read_knobs(*field, scenario.knobs)) return false;
   }
   return read_packages(*packages, scenario.catalog) && read_targets(*targets, scenario) &&
-         read_plan(*plan, scenario) && read_faults(fields.get("faults"), scenario.faults) &&
+         read_plan(*plan, scenario) && read_faults(fields.get("faults"), scenario.catalog, scenario.faults) &&
          (fields.get("expect") == nullptr ||
           read_expect(*fields.get("expect"), scenario, scenario.expect));
 }

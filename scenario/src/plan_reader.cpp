@@ -24,7 +24,8 @@ using namespace std::string_view_literals;
 
 // The keys each mapping of these sections may hold (scenarios.md).
 constexpr std::array plan_keys = {"target"sv,   "steps"sv,           "before"sv,  "reboot"sv,
-                                  "on_error"sv, "prevent_pending"sv, "tolerate"sv};
+                                  "on_error"sv, "prevent_pending"sv, "tolerate"sv,
+                                  "reboot_count_max"sv};
 constexpr std::size_t tolerate_count_max = 64;
 // The explorer keeps the steps done as a 64-bit mask.
 constexpr std::size_t explorable_step_count_max = 64;
@@ -275,10 +276,17 @@ bool ScenarioReader::read_plan(const Field& at, Scenario& scenario) {
       plan.reboot = RebootPolicy::after_3010;
     } else if (text == "at_end") {
       plan.reboot = RebootPolicy::at_end;
+    } else if (text == "never") {
+      plan.reboot = RebootPolicy::never;
     } else {
       return fail_at(*field, "unknown reboot policy " + quote(text) +
-                                 " (expected one of: after_3010, at_end)");
+                                 " (expected one of: after_3010, at_end, never)");
     }
+  }
+  if (const Field* field = fields.get("reboot_count_max")) {
+    int bound = 0;
+    if (!read_small_int(*field, 0, reboot_count_max_limit, bound)) return false;
+    plan.reboot_count_max = static_cast<std::uint16_t>(bound);
   }
   if (const Field* field = fields.get("on_error")) {
     std::string text;
@@ -297,7 +305,7 @@ bool ScenarioReader::read_plan(const Field& at, Scenario& scenario) {
 
 // ---- faults ---------------------------------------------------------------------------------
 
-bool ScenarioReader::read_faults(const Field* at, FaultBudget& faults) {
+bool ScenarioReader::read_faults(const Field* at, const Catalog& catalog, FaultBudget& faults) {
   if (at == nullptr) return true;  // no faults: max 0, no kinds
   Fields fields;
   if (!read_mapping(*at, fault_keys, fields)) return false;
@@ -306,14 +314,35 @@ bool ScenarioReader::read_faults(const Field* at, FaultBudget& faults) {
   if (!read_small_int(*max, 0, fault_count_budget_max, faults.max)) return false;
   if (const Field* field = fields.get("kinds")) {
     std::vector<Field> items;
-    if (!read_list(*field, fault_count, items)) return false;
+    if (!read_list(*field, fault_count + device_property_count_max, items)) return false;
     for (const Field& item : items) {
       std::string text;
       if (!read_scalar(item, text)) return false;
+      // v2: defect(ID) / regression(ID), a property of the device a run branches on.
+      if (const auto property = parse_device_property(catalog, text)) {
+        const auto slot = device_slot(catalog, *property);
+        if (!slot) {
+          return fail_at(item, quote(catalog[property->package].id) + " has no " +
+                                   std::string(device_trait_name(property->trait)) +
+                                   " to branch on");
+        }
+        const auto bit = static_cast<DeviceBits>(1u << *slot);
+        if ((device_always(catalog) & bit) != 0) {
+          return fail_at(item, quote(text) + " has probability 1: every device has it, so "
+                                             "there is nothing to branch on (remove it from "
+                                             "kinds, or give it a probability below 1)");
+        }
+        if ((faults.devices & bit) != 0) {
+          return fail_at(item, "fault " + quote(text) + " is listed twice in kinds");
+        }
+        faults.devices = static_cast<DeviceBits>(faults.devices | bit);
+        continue;
+      }
       const auto fault = parse_fault(text);
       if (!fault) {
         return fail_at(item, "unknown fault " + quote(text) + " (expected one of: " +
-                                 join(enum_names<Fault>(fault_count, fault_name, 1)) + ")");
+                                 join(enum_names<Fault>(fault_count, fault_name, 1)) +
+                                 ", or defect(ID) / regression(ID) of a package that has one)");
       }
       if ((faults.kinds & fault_bit(*fault)) != 0) {
         return fail_at(item, "fault " + quote(text) + " is listed twice in kinds");
@@ -321,7 +350,7 @@ bool ScenarioReader::read_faults(const Field* at, FaultBudget& faults) {
       faults.kinds = static_cast<FaultSet>(faults.kinds | fault_bit(*fault));
     }
   }
-  if (faults.max > 0 && faults.kinds == 0) {
+  if (faults.max > 0 && faults.kinds == 0 && faults.devices == 0) {
     return fail_at(*max, "faults.max is " + std::to_string(faults.max) +
                              " but no fault kinds are listed (add kinds: [...] or set max: 0)");
   }

@@ -44,7 +44,9 @@ World make_world(const Scenario& scenario) {
     targets.push_back(WorldTarget{scenario.targets[index].name, make_context(scenario, index),
                                   initial_state(scenario, index)});
   }
-  return World(scenario.catalog, scenario.knobs, std::move(targets));
+  World world(scenario.catalog, scenario.knobs, std::move(targets));
+  limit_reboots(scenario.plan, world);
+  return world;
 }
 
 std::optional<Operation> parse_step(const Catalog& catalog, std::string_view text) {

@@ -50,14 +50,18 @@ class ScenarioReader : public YamlReader {
   bool read_knobs(const Field& at, Knobs& knobs);
   bool read_packages(const Field& at, Catalog& catalog);
   bool read_package(const Field& at, Package& package, YAML::Mark& id_mark,
-                    std::vector<Field>& requires_items);
+                    std::vector<Field>& requires_items, std::vector<Field>& fixed_by_items);
+  bool read_probability(const Field& field, double& probability);
+  bool read_defect(const Field& at, Defect& defect);
+  bool read_regression(const Field& at, Regression& regression,
+                       std::vector<Field>& fixed_by_items);
   bool read_targets(const Field& at, Scenario& scenario);
   bool read_target(const Field& at, const Scenario& scenario, TargetSpec& target);
   bool read_flags(const Field& at, TargetSpec& target);
   bool read_plan(const Field& at, Scenario& scenario);
   bool read_before(const Field& at, const Scenario& scenario, Plan& plan,
                    std::vector<Field>& pairs);
-  bool read_faults(const Field* at, FaultBudget& faults);
+  bool read_faults(const Field* at, const Catalog& catalog, FaultBudget& faults);
   bool read_expect(const Field& at, const Scenario& scenario, Expectation& expect);
   bool read_end_state(const Field& at, const Catalog& catalog, EndStateExpectation& end_state);
   bool read_explore(const Field& at, const Scenario& scenario, ExploreExpectation& explore);

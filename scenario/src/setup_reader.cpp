@@ -2,6 +2,7 @@
 // where Microsoft's documentation is silent), packages (the catalog) and targets (start states).
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 #include <functional>
 #include <iterator>
@@ -28,11 +29,15 @@ using namespace std::string_view_literals;
 // The keys each mapping of these sections may hold (scenarios.md).
 constexpr std::array knob_keys = {"missing_baseline_error"sv, "already_installed_exit"sv,
                                   "baseline_sees_pending"sv, "ssu_blocked_by_pending_reboot"sv,
-                                  "remove_absent_error"sv};
+                                  "remove_absent_error"sv,   "older_checkpoint"sv,
+                                  "corrupt_store_adds"sv};
 constexpr std::array package_keys = {
     "id"sv,       "kind"sv,        "file"sv,     "identity"sv,         "revision"sv,
     "baseline"sv, "bundled_ssu"sv, "ssu_min"sv,  "requires_ubr_min"sv, "target_build"sv,
-    "applies_to"sv, "restart"sv,   "permanent"sv, "requires"sv,        "online_actions"sv};
+    "applies_to"sv, "restart"sv,   "permanent"sv, "requires"sv,        "online_actions"sv,
+    "defect"sv,   "regression"sv};
+constexpr std::array defect_keys = {"at"sv, "code"sv, "probability"sv};
+constexpr std::array regression_keys = {"probability"sv, "fixed_by"sv, "symptom"sv};
 constexpr std::array target_keys = {"name"sv,        "kind"sv,       "build"sv,
                                     "ubr"sv,         "base_ubr"sv,   "base_build"sv,
                                     "ssu_version"sv, "installed"sv,  "superseded"sv,
@@ -90,7 +95,81 @@ bool ScenarioReader::read_knobs(const Field& at, Knobs& knobs) {
   if (const Field* field = fields.get("remove_absent_error")) {
     if (!read_error_code(*field, knobs.remove_absent_error)) return false;
   }
+  if (const Field* field = fields.get("older_checkpoint")) {
+    std::string text;
+    if (!read_scalar(*field, text)) return false;
+    if (text == "applicable") {
+      knobs.older_checkpoint = OlderCheckpoint::applicable;
+    } else if (text == "not_applicable") {
+      knobs.older_checkpoint = OlderCheckpoint::not_applicable;
+    } else {
+      return fail_at(*field, "older_checkpoint must be applicable or not_applicable, not " +
+                                 quote(text));
+    }
+  }
+  if (const Field* field = fields.get("corrupt_store_adds")) {
+    std::string text;
+    if (!read_scalar(*field, text)) return false;
+    if (text == "succeed") {
+      knobs.corrupt_store_adds = CorruptStoreAdds::succeed;
+    } else if (text == "fail") {
+      knobs.corrupt_store_adds = CorruptStoreAdds::fail;
+    } else {
+      return fail_at(*field, "corrupt_store_adds must be succeed or fail, not " + quote(text));
+    }
+  }
   return true;
+}
+
+bool ScenarioReader::read_probability(const Field& field, double& probability) {
+  std::string text;
+  if (!read_scalar(field, text)) return false;
+  double value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || error != std::errc{} || end != text.data() + text.size() ||
+      !(value > 0.0 && value <= 1.0)) {
+    return fail_at(field, "probability must be a number above 0 and at most 1 (the share of "
+                          "devices that have it), not " + quote(text));
+  }
+  probability = value;
+  return true;
+}
+
+bool ScenarioReader::read_defect(const Field& at, Defect& defect) {
+  Fields fields;
+  if (!read_mapping(at, defect_keys, fields)) return false;
+  if (const Field* field = fields.get("at")) {
+    std::string text;
+    if (!read_scalar(*field, text)) return false;
+    const auto where = parse_defect_at(text);
+    if (!where) return fail_at(*field, "defect.at must be add or commit, not " + quote(text));
+    defect.at = *where;
+  }
+  if (const Field* field = fields.get("code")) {
+    if (!read_error_code(*field, defect.code)) return false;
+  }
+  if (const Field* field = fields.get("probability")) {
+    if (!read_probability(*field, defect.probability)) return false;
+  }
+  return true;
+}
+
+bool ScenarioReader::read_regression(const Field& at, Regression& regression,
+                                     std::vector<Field>& fixed_by_items) {
+  Fields fields;
+  if (!read_mapping(at, regression_keys, fields)) return false;
+  if (const Field* field = fields.get("probability")) {
+    if (!read_probability(*field, regression.probability)) return false;
+  }
+  if (const Field* field = fields.get("symptom")) {
+    if (!read_string(*field, regression.symptom)) return false;
+  }
+  const Field* fixed_by = nullptr;
+  if (!require(fields, at, "fixed_by", fixed_by, "a regression names the packages that fix it")) {
+    return false;
+  }
+  // Resolved once every id is known, like requires.
+  return read_list(*fixed_by, package_count_limit, fixed_by_items);
 }
 
 // ---- packages -------------------------------------------------------------------------------
@@ -110,7 +189,8 @@ bool ScenarioReader::read_package_id(const Field& field, const Catalog& catalog,
 }
 
 bool ScenarioReader::read_package(const Field& at, Package& package, YAML::Mark& id_mark,
-                                  std::vector<Field>& requires_items) {
+                                  std::vector<Field>& requires_items,
+                                  std::vector<Field>& fixed_by_items) {
   Fields fields;
   if (!read_mapping(at, package_keys, fields)) return false;
   const Field* id_field = nullptr;
@@ -242,6 +322,16 @@ bool ScenarioReader::read_package(const Field& at, Package& package, YAML::Mark&
     // Resolved once every id is known, since a package may require one listed after it.
     if (!read_list(*field, package_count_limit, requires_items)) return false;
   }
+  if (const Field* field = fields.get("defect")) {
+    Defect defect;
+    if (!read_defect(*field, defect)) return false;
+    package.defect = defect;
+  }
+  if (const Field* field = fields.get("regression")) {
+    Regression regression;
+    if (!read_regression(*field, regression, fixed_by_items)) return false;
+    package.regression = std::move(regression);
+  }
   return true;
 }
 
@@ -258,11 +348,22 @@ bool ScenarioReader::read_packages(const Field& at, Catalog& catalog) {
   if (items.empty()) return fail_at(at, "packages must list at least one package");
 
   std::vector<std::vector<Field>> requires_items(items.size());
+  std::vector<std::vector<Field>> fixed_by_items(items.size());
   std::map<std::string, int, std::less<>> id_lines;
+  std::size_t device_property_count = 0;
   for (std::size_t index = 0; index < items.size(); ++index) {
     Package package;
     YAML::Mark id_mark;
-    if (!read_package(items[index], package, id_mark, requires_items[index])) return false;
+    if (!read_package(items[index], package, id_mark, requires_items[index],
+                      fixed_by_items[index])) {
+      return false;
+    }
+    device_property_count += (package.defect ? 1u : 0u) + (package.regression ? 1u : 0u);
+    if (device_property_count > static_cast<std::size_t>(device_property_count_max)) {
+      return fail_at(items[index], "too many defects and regressions: at most " +
+                                       std::to_string(device_property_count_max) +
+                                       " in a catalog (a device is a small bit set)");
+    }
     if (auto previous = id_lines.find(package.id); previous != id_lines.end()) {
       return fail(id_mark, items[index].path + ".id",
                   "duplicate package id " + quote(package.id) + " (first defined on line " +
@@ -287,6 +388,18 @@ bool ScenarioReader::read_packages(const Field& at, Catalog& catalog) {
       }
       package.requires_packages.push_back(required);
       edges.push_back(Edge{index, required, &item});
+    }
+    for (const Field& item : fixed_by_items[index]) {
+      PackageIndex fix = 0;
+      if (!read_package_id(item, catalog, fix)) return false;
+      if (fix == index) {
+        return fail_at(item, "package " + quote(package.id) + " cannot fix its own regression");
+      }
+      std::vector<PackageIndex>& fixes = package.regression->fixed_by;
+      if (std::find(fixes.begin(), fixes.end(), fix) != fixes.end()) {
+        return fail_at(item, quote(catalog[fix].id) + " is listed twice in fixed_by");
+      }
+      fixes.push_back(fix);
     }
   }
   if (const auto cycle = find_cycle(catalog.size(), edges)) {

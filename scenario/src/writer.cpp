@@ -104,6 +104,17 @@ void write_package(std::string& out, const Catalog& catalog, const Package& pack
   if (!package.requires_packages.empty()) {
     out += ", requires: " + package_list(catalog, package.requires_packages);
   }
+  if (package.defect) {
+    out += fmt::format(", defect: {{at: {}, code: \"{}\", probability: {}}}",
+                       defect_at_name(package.defect->at),
+                       hresult_text(hresult(package.defect->code)), package.defect->probability);
+  }
+  if (package.regression) {
+    out += fmt::format(", regression: {{probability: {}, fixed_by: {}, symptom: {}}}",
+                       package.regression->probability,
+                       package_list(catalog, package.regression->fixed_by),
+                       quoted(package.regression->symptom));
+  }
   out += "}\n";
 }
 
@@ -146,10 +157,13 @@ std::string to_yaml(const Scenario& scenario) {
   const Knobs& knobs = scenario.knobs;
   out += fmt::format(
       "knobs: {{missing_baseline_error: \"{}\", already_installed_exit: {}, "
-      "baseline_sees_pending: {}, ssu_blocked_by_pending_reboot: {}, remove_absent_error: \"{}\"}}\n",
+      "baseline_sees_pending: {}, ssu_blocked_by_pending_reboot: {}, remove_absent_error: \"{}\", "
+      "older_checkpoint: {}, corrupt_store_adds: {}}}\n",
       hresult_text(hresult(knobs.missing_baseline_error)), knobs.already_installed_exit,
       bool_text(knobs.baseline_sees_pending), bool_text(knobs.ssu_blocked_by_pending_reboot),
-      hresult_text(hresult(knobs.remove_absent_error)));
+      hresult_text(hresult(knobs.remove_absent_error)),
+      knobs.older_checkpoint == OlderCheckpoint::applicable ? "applicable" : "not_applicable",
+      knobs.corrupt_store_adds == CorruptStoreAdds::succeed ? "succeed" : "fail");
   out += "packages:\n";
   for (const Package& package : catalog.packages) write_package(out, catalog, package);
   out += "targets:\n";
@@ -188,13 +202,23 @@ std::string to_yaml(const Scenario& scenario) {
     }
     out += "  before: [" + before + "]\n";
   }
-  out += fmt::format("  reboot: {}\n  on_error: {}\n  prevent_pending: {}\n",
-                     plan.reboot == RebootPolicy::after_3010 ? "after_3010" : "at_end",
+  const std::string_view reboot = plan.reboot == RebootPolicy::after_3010 ? "after_3010"
+                                  : plan.reboot == RebootPolicy::at_end   ? "at_end"
+                                                                          : "never";
+  if (plan.reboot_count_max != reboot_count_max_default) {
+    out += fmt::format("  reboot_count_max: {}\n", plan.reboot_count_max);
+  }
+  out += fmt::format("  reboot: {}\n  on_error: {}\n  prevent_pending: {}\n", reboot,
                      plan.on_error == ErrorPolicy::stop ? "stop" : "continue",
                      bool_text(plan.prevent_pending));
 
-  if (scenario.faults.max > 0 || scenario.faults.kinds != 0) {
+  if (scenario.faults.max > 0 || scenario.faults.kinds != 0 || scenario.faults.devices != 0) {
     std::string kinds;
+    const std::vector<DeviceProperty> properties = device_properties(catalog);
+    for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+      if ((scenario.faults.devices >> slot & 1u) == 0) continue;
+      kinds += (kinds.empty() ? "" : ", ") + device_property_text(catalog, properties[slot]);
+    }
     for (int kind = 1; kind < fault_count; ++kind) {
       const auto fault = static_cast<Fault>(kind);
       if ((scenario.faults.kinds & fault_bit(fault)) == 0) continue;

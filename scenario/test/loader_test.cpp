@@ -770,7 +770,7 @@ faults: {max: 1, kinds: [execute_failure, power_loss]}
 )"),
             "t.yaml:5:43: unknown fault 'power_loss' (expected one of: execute_failure, "
             "power_loss_staging, disk_full, payload_missing, startup_failure, "
-            "commit_interrupted, rollback_failure, crash_while_mounted) (faults.kinds[1])");
+            "commit_interrupted, rollback_failure, crash_while_mounted, or defect(ID) / regression(ID) of a package that has one) (faults.kinds[1])");
 }
 
 TEST(ScenarioLoader, FaultsMaxOutOfRange) {
@@ -804,18 +804,27 @@ expect:
     classes: {success: 1, failure: 1}
 )"),
             "t.yaml:7:27: unknown outcome class 'failure' (expected one of: success, "
-            "clean_failure, false_success, drift, stuck) (expect.explore.classes.failure)");
+            "clean_failure, false_success, regressed, drift, stuck) (expect.explore.classes.failure)");
 }
 
-TEST(ScenarioLoader, ExpectWithUnknownErrorCode) {
-  EXPECT_TRUE(starts_with(load_error(R"(name: x
+TEST(ScenarioLoader, ExpectWithAnyErrorHresult) {
+  // v2 (servicing-model.md §3): any error HRESULT may be expected; a success code may not.
+  const auto scenario = load_ok(R"(name: x
 packages: [{id: KB1, kind: cu, revision: 100}]
 targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
 plan: {steps: [KB1]}
 expect: {orders: [{order: [KB1], first_error: 0x80004005}]}
+)");
+  ASSERT_EQ(scenario.expect.orders.size(), 1u);
+  EXPECT_EQ(hresult(*scenario.expect.orders[0].first_error), 0x80004005u);
+  EXPECT_EQ(result_name(*scenario.expect.orders[0].first_error), "(unnamed)");
+  EXPECT_TRUE(starts_with(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+expect: {orders: [{order: [KB1], first_error: 0x00240006}]}
 )"),
-                          "t.yaml:5:47: first_error must be the HRESULT of a known error code, "
-                          "not '0x80004005' (one of: 0x800F081E, "));
+                          "t.yaml:5:47: first_error must be an error HRESULT"));
 }
 
 TEST(ScenarioLoader, ExploreCountMustBeWholeNumber) {
@@ -1031,6 +1040,79 @@ TEST(ScenarioLoader, HostileInputsGiveErrors) {
     EXPECT_TRUE(starts_with(error, "t.yaml:")) << input;
     EXPECT_EQ(error.find('\n'), std::string::npos) << error;
   }
+}
+
+// ---- v2 keys ----------------------------------------------------------------------------------
+
+TEST(ScenarioLoaderV2, DefectRegressionKnobsAndPlanKeys) {
+  const Scenario scenario = load_ok(R"(name: v2
+knobs: {older_checkpoint: not_applicable, corrupt_store_adds: fail}
+packages:
+  - {id: KB1, kind: cu, revision: 100, defect: {at: commit, code: 0x80070643, probability: 0.25}}
+  - {id: KB2, kind: cu, revision: 200, regression: {probability: 0.3, fixed_by: [KB3], symptom: "LSASS"}}
+  - {id: KB3, kind: cu, revision: 300}
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1, KB2, KB3], reboot: never, reboot_count_max: 3, tolerate: [0x80070643]}
+faults: {max: 1, kinds: [defect(KB1), regression(KB2), startup_failure]}
+)");
+  EXPECT_EQ(scenario.knobs.older_checkpoint, OlderCheckpoint::not_applicable);
+  EXPECT_EQ(scenario.knobs.corrupt_store_adds, CorruptStoreAdds::fail);
+  ASSERT_TRUE(scenario.catalog[0].defect.has_value());
+  EXPECT_EQ(scenario.catalog[0].defect->at, DefectAt::commit);
+  EXPECT_EQ(hresult(scenario.catalog[0].defect->code), 0x80070643u);
+  EXPECT_DOUBLE_EQ(scenario.catalog[0].defect->probability, 0.25);
+  ASSERT_TRUE(scenario.catalog[1].regression.has_value());
+  EXPECT_EQ(scenario.catalog[1].regression->fixed_by, std::vector<PackageIndex>{2});
+  EXPECT_EQ(scenario.catalog[1].regression->symptom, "LSASS");
+  EXPECT_EQ(scenario.plan.reboot, RebootPolicy::never);
+  EXPECT_EQ(scenario.plan.reboot_count_max, 3);
+  EXPECT_EQ(scenario.faults.devices, 0b11);
+  EXPECT_EQ(scenario.faults.kinds, fault_bit(Fault::startup_failure));
+}
+
+TEST(ScenarioLoaderV2, DeviceKindsMustNameAPropertyBelowProbabilityOne) {
+  EXPECT_EQ(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+faults: {max: 1, kinds: [defect(KB1)]}
+)"),
+            "t.yaml:5:26: 'KB1' has no defect to branch on (faults.kinds[0])");
+  EXPECT_TRUE(starts_with(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100, defect: {code: 0x800F0922}}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+faults: {max: 1, kinds: [defect(KB1)]}
+)"),
+                          "t.yaml:5:26: 'defect(KB1)' has probability 1: every device has it"));
+}
+
+TEST(ScenarioLoaderV2, BadDefectAndRegressionValues) {
+  EXPECT_TRUE(starts_with(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100, defect: {probability: 0}}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)"),
+                          "t.yaml:2:69: probability must be a number above 0 and at most 1"));
+  EXPECT_TRUE(starts_with(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100, defect: {at: boot}}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)"),
+                          "t.yaml:2:60: defect.at must be add or commit, not 'boot'"));
+  EXPECT_TRUE(starts_with(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100, regression: {fixed_by: [KB9]}}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1]}
+)"),
+                          "t.yaml:2:71: unknown package 'KB9'"));
+  EXPECT_TRUE(starts_with(load_error(R"(name: x
+packages: [{id: KB1, kind: cu, revision: 100}]
+targets: [{name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}]
+plan: {steps: [KB1], reboot: sometimes}
+)"),
+                          "t.yaml:4:30: unknown reboot policy 'sometimes' (expected one of: "
+                          "after_3010, at_end, never)"));
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ class Explorer {
       const auto fault = static_cast<Fault>(kind);
       if ((scenario.faults.kinds & model::fault_bit(fault)) != 0) kinds_.push_back(fault);
     }
-    if (scenario.faults.kinds == 0 && result_.fault_count_max > 0) {
+    // `--faults K` on a scenario that lists no kind: every step fault kind.
+    if (scenario.faults.kinds == 0 && scenario.faults.devices == 0 && result_.fault_count_max > 0) {
       for (int kind = 1; kind < model::fault_count; ++kind) kinds_.push_back(static_cast<Fault>(kind));
     }
     predecessors_.assign(step_count_, 0);
@@ -78,26 +79,39 @@ class Explorer {
     recording_ = options_.graph_state_max > 0;
     if (recording_) result_.graph.emplace();
 
-    const model::WorldState start = world_.initial_state();
-    if (const auto broken = model::check_world_state(world_, start.targets)) {
-      result_.status = ExploreStatus::invariant_violation;
-      result_.violation_text = model::describe(world_.context(broken.target),
-                                               start.targets[broken.target], broken.violation);
-      result_.violation_command = reproduce_command(scenario_, {}, {});
-      return finish(started);
-    }
+    // Layer 0: one node per device a run may be on (v2, servicing-model.md §2): the properties
+    // every device has, plus any subset of the listed ones that the fault budget allows, each
+    // listed property costing one fault. Without listed properties, the one start of v1.
     Layer current;
     current.masks.push_back(0);
-    current.begins = {0, 1};
     current.index.clear(1);
     current.index.insert(0, 0, 1);
-    current.keys.push_back(node_key(space_->intern(start), 0, 0));
-    current.counts.push_back(1);
     current.link_base = links_.size();
-    links_.push_back(Link{});
-    current.operations.push_back(0);
-    if (recording_) current.graph_ids.push_back(add_graph_node(current.keys[0], false));
-    result_.states = 1;
+    const model::DeviceBits always = model::device_always(scenario_.catalog);
+    const model::DeviceBits listed = scenario_.faults.devices;
+    for (unsigned subset = 0; subset <= listed; ++subset) {
+      if ((subset & ~unsigned{listed}) != 0) continue;
+      const auto cost = static_cast<unsigned>(std::popcount(subset));
+      if (cost > static_cast<unsigned>(result_.fault_count_max)) continue;
+      const auto device = static_cast<model::DeviceBits>(always | subset);
+      const model::WorldState start = world_.initial_state(device);
+      if (const auto broken = model::check_world_state(world_, start.targets)) {
+        result_.status = ExploreStatus::invariant_violation;
+        result_.violation_text = model::describe(world_.context(broken.target),
+                                                 start.targets[broken.target], broken.violation);
+        result_.violation_command = reproduce_command(scenario_, {}, device_placements(subset));
+        return finish(started);
+      }
+      current.keys.push_back(node_key(space_->intern(start), cost, 0));
+      current.counts.push_back(1);
+      links_.push_back(Link{});
+      current.operations.push_back(0);
+      start_devices_.push_back(static_cast<model::DeviceBits>(subset));
+      if (recording_) current.graph_ids.push_back(add_graph_node(current.keys.back(), false));
+    }
+    SVCSIM_ASSERT(!current.keys.empty() && start_devices_.front() == 0);
+    current.begins = {0, static_cast<std::uint32_t>(current.keys.size())};
+    result_.states = current.keys.size();
 
     for (std::size_t layer = 0; layer < step_count_ && ok(); ++layer) {
       Layer next = build_next_layer(current, layer);
@@ -113,6 +127,19 @@ class Explorer {
 
  private:
   bool ok() const { return result_.status == ExploreStatus::complete; }
+
+  /// The step-0 placements of a device whose listed properties are `subset` (package.hpp slots).
+  std::vector<FaultPlacement> device_placements(unsigned subset) const {
+    std::vector<FaultPlacement> placements;
+    const std::vector<model::DeviceProperty> properties = model::device_properties(scenario_.catalog);
+    for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+      if ((subset >> slot & 1u) == 0) continue;
+      FaultPlacement placement;
+      placement.device = properties[slot];
+      placements.push_back(placement);
+    }
+    return placements;
+  }
 
   /// A finished layer keeps only its parent links (8 bytes a node, in the arena), for witnesses.
   void retire(const Layer& layer) { layer_link_bases_.push_back(layer.link_base); }
@@ -583,8 +610,21 @@ class Explorer {
       if (!class_witnesses_[index].found) continue;
       result_.witnesses.push_back(reconstruct(class_witnesses_[index]));
     }
+    // Named codes in table order, then unnamed ones by HRESULT: their slots depend on the
+    // order the process met them, which no report may show.
+    std::vector<std::size_t> code_order;
     for (std::size_t index = 0; index < code_witnesses_.size(); ++index) {
-      if (!code_witnesses_[index].found) continue;
+      if (code_witnesses_[index].found) code_order.push_back(index);
+    }
+    std::stable_sort(code_order.begin(), code_order.end(), [](std::size_t left, std::size_t right) {
+      const auto rank = [](std::size_t index) {
+        const auto code = static_cast<ResultCode>(index);
+        return model::is_named(code) ? std::uint64_t{index}
+                                     : (std::uint64_t{1} << 32) + model::hresult(code);
+      };
+      return rank(left) < rank(right);
+    });
+    for (const std::size_t index : code_order) {
       Witness witness = reconstruct(code_witnesses_[index]);
       witness.for_code = true;
       result_.witnesses.push_back(std::move(witness));
@@ -613,7 +653,11 @@ class Explorer {
     Witness witness;
     witness.outcome_class = end.outcome_class;
     if (end.first_error != 0) witness.code = static_cast<ResultCode>(end.first_error - 1);
-    std::uint32_t id = space_->intern(world_.initial_state());
+    // `node` is now the run's start in layer 0: its device.
+    const model::DeviceBits subset = start_devices_[node];
+    witness.faults = device_placements(subset);
+    std::uint32_t id = space_->intern(world_.initial_state(
+        static_cast<model::DeviceBits>(model::device_always(scenario_.catalog) | subset)));
     std::uint64_t done = 0;
     std::vector<std::size_t> order;
     int number = 0;
@@ -751,7 +795,6 @@ class Explorer {
   std::vector<std::uint64_t> layer_link_bases_;  // per retired layer: where its links start
   std::vector<BigCount> factorials_;
   std::array<WitnessEnd, model::outcome_class_count> class_witnesses_{};
-  std::array<WitnessEnd, model::result_code_count> code_witnesses_{};
   WitnessEnd violation_end_;
   bool recording_ = false;
   /// The two layers being worked on, for the checkpoints inside a layer (null between layers).
@@ -765,6 +808,10 @@ class Explorer {
   std::unordered_map<std::uint64_t, std::uint32_t> terminal_graph_ids_;  // lookup only
   std::chrono::steady_clock::time_point started_;
   ExploreResult result_;
+  // Cold, and large since v2 (a witness per unnamed code slot): kept after the members the
+  // inner loop reads.
+  std::array<WitnessEnd, model::result_code_slot_count> code_witnesses_{};
+  std::vector<model::DeviceBits> start_devices_;  // per layer-0 node: its listed properties
 };
 
 }  // namespace
@@ -772,7 +819,9 @@ class Explorer {
 /// Whether every path count of this exploration fits in 64 bits: at most n! orders of prefixes
 /// times the placements of up to K faults on at most 2n + 1 operations with every kind.
 bool counts_fit_64_bits(const scenario::Scenario& scenario, const ExploreOptions& options) {
-  const auto steps = static_cast<unsigned>(scenario.plan.steps.size());
+  // Device properties are sites too (one kind each) at the start of the run: counted as steps.
+  const auto steps = static_cast<unsigned>(scenario.plan.steps.size()) +
+                     static_cast<unsigned>(std::popcount(unsigned{scenario.faults.devices}));
   const int fault_count_max = options.fault_count_max.value_or(scenario.faults.max);
   BigCount placements;
   BigCount choose{1};  // C(2n + 1, j), built up as j grows

@@ -44,7 +44,7 @@ constexpr std::uint16_t make_choice(std::size_t step, std::size_t op_variant,
 // (ResultCode + 1) in the key's 8 bits, fault counts in 8.
 static_assert(model::fault_count <= 16, "a fault variant is 4 bits of a choice");
 static_assert(64 < final_reboot_step, "a plan step (at most 64) is 8 bits of a choice");
-static_assert(model::result_code_count + 1 <= 0xFF, "a first error is 8 bits of a node key");
+static_assert(model::result_code_slot_count + 1 <= 0xFF, "a first error is 8 bits of a node key");
 
 struct Link {
   std::uint32_t parent = UINT32_MAX;

@@ -292,13 +292,15 @@ MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t step_index, st
     result.next = intern_pending(targets, step.target, broken);
     if (broken) result.flags |= micro_flag::violation;
     const MicroTransition reboot = pending_reboot(result.next, 0);
-    // A fault-free reboot commits or finds nothing to do; it never fails, never stops a plan and
-    // never asks for another reboot. The 12-byte entry relies on that.
+    // A fault-free reboot commits, rolls back (a defect) or finds nothing to do: it never fails
+    // and never asks for another reboot; it stops the plan only when it was due past
+    // reboot_count_max (v2), and then reports S_OK too. The 12-byte entry relies on that.
     SVCSIM_ASSERT(static_cast<model::ResultCode>(reboot.code) == model::ResultCode::s_ok);
-    SVCSIM_ASSERT(!reboot.has(micro_flag::stops) && !reboot.has(micro_flag::reboot_follows));
+    SVCSIM_ASSERT(!reboot.has(micro_flag::error) && !reboot.has(micro_flag::reboot_follows));
     result.next_after_reboot = reboot.next;
     result.reboot_fault_sites = reboot.fault_sites;
     if (reboot.has(micro_flag::violation)) result.flags |= micro_flag::reboot_violation;
+    if (reboot.has(micro_flag::stops)) result.flags |= micro_flag::reboot_stops;
   } else {
     result.next = intern_node(targets, broken);
     if (broken) result.flags |= micro_flag::violation;

@@ -48,7 +48,7 @@ struct MicroTransition {
     return (fault_sites << 1 & model::fault_bit(fault)) != 0;
   }
   /// The plain inserted reboot's part, as a transition of its own. A fault-free reboot always
-  /// reports S_OK (ModelSpace asserts it), so only its violation flag needs keeping.
+  /// reports S_OK (ModelSpace asserts it), so only its violation and stop flags need keeping.
   MicroTransition reboot_part() const;
 };
 static_assert(sizeof(MicroTransition) == 12);
@@ -56,15 +56,20 @@ static_assert(sizeof(MicroTransition) == 12);
 // and explore would count zero runs for it without a word.
 static_assert(model::fault_count - 1 <= 8 * static_cast<int>(sizeof(MicroTransition::fault_sites)),
               "widen MicroTransition::fault_sites before adding a fault kind");
-static_assert(model::result_code_count <= 256, "MicroTransition::code holds a ResultCode");
+static_assert(model::result_code_slot_count <= 256, "MicroTransition::code holds a ResultCode");
 
 namespace micro_flag {
 inline constexpr std::uint8_t computed = 1u << 0;
 inline constexpr std::uint8_t reboot_follows = 1u << 1;  // after_3010: a reboot is inserted
 inline constexpr std::uint8_t stops = 1u << 2;           // on_error: stop ends the sequence
-inline constexpr std::uint8_t error = 1u << 3;           // an error the plan does not tolerate
+// v2: the plain reboot that follows ends the run (it was due past reboot_count_max).
+inline constexpr std::uint8_t reboot_stops = 1u << 3;
 inline constexpr std::uint8_t violation = 1u << 4;       // an invariant broke
 inline constexpr std::uint8_t reboot_violation = 1u << 5;  // ... in the plain reboot that follows
+inline constexpr std::uint8_t error = 1u << 6;           // an error the plan does not tolerate
+// The plain reboot's own flags sit one bit above the entry's, so reboot_part() takes both with
+// one shift: it runs on nearly every edge of the explorer's inner loop.
+static_assert(reboot_stops == stops << 1 && reboot_violation == violation << 1);
 }  // namespace micro_flag
 
 inline MicroTransition MicroTransition::reboot_part() const {
@@ -73,7 +78,7 @@ inline MicroTransition MicroTransition::reboot_part() const {
   reboot.fault_sites = reboot_fault_sites;
   reboot.code = 0;  // S_OK
   reboot.flags = static_cast<std::uint8_t>(
-      micro_flag::computed | (has(micro_flag::reboot_violation) ? micro_flag::violation : 0));
+      micro_flag::computed | ((flags >> 1) & (micro_flag::violation | micro_flag::stops)));
   return reboot;
 }
 
@@ -127,6 +132,9 @@ class TupleTable {
   std::vector<std::uint32_t> ids_;
   std::vector<std::uint32_t> index_;  // id + 1, 0 = empty
 };
+
+// classes_ packs a class + 1 (0: not yet classed) in 4 bits, once without an error and once with.
+static_assert(model::outcome_class_count + 1 <= 16, "a cached class is 4 bits of classes_");
 
 class ModelSpace {
  public:

@@ -37,6 +37,9 @@ bool final_reboot_needed(const model::Plan& plan, const model::ServicingContext&
 }
 
 bool stops_sequence(const model::Plan& plan, const model::Outcome& outcome) {
+  // v2: a reboot due past reboot_count_max did not run; the run ends there, stuck, whatever
+  // on_error says (automation caught in a reboot loop needs a person).
+  if (outcome.has_note(model::OutcomeNote::reboot_not_run)) return true;
   if (plan.on_error != model::ErrorPolicy::stop) return false;
   return model::is_plan_error(plan, outcome.code);  // a tolerated code goes on (v2)
 }

@@ -34,4 +34,19 @@ Prng derive_stream(std::uint64_t run_seed, Subsystem subsystem, std::uint64_t in
   return Prng{key};
 }
 
+model::DeviceBits draw_device(const model::Catalog& catalog, Prng& draws) {
+  const std::vector<model::DeviceProperty> properties = model::device_properties(catalog);
+  model::DeviceBits device = 0;
+  for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+    const model::Package& package = catalog[properties[slot].package];
+    const double probability = properties[slot].trait == model::DeviceTrait::defect
+                                   ? package.defect->probability
+                                   : package.regression->probability;
+    if (draws.chance(probability)) device = static_cast<model::DeviceBits>(device | 1u << slot);
+  }
+  // The properties every device has are drawn as certain: chance(1) is always true.
+  SVCSIM_ASSERT((model::device_always(catalog) & ~device) == 0);
+  return device;
+}
+
 }  // namespace svcsim::simulator

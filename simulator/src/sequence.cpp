@@ -19,19 +19,24 @@ namespace {
 /// run, so classing belongs to the caller that has E.
 class SequenceRunner {
  public:
+  /// `device` is the device the run is on (its defects and regressions, v2).
   SequenceRunner(const scenario::Scenario& scenario, const model::World& world, Executor& executor,
-                 const std::vector<FaultPlacement>& faults)
+                 const std::vector<FaultPlacement>& faults, model::DeviceBits device)
       : scenario_(scenario),
         world_(world),
         executor_(executor),
         faults_(faults),
         struck_or_used_(faults.size(), false),
-        state_(world.initial_state()) {
-    for (const FaultPlacement& placement : faults) {
+        state_(world.initial_state(device)) {
+    for (std::size_t index = 0; index < faults.size(); ++index) {
+      const FaultPlacement& placement = faults[index];
       // The command line rejects these; a caller passing them has a bug.
-      SVCSIM_ASSERT(placement.step >= 1);
-      SVCSIM_ASSERT(placement.fault != model::Fault::none);
+      SVCSIM_ASSERT(placement.step >= 0);
+      SVCSIM_ASSERT((placement.fault == model::Fault::none) == placement.is_device());
+      // A device property is there from the start: it never waits for a step to strike.
+      struck_or_used_[index] = placement.is_device();
     }
+    result_.shown_installed.assign(world.target_count(), 0);
   }
 
   RunResult run(const std::vector<model::PlanStep>& order) {
@@ -65,6 +70,8 @@ class SequenceRunner {
       const auto index = static_cast<model::TargetIndex>(target);
       if (!final_reboot_needed(plan, world_.context(index), state_.targets[target])) continue;
       if (!execute("reboot", std::nullopt, reboot_of(index), StepReason::at_end)) return finish();
+      // An error a final reboot returns ends the run as at any step (the explorer does so too).
+      stopped = stops_sequence(plan, result_.steps.back().outcome);
     }
     SVCSIM_ASSERT(result_.steps.size() <= step_count_max);
     return finish();
@@ -127,6 +134,8 @@ class SequenceRunner {
       record.advice = model::advise_world_step(world_, state_.targets, step, done, history_);
       result_.advice = static_cast<model::AdviceSet>(result_.advice | record.advice);
     }
+    note_shown_installed(step, record.outcome);
+    if (record.outcome.has_note(model::OutcomeNote::reboot_not_run)) result_.reboot_loop = true;
     const bool error = !model::is_success(record.outcome.code);
     record.tolerated = error && !model::is_plan_error(scenario_.plan, record.outcome.code);
     if (error && !record.tolerated && !result_.first_error) {
@@ -137,8 +146,27 @@ class SequenceRunner {
     return !violation;
   }
 
+  /// KB2749510: a package /PreventPending skipped is "falsely reported as installed" by
+  /// /Get-Packages until the image is booted; on a running installation, until its next reboot.
+  void note_shown_installed(const model::Step& step, const model::Outcome& outcome) {
+    model::PackageMask& shown = result_.shown_installed[step.target];
+    if (outcome.has_note(model::OutcomeNote::skipped_prevent_pending)) {
+      shown |= model::package_bit(step.operation.package);
+    }
+    if (step.operation.kind == model::OperationKind::reboot &&
+        !outcome.has_note(model::OutcomeNote::reboot_not_run)) {
+      shown = 0;
+    }
+  }
+
   RunResult finish() {
     result_.end = state_;
+    // What /Get-Packages shows falsely is only what the store does not hold itself.
+    for (std::size_t target = 0; target < state_.targets.size(); ++target) {
+      model::PackageMask& shown = result_.shown_installed[target];
+      const model::PackageStates& packages = state_.targets[target].packages;
+      shown &= packages.in_state(model::CbsState::absent) | packages.in_state(model::CbsState::staged);
+    }
     if (!result_.violation) {
       result_.advice = static_cast<model::AdviceSet>(
           result_.advice | model::advise_world_end(world_, state_.targets));
@@ -227,10 +255,32 @@ std::vector<model::PlanStep> documented_order(const scenario::Scenario& scenario
 
 model::WorldState expected_end_state(const scenario::Scenario& scenario) {
   const std::vector<FaultPlacement> no_faults;
-  const model::World world = scenario::make_world(scenario);
+  scenario::Scenario intended = scenario;
+  intended.plan = model::expected_plan(scenario.plan);
+  const model::World world = scenario::make_world(intended);
   ModelExecutor executor(world);
-  SequenceRunner runner(scenario, world, executor, no_faults);
-  return runner.run(documented_order(scenario)).end;
+  // A healthy device: not even the properties every device has (probability 1).
+  SequenceRunner runner(intended, world, executor, no_faults, model::DeviceBits{0});
+  return runner.run(documented_order(intended)).end;
+}
+
+model::DeviceBits device_of(const model::Catalog& catalog,
+                            const std::vector<FaultPlacement>& faults) {
+  auto device = model::device_always(catalog);
+  for (const FaultPlacement& placement : faults) {
+    if (!placement.is_device()) continue;
+    const auto slot = model::device_slot(catalog, placement.device);
+    SVCSIM_ASSERT_MSG(slot.has_value(), "a device placement names a property the package has");
+    device = static_cast<model::DeviceBits>(device | 1u << *slot);
+  }
+  return device;
+}
+
+std::string fault_placement_text(const model::Catalog& catalog, const FaultPlacement& placement) {
+  if (placement.is_device()) {
+    return "0:" + model::device_property_text(catalog, placement.device);
+  }
+  return fmt::format("{}:{}", placement.step, model::fault_name(placement.fault));
 }
 
 RunResult run_sequence(const scenario::Scenario& scenario, const model::World& world,
@@ -238,7 +288,7 @@ RunResult run_sequence(const scenario::Scenario& scenario, const model::World& w
                        const std::vector<FaultPlacement>& faults,
                        const model::WorldState& expected) {
   SVCSIM_ASSERT(expected.targets.size() == world.target_count());
-  SequenceRunner runner(scenario, world, executor, faults);
+  SequenceRunner runner(scenario, world, executor, faults, device_of(scenario.catalog, faults));
   RunResult result = runner.run(order);
   SVCSIM_ASSERT(result.steps.size() >= (order.empty() ? 0u : 1u));
   // A state that broke an invariant has no meaningful class (classify may rely on the very
@@ -300,7 +350,8 @@ std::vector<std::string> split_order_list(std::string_view text) {
   return texts;
 }
 
-std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error) {
+std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error,
+                                                    const model::Catalog* catalog) {
   const auto fail = [error](std::string why) -> std::optional<FaultPlacement> {
     if (error != nullptr) *error = std::move(why);
     return std::nullopt;
@@ -313,10 +364,24 @@ std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::
   int step = 0;
   const auto [end, status] =
       std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
-  if (step_text.empty() || status != std::errc{} || end != step_text.data() + step_text.size() ||
-      step < 1) {
+  const bool whole = !step_text.empty() && status == std::errc{} &&
+                     end == step_text.data() + step_text.size();
+  if (whole && step == 0 && catalog != nullptr) {
+    // v2: step 0 is the start of the run, where the device has its defects and regressions.
+    const auto property = model::parse_device_property(*catalog, kind_text);
+    if (!property || !model::device_slot(*catalog, *property)) {
+      return fail(fmt::format("step 0 is the device: '{}' must be defect(ID) or regression(ID) "
+                              "of a package that has one",
+                              kind_text));
+    }
+    FaultPlacement placement;
+    placement.device = *property;
+    SVCSIM_ASSERT(placement.is_device());
+    return placement;
+  }
+  if (!whole || step < 1) {
     return fail(fmt::format("step '{}' must be a whole number from 1 (steps count inserted "
-                            "reboots)",
+                            "reboots; 0 names a defect(ID) or regression(ID) of the device)",
                             step_text));
   }
   const std::optional<model::Fault> fault = model::parse_fault(kind_text);
@@ -344,9 +409,8 @@ std::string reproduce_command(const scenario::Scenario& scenario,
   std::string command = "svcsim run " + posix_shell_word(path) + " --order " +
                         posix_shell_word(order_text);
   for (const FaultPlacement& placement : faults) {
-    SVCSIM_ASSERT(placement.fault != model::Fault::none);
-    command += " --fault " + std::to_string(placement.step) + ":" +
-               std::string(model::fault_name(placement.fault));
+    SVCSIM_ASSERT(placement.is_device() || placement.fault != model::Fault::none);
+    command += " --fault " + posix_shell_word(fault_placement_text(scenario.catalog, placement));
   }
   return command;
 }

@@ -49,9 +49,11 @@ std::string synthetic_chain_yaml(const SyntheticChainOptions& options) {
   }
   yaml += "targets:\n"
           "  - {name: device, kind: online, build: 26100, ubr: 1, ssu_version: 1}\n";
+  // A servicing year in one plan, not a boot loop: the reboot bound (v2, default 8) is set to
+  // the step count, which no run can pass, so the chain's space is the same as without a bound.
   yaml += fmt::format("plan:\n  target: device\n  steps: [{}]\n  reboot: after_3010\n"
-                      "  on_error: continue\n",
-                      steps);
+                      "  reboot_count_max: {}\n  on_error: continue\n",
+                      steps, options.package_count);
   if (options.fault_count_max > 0) {
     std::string kinds;
     for (int kind = 1; kind < model::fault_count; ++kind) {

@@ -44,7 +44,7 @@ std::vector<model::Fault> fault_kinds(const scenario::Scenario& scenario, int fa
     const auto fault = static_cast<model::Fault>(kind);
     if ((scenario.faults.kinds & model::fault_bit(fault)) != 0) kinds.push_back(fault);
   }
-  if (kinds.empty() && fault_count_max > 0) {
+  if (kinds.empty() && scenario.faults.devices == 0 && fault_count_max > 0) {
     for (int kind = 1; kind < model::fault_count; ++kind) kinds.push_back(static_cast<model::Fault>(kind));
   }
   return kinds;
@@ -71,8 +71,12 @@ BruteForceResult brute_force(const scenario::Scenario& scenario, int fault_count
     std::vector<model::PlanStep> steps;
     for (std::size_t index : order) steps.push_back(plan.steps[index]);
 
-    // Every placement: increasing step numbers, any kind at each.
+    // Every device the run may be on (v2): any subset of the listed properties, each one a
+    // placement at step 0; then every placement of step faults, increasing step numbers, any
+    // kind at each.
     std::vector<FaultPlacement> placement;
+    const std::vector<model::DeviceProperty> properties =
+        model::device_properties(scenario.catalog);
     auto visit = [&](auto&& self, int first_step) -> void {
       const RunResult run = run_sequence(scenario, steps, placement, expected);
       if (run.faults_not_struck.empty()) {
@@ -100,7 +104,21 @@ BruteForceResult brute_force(const scenario::Scenario& scenario, int fault_count
         }
       }
     };
-    visit(visit, 1);
+    auto choose_device = [&](auto&& self, std::size_t slot) -> void {
+      if (slot == properties.size()) {
+        visit(visit, 1);
+        return;
+      }
+      self(self, slot + 1);  // without this property
+      if ((scenario.faults.devices >> slot & 1u) == 0) return;
+      if (static_cast<int>(placement.size()) == fault_count_max) return;
+      FaultPlacement device;
+      device.device = properties[slot];
+      placement.push_back(device);
+      self(self, slot + 1);  // with it
+      placement.pop_back();
+    };
+    choose_device(choose_device, 0);
   });
   return result;
 }

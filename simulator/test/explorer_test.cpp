@@ -414,6 +414,11 @@ RC_GTEST_PROP(ExplorerProperty, AgreesWithBruteForceWithoutFaults, ()) {
 RC_GTEST_PROP(ExplorerProperty, AgreesWithBruteForceWithFaults, ()) {
   const auto scenario = *testing::gen_scenario({.package_count_max = 8, .step_count_max = 4,
                                                 .fault_count_max = 2});
+  // The v2 rules the generator reaches, shown in the run's statistics.
+  RC_CLASSIFY(scenario.faults.devices != 0, "device branch");
+  RC_CLASSIFY(scenario.plan.reboot == model::RebootPolicy::never, "reboot: never");
+  RC_CLASSIFY(scenario.plan.reboot_count_max < model::reboot_count_max_default, "low reboot bound");
+  RC_CLASSIFY(!scenario.plan.tolerate.empty(), "tolerate");
   const ExploreResult explored = explore(scenario);
   RC_LOG() << explored.violation_text << "\n" << explored.violation_command << "\n";
   RC_ASSERT(explored.status == ExploreStatus::complete);

@@ -296,5 +296,33 @@ RC_GTEST_FIXTURE_PROP(PrngTest, ChangingOneInputChangesTheStream, ()) {
             derive_stream(run_seed, subsystem, index ^ flip).next());
 }
 
+TEST_F(PrngTest, DrawDeviceDrawsEachPropertyOnceWithItsProbability) {
+  // v2 (servicing-model.md §2): fleet simulation draws each defect and regression once per
+  // device. Probability 1 is always drawn; the share of devices with a 0.25 defect is near it.
+  model::Catalog catalog;
+  model::Package always = model::package_defaults(model::PackageKind::cu);
+  always.id = "KB1";
+  always.defect = model::Defect{};
+  model::Package rare = model::package_defaults(model::PackageKind::cu);
+  rare.id = "KB2";
+  rare.defect = model::Defect{model::DefectAt::commit, model::ResultCode::cbs_e_installers_failed, 0.25};
+  rare.regression = model::Regression{0.5, {0}, "symptom"};
+  catalog.packages = {always, rare};
+  int with_rare_defect = 0;
+  constexpr int device_count = 4000;
+  for (int device = 0; device < device_count; ++device) {
+    Prng draws = derive_stream(pinned_seed, Subsystem::defect_draws, static_cast<std::uint64_t>(device));
+    const Prng before = draws;
+    const model::DeviceBits bits = draw_device(catalog, draws);
+    EXPECT_EQ(bits & 1u, 1u);  // slot 0: KB1's defect, probability 1
+    if ((bits & 2u) != 0) ++with_rare_defect;
+    // One draw per property: three properties, three outputs.
+    Prng counted = before;
+    for (int draw = 0; draw < 3; ++draw) counted.unit();
+    EXPECT_EQ(draws, counted);
+  }
+  EXPECT_NEAR(with_rare_defect, device_count / 4, device_count / 20);
+}
+
 }  // namespace
 }  // namespace svcsim::simulator

@@ -129,6 +129,50 @@ model::PlanStep gen_step(const scenario::Scenario& scenario, bool offline) {
   return model::PlanStep{text, *scenario::parse_step(catalog, text)};
 }
 
+/// v2 (servicing-model.md §2): a defect or a regression on some packages, at probability 1 or
+/// below, each regression fixed by another package of the catalog. At most
+/// device_property_count_max in all, as the loader requires.
+void add_device_properties(model::Catalog& catalog) {
+  int count = 0;
+  for (std::size_t slot = 0; slot < catalog.size(); ++slot) {
+    model::Package& package = catalog.packages[slot];
+    if (count < model::device_property_count_max && chance(15)) {
+      model::Defect defect;
+      defect.at = chance(50) ? model::DefectAt::add : model::DefectAt::commit;
+      // Named codes, and one outside the table (0x80070643, as #13 cites), interned.
+      defect.code = *rc::gen::element(model::ResultCode::cbs_e_installers_failed,
+                                      model::ResultCode::error_sxs_component_store_corrupt,
+                                      model::ResultCode::psfx_e_missing_payload_file,
+                                      *model::intern_result_code(0x80070643u));
+      defect.probability = chance(50) ? 1.0 : 0.5;
+      package.defect = defect;
+      ++count;
+    }
+    if (count < model::device_property_count_max && catalog.size() > 1 && chance(15)) {
+      model::Regression regression;
+      regression.probability = chance(40) ? 1.0 : 0.3;
+      auto fix = static_cast<model::PackageIndex>(*rc::gen::inRange<std::size_t>(0, catalog.size() - 1));
+      if (fix >= slot) ++fix;  // any package but itself
+      regression.fixed_by.push_back(fix);
+      regression.symptom = "generated";
+      package.regression = regression;
+      ++count;
+    }
+  }
+}
+
+/// A `tolerate` list (v2): codes a plan may choose to count as success.
+std::vector<std::uint32_t> gen_tolerate(const model::Catalog& catalog) {
+  std::vector<std::uint32_t> codes = {0x8007007Eu};
+  if (chance(50)) codes.push_back(0x800F081Eu);
+  for (const model::Package& package : catalog.packages) {
+    if (package.defect && chance(50)) codes.push_back(model::hresult(package.defect->code));
+  }
+  std::sort(codes.begin(), codes.end());
+  codes.erase(std::unique(codes.begin(), codes.end()), codes.end());
+  return codes;
+}
+
 }  // namespace
 
 rc::Gen<scenario::Scenario> gen_scenario(ScenarioLimits limits) {
@@ -147,6 +191,11 @@ rc::Gen<scenario::Scenario> gen_scenario(ScenarioLimits limits) {
       }
       scenario.catalog.packages.push_back(std::move(package));
     }
+    add_device_properties(scenario.catalog);
+    scenario.knobs.older_checkpoint = chance(80) ? model::OlderCheckpoint::applicable
+                                                 : model::OlderCheckpoint::not_applicable;
+    scenario.knobs.corrupt_store_adds =
+        chance(50) ? model::CorruptStoreAdds::succeed : model::CorruptStoreAdds::fail;
     scenario.knobs.missing_baseline_error =
         chance(50) ? model::ResultCode::cbs_e_missing_prerequisite_baseline
                    : model::ResultCode::cbs_e_not_applicable;
@@ -165,16 +214,28 @@ rc::Gen<scenario::Scenario> gen_scenario(ScenarioLimits limits) {
 
     model::Plan& plan = scenario.plan;
 
-    plan.reboot = chance(70) ? model::RebootPolicy::after_3010 : model::RebootPolicy::at_end;
+    plan.reboot = *rc::gen::weightedElement<model::RebootPolicy>(
+        {{6, model::RebootPolicy::after_3010}, {2, model::RebootPolicy::at_end},
+         {2, model::RebootPolicy::never}});
+    // A low bound now and then, so that reboot loops end runs (v2, §4.3).
+    if (chance(30)) plan.reboot_count_max = static_cast<std::uint16_t>(*rc::gen::inRange(0, 3));
+    if (chance(25)) plan.tolerate = gen_tolerate(scenario.catalog);
     plan.on_error = chance(60) ? model::ErrorPolicy::stop : model::ErrorPolicy::continue_on_error;
     plan.prevent_pending = chance(15);
     const int step_count = *rc::gen::inRange(1, limits.step_count_max + 1);
     const bool offline = model::is_offline(scenario.targets[0].kind);
-    for (int index = 0; index < step_count; ++index) {
-      model::PlanStep step = gen_step(scenario, offline);
-      step.operation = model::plan_operation(plan, step.operation);
-      plan.steps.push_back(std::move(step));
+    if (!offline && chance(15)) {
+      // A loop as automation writes it: the same add and a reboot, again and again.
+      const model::PlanStep add = gen_step(scenario, offline);
+      for (int index = 0; index + 1 < step_count; index += 2) {
+        plan.steps.push_back(add);
+        plan.steps.push_back(model::PlanStep{"reboot", *scenario::parse_step(scenario.catalog, "reboot")});
+      }
     }
+    while (static_cast<int>(plan.steps.size()) < step_count) {
+      plan.steps.push_back(gen_step(scenario, offline));
+    }
+    for (model::PlanStep& step : plan.steps) step.operation = model::plan_operation(plan, step.operation);
     // As the loader does: lifecycle steps keep their place, then the file's own pairs.
     plan.before = model::lifecycle_constraints(plan);
     for (std::size_t first = 0; first < plan.steps.size(); ++first) {
@@ -192,6 +253,16 @@ rc::Gen<scenario::Scenario> gen_scenario(ScenarioLimits limits) {
       scenario.faults.kinds = static_cast<model::FaultSet>(
           (*rc::gen::inRange(1, 1 << (model::fault_count - 1)) << 1) & model::all_faults);
       if (scenario.faults.kinds == 0) scenario.faults.kinds = model::fault_bit(model::Fault::execute_failure);
+      // Each device property below probability 1 (v2) is listed now and then: explore and the
+      // oracle then branch on a device with it and one without.
+      const std::vector<model::DeviceProperty> properties = model::device_properties(scenario.catalog);
+      const model::DeviceBits always = model::device_always(scenario.catalog);
+      for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+        const auto bit = static_cast<model::DeviceBits>(1u << slot);
+        if ((always & bit) == 0 && chance(70)) {
+          scenario.faults.devices = static_cast<model::DeviceBits>(scenario.faults.devices | bit);
+        }
+      }
     }
     return scenario;
   });

@@ -1,7 +1,9 @@
 // RapidCheck generators of whole scenarios: random catalogs (kinds, revisions, baselines, bundled
 // SSUs, ssu_min, requires, per-package overrides), a target of any kind with a consistent random
 // starting state and flags, random knobs, and a random plan (adds, Method 1, reboots, cleanup,
-// remove, revert, offline lifecycle) with order constraints, policies and a fault budget.
+// remove, revert, offline lifecycle) with order constraints, policies and a fault budget; v2:
+// defects and regressions (listed in faults.kinds below probability 1), tolerate lists,
+// reboot: never, low reboot bounds and add-and-reboot loops.
 #pragma once
 
 #include <rapidcheck.h>

@@ -184,8 +184,13 @@ std::string law_fault_sites(const StepView& step) {
     return "fault sites: an add that installed something offers no add fault";
   }
   const bool reboot_site = (clean.fault_sites & model::reboot_faults) != 0;
+  // v2 (§5): a reboot owed at the start (reboot_pending with nothing of the catalog pending)
+  // executes CBS's own queued work, so reboot faults strike there too.
+  const bool owed = step.before.flags.has(TargetFlag::reboot_pending) ||
+                    step.before.flags.has(TargetFlag::commit_interrupted);
   const bool reboot_executes = step.operation.kind == OperationKind::reboot && !offline &&
-                               pending_packages(context, step.before.packages) != 0;
+                               (pending_packages(context, step.before.packages) != 0 || owed) &&
+                               !clean.has_note(model::OutcomeNote::reboot_not_run);
   if (reboot_site != reboot_executes) {
     return "fault sites: reboot faults must strike exactly the reboots with something pending";
   }
@@ -210,8 +215,14 @@ std::string law_atomicity(const StepView& step) {
   }
   const bool nothing_may_change =
       outcome.fault == Fault::disk_full || outcome.fault == Fault::payload_missing;
-  if (nothing_may_change && after != before) {
-    return law + std::string(model::fault_name(outcome.fault)) + " must change nothing";
+  if (nothing_may_change) {
+    // v2 (§5): nothing but a bundled SSU that check 6 raised before the fault struck.
+    model::TargetState expected = before;
+    expected.ssu_version = after.ssu_version;
+    if (after != expected || after.ssu_version < before.ssu_version) {
+      return law + std::string(model::fault_name(outcome.fault)) +
+             " must change nothing but a bundled SSU";
+    }
   }
 
   for (std::size_t slot = 0; slot < package_count(context); ++slot) {
@@ -263,8 +274,11 @@ std::string law_atomicity(const StepView& step) {
   if (after.committed != before.committed) return law + "the committed image changed";
 
   model::TargetFlags allowed = before.flags;
-  if (outcome.code == model::ResultCode::error_sxs_component_store_corrupt) {
-    allowed.set(TargetFlag::store_corrupt);  // §3: re-adding a CU a ResetBase removed
+  if (outcome.code == model::ResultCode::error_sxs_component_store_corrupt &&
+      after.flags.has(TargetFlag::store_corrupt)) {
+    // §3: re-adding a CU a ResetBase removed (a device defect with this code leaves the store
+    // as it was, v2).
+    allowed.set(TargetFlag::store_corrupt);
   }
   if (outcome.fault == Fault::rollback_failure) {
     allowed.set(TargetFlag::unserviceable);
@@ -308,8 +322,12 @@ std::string law_permanence(const StepView& step) {
 
 std::string law_reboot_commits_pending(const StepView& step) {
   const model::ServicingContext& context = step.context;
+  // v2: a reboot that did not run (the bound) or that a device defect rolled back has laws of
+  // its own (law_reboot_bound, law_defects, law_pending_session_undone).
   if (step.operation.kind != OperationKind::reboot || model::is_offline(context.target_kind) ||
-      step.outcome.fault != Fault::none) {
+      step.outcome.fault != Fault::none ||
+      step.outcome.has_note(model::OutcomeNote::reboot_not_run) ||
+      step.outcome.has_note(model::OutcomeNote::defect_struck)) {
     return {};
   }
   const model::TargetState& before = step.before;
@@ -324,6 +342,7 @@ std::string law_reboot_commits_pending(const StepView& step) {
     model::TargetState expected = before;
     expected.flags.set(TargetFlag::reboot_pending, false);
     expected.flags.set(TargetFlag::commit_interrupted, false);
+    expected.reboot_count = after.reboot_count;  // counted where the bound can bind (its law)
     if (after != expected) return law + "a reboot with nothing pending changed the target";
     return {};
   }
@@ -384,6 +403,7 @@ std::string law_commit_interrupted(const StepView& step) {
   if (step.outcome.fault != Fault::commit_interrupted) return {};
   model::TargetState expected = step.before;
   expected.flags.set(TargetFlag::commit_interrupted);
+  expected.reboot_count = step.outcome.state.reboot_count;  // the reboot ran: law_reboot_bound
   if (step.outcome.state != expected) {
     return "commit_interrupted: only the commit_interrupted flag may change (pending states stay)";
   }
@@ -414,11 +434,16 @@ std::string law_pending_session_undone(const StepView& step, const PendingSessio
   const model::ServicingContext& context = step.context;
   const model::TargetState& before = step.before;
   const model::TargetState& after = step.outcome.state;
-  const bool startup_failure = step.outcome.fault == Fault::startup_failure;
+  // A device's commit defect rolls the session back as a startup failure does (v2, §4.3).
+  const bool startup_failure = step.outcome.fault == Fault::startup_failure ||
+                               (step.operation.kind == OperationKind::reboot &&
+                                step.outcome.has_note(model::OutcomeNote::defect_struck));
   const bool revert = step.operation.kind == OperationKind::revert_pending &&
                       model::is_success(step.outcome.code) && step.outcome.fault == Fault::none &&
                       pending_packages(context, before.packages) != 0;
   if (!startup_failure && !revert) return {};
+  // A reboot owed to work outside the catalog has no session of ours to restore (v2, §5).
+  if (pending_packages(context, before.packages) == 0) return {};
   const std::string law = startup_failure ? "startup_failure restores the pre-session state: "
                                           : "revert_pending undoes exactly the pending set: ";
   if (!session.active()) return law + "(harness) no pending session was tracked";
@@ -501,8 +526,11 @@ std::string law_ubr_after_removal(const StepView& step) {
   const bool removing_cu = newest_cu(context, [&](PackageIndex index) {
                              return before.packages.get(index) == CbsState::uninstall_pending;
                            }) != context.base_ubr;
+  // A reboot that did not run or that a device defect rolled back commits nothing (v2).
+  const bool committed = !step.outcome.has_note(model::OutcomeNote::reboot_not_run) &&
+                         !step.outcome.has_note(model::OutcomeNote::defect_struck);
   if (step.operation.kind == OperationKind::reboot && !model::is_offline(context.target_kind) &&
-      step.outcome.fault == Fault::none && removing_cu) {
+      step.outcome.fault == Fault::none && removing_cu && committed) {
     const std::uint32_t expected = newest_cu(context, [&](PackageIndex index) {
       const CbsState was = before.packages.get(index);
       return model::is_committed(was) || was == CbsState::install_pending;
@@ -535,9 +563,12 @@ std::string law_cleanup(const StepView& step) {
              ", expected " + name(expected);
     }
   }
-  if (!after.flags.has(TargetFlag::components_reset)) return law + "components_reset not set";
+  // v2 (§1, §4.5): only /ResetBase sets components_reset; a plain cleanup leaves it as it was.
   model::TargetFlags flags = before.flags;
-  flags.set(TargetFlag::components_reset);
+  if (step.operation.reset_base) flags.set(TargetFlag::components_reset);
+  if (after.flags.has(TargetFlag::components_reset) != flags.has(TargetFlag::components_reset)) {
+    return law + "components_reset must be set by /ResetBase and only by it";
+  }
   if (after.flags != flags || after.ubr != before.ubr || after.build != before.build ||
       after.ssu_version != before.ssu_version || after.committed != before.committed) {
     return law + "changed more than package records and components_reset";
@@ -572,6 +603,120 @@ std::string law_offline_lifecycle(const StepView& step) {
     default:
       return {};
   }
+}
+
+// ---- v2 -------------------------------------------------------------------------------------
+
+namespace {
+
+/// Whether the device in `state` has `package`'s trait (false if the package has none).
+bool device_has(const model::ServicingContext& context, const model::TargetState& state,
+                PackageIndex package, model::DeviceTrait trait) {
+  const auto slot = model::device_slot(*context.catalog, {package, trait});
+  return slot.has_value() && (state.device >> *slot & 1u) != 0;
+}
+
+/// Packages that came into the image in this step: absent, staged or queued before, committed
+/// after (an uninstall rolled back is no new commit).
+bool newly_committed(const StepView& step, PackageIndex index) {
+  const CbsState was = step.before.packages.get(index);
+  const bool was_out = was == CbsState::absent || was == CbsState::staged ||
+                       was == CbsState::install_pending;
+  return was_out && model::is_committed(step.outcome.state.packages.get(index));
+}
+
+}  // namespace
+
+std::string law_defects(const StepView& step) {
+  const model::ServicingContext& context = step.context;
+  const model::TargetState& before = step.before;
+  const model::TargetState& after = step.outcome.state;
+  if (restores_last_commit(step)) return {};  // the last commit may hold it from before
+  if (step.operation.kind == OperationKind::add &&
+      device_has(context, before, step.operation.package, model::DeviceTrait::defect) &&
+      context.package(step.operation.package).defect->at == model::DefectAt::add) {
+    const CbsState was = before.packages.get(step.operation.package);
+    const CbsState now = after.packages.get(step.operation.package);
+    if (now != was && (model::is_committed(now) || now == CbsState::install_pending)) {
+      return "defects: " + package_text(context, step.operation.package) +
+             " went in on a device that has its add defect";
+    }
+  }
+  if (step.operation.kind == OperationKind::reboot && step.fault == Fault::none &&
+      !step.outcome.has_note(model::OutcomeNote::reboot_not_run)) {
+    bool struck = false;
+    for (std::size_t slot = 0; slot < package_count(context); ++slot) {
+      const PackageIndex index = index_at(slot);
+      const model::Package& package = context.package(index);
+      struck = struck || (before.packages.get(index) == CbsState::install_pending &&
+                          package.defect && package.defect->at == model::DefectAt::commit &&
+                          device_has(context, before, index, model::DeviceTrait::defect));
+    }
+    if (!struck) return {};
+    if (step.outcome.code != model::ResultCode::s_ok) {
+      return "defects: a reboot the device's commit defect rolled back must report S_OK";
+    }
+    for (std::size_t slot = 0; slot < package_count(context); ++slot) {
+      const PackageIndex index = index_at(slot);
+      if (newly_committed(step, index)) {
+        return "defects: " + package_text(context, index) +
+               " committed in a session the device's commit defect rolls back";
+      }
+    }
+  }
+  return {};
+}
+
+std::string law_regressions(const StepView& step) {
+  const model::ServicingContext& context = step.context;
+  const model::TargetState& before = step.before;
+  const model::TargetState& after = step.outcome.state;
+  if (restores_last_commit(step)) {
+    if (after.regressions != before.committed.regressions) {
+      return "regressions: an image restored to its last commit must have that commit's";
+    }
+    return {};
+  }
+  const std::vector<model::DeviceProperty> properties = model::device_properties(*context.catalog);
+  for (std::size_t slot = 0; slot < properties.size(); ++slot) {
+    if (properties[slot].trait != model::DeviceTrait::regression) continue;
+    const PackageIndex regressing = properties[slot].package;
+    const model::Regression& regression = *context.package(regressing).regression;
+    bool fixed_now = false;
+    for (const PackageIndex fix : regression.fixed_by) fixed_now = fixed_now || newly_committed(step, fix);
+    const bool began_now = newly_committed(step, regressing) && (after.device >> slot & 1u) != 0;
+    const bool was_active = (before.regressions >> slot & 1u) != 0;
+    const bool active = (after.regressions >> slot & 1u) != 0;
+    const std::string name = package_text(context, regressing);
+    if (fixed_now && active) return "regressions: " + name + " still active after its fix committed";
+    if (began_now && !fixed_now && !active) {
+      return "regressions: " + name + " committed on a device with its regression, not active";
+    }
+    if (active && !was_active && !began_now) return "regressions: " + name + " began without a commit";
+    if (!active && was_active && !fixed_now) return "regressions: " + name + " ended without a fix";
+  }
+  return {};
+}
+
+std::string law_reboot_bound(const StepView& step) {
+  const model::ServicingContext& context = step.context;
+  if (step.operation.kind != OperationKind::reboot || model::is_offline(context.target_kind) ||
+      context.reboot_count_max == model::ServicingContext::reboot_count_unbounded) {
+    return {};
+  }
+  const model::TargetState& before = step.before;
+  const bool ran = !step.outcome.has_note(model::OutcomeNote::reboot_not_run);
+  if (ran != (before.reboot_count < context.reboot_count_max)) {
+    return "reboot bound: a reboot must run exactly while fewer than reboot_count_max ran";
+  }
+  if (!ran) {
+    model::TargetState expected = before;
+    expected.flags.set(TargetFlag::reboot_loop);
+    if (step.outcome.state != expected || step.outcome.code != model::ResultCode::s_ok) {
+      return "reboot bound: a reboot that did not run changed more than reboot_loop";
+    }
+  }
+  return {};
 }
 
 }  // namespace svcsim::properties

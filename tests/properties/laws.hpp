@@ -103,4 +103,18 @@ std::string law_cleanup(const StepView& step);
 /// back, unmounted.
 std::string law_offline_lifecycle(const StepView& step);
 
+/// v2 defects (§2, §4.1 check 10a, §4.3): an add of a package whose add-defect the device has
+/// never installs or queues it; a fault-free reboot that would commit a package whose
+/// commit-defect the device has commits nothing of its session and reports S_OK.
+std::string law_defects(const StepView& step);
+
+/// v2 regressions (§2): a regression begins when its package commits on a device that has it,
+/// ends only when one of its fixes commits (a fix in the same step wins), and changes at no
+/// other step except when an image returns to its last commit.
+std::string law_regressions(const StepView& step);
+
+/// v2 reboot bound (§4.3): where the bound can bind, a reboot runs exactly while fewer than
+/// reboot_count_max reboots ran; one that does not run changes nothing but `reboot_loop`.
+std::string law_reboot_bound(const StepView& step);
+
 }  // namespace svcsim::properties

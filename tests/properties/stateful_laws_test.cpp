@@ -178,7 +178,11 @@ void check_stateful(const scenario::Scenario& generated) {
   space.scenario = scenario;
   space.context = scenario::make_context(*scenario, 0);
   space.offline = model::is_offline(scenario->targets[0].kind);
-  TargetModel target(scenario);
+  // v2: a device with any of the catalog's defects and regressions, listed or not.
+  const auto properties = model::device_properties(scenario->catalog).size();
+  const auto device = static_cast<model::DeviceBits>(
+      *rc::gen::inRange(0, 1 << properties) | model::device_always(scenario->catalog));
+  TargetModel target(scenario, device);
   rc::state::check(
       space, target,
       rc::state::gen::execOneOfWithArgs<

@@ -18,7 +18,8 @@ std::string check_laws(const StepView& step, const PendingSession& session) {
                                  &law_atomicity,            &law_permanence,
                                  &law_reboot_commits_pending, &law_commit_interrupted,
                                  &law_ubr_after_removal,    &law_cleanup,
-                                 &law_offline_lifecycle};
+                                 &law_offline_lifecycle,    &law_defects,
+                                 &law_regressions,          &law_reboot_bound};
   for (Law law : laws) {
     std::string broken = law(step);
     if (!broken.empty()) return broken;
@@ -26,10 +27,11 @@ std::string check_laws(const StepView& step, const PendingSession& session) {
   return law_pending_session_undone(step, session);
 }
 
-TargetModel::TargetModel(std::shared_ptr<const scenario::Scenario> scenario)
+TargetModel::TargetModel(std::shared_ptr<const scenario::Scenario> scenario,
+                         model::DeviceBits device)
     : scenario_(std::move(scenario)),
-      context_(scenario::make_context(*scenario_, 0)),
-      state_(scenario::initial_state(*scenario_, 0)) {}
+      context_(scenario::make_world(*scenario_).context(0)),
+      state_(scenario::make_world(*scenario_).initial_state(device).targets[0]) {}
 
 const model::Outcome& TargetModel::step(const model::Operation& operation, model::Fault fault) {
   const model::TargetState before = state_;

@@ -19,7 +19,10 @@ class TargetModel {
   /// heap behind a shared pointer so that copies of a TargetModel keep a valid context: a
   /// ServicingContext points into its catalog, and a by-value Scenario member would leave a
   /// copied model's context pointing into the original.
-  explicit TargetModel(std::shared_ptr<const scenario::Scenario> scenario);
+  /// The target is on `device` (v2: its defects and regressions, package.hpp slots) and obeys
+  /// the plan's reboot bound, as scenario::make_world sets it.
+  explicit TargetModel(std::shared_ptr<const scenario::Scenario> scenario,
+                       model::DeviceBits device = 0);
 
   /// Applies one operation (with `fault`, if it can strike), checks every law and fails the
   /// property (RC_FAIL) with the steps so far if one breaks. Returns the outcome.

@@ -20,6 +20,10 @@ enum class OutcomeNote : std::uint16_t {
   commit_retried = 1u << 3,             // a reboot re-ran an interrupted pending.xml
   session_rolled_back = 1u << 4,        // startup_failure: the boot undid the pending session
   process_killed = 1u << 5,             // power loss / crash: DISM produced no exit code
+  reboot_not_run = 1u << 6,             // §4.3 v2: a reboot due past reboot_count_max: the run
+                                        // ends stuck in a reboot loop (the plan stops there)
+  defect_struck = 1u << 7,              // §2 v2: the device's defect of a package struck
+  older_checkpoint = 1u << 8,           // §4.1 check 4 v2: an older checkpoint CU re-added
 };
 using OutcomeNotes = std::uint16_t;
 constexpr OutcomeNotes note_bit(OutcomeNote note) { return static_cast<OutcomeNotes>(note); }

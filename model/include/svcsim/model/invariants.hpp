@@ -24,8 +24,10 @@ enum class Invariant : std::uint8_t {
   add_without_effect,           // an add reported success but its package is not there
   carried_winre_misplaced,      // a target other than an install.wim carries a WinRE (§4.8)
   media_record,                 // the media folder holds something other than installed Setup DUs
+  device_bits,                  // the device changed, or a regression is active it does not have
+  reboot_count,                 // the reboot count moved other than by one reboot (online only)
 };
-inline constexpr int invariant_count = 13;
+inline constexpr int invariant_count = 15;
 std::string_view invariant_name(Invariant invariant);
 
 struct InvariantViolation {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "svcsim/model/result.hpp"
+#include "svcsim/model/result_code.hpp"
 
 namespace svcsim::model {
 
@@ -65,6 +66,30 @@ enum class RestartType : std::uint8_t { no, possible, required };
 std::string_view restart_type_name(RestartType restart);
 std::optional<RestartType> parse_restart_type(std::string_view name);
 
+/// Where a package defect strikes (servicing-model.md §2, v2).
+enum class DefectAt : std::uint8_t {
+  add,     // every add of it returns the defect's code; nothing else changes
+  commit,  // it installs, and every reboot that would commit it rolls its session back
+};
+std::string_view defect_at_name(DefectAt at);
+std::optional<DefectAt> parse_defect_at(std::string_view name);
+
+/// A package that fails on the devices that have its defect (KB5079391's 0x80073712, a CU that
+/// rolls back at every boot on one machine).
+struct Defect {
+  DefectAt at = DefectAt::add;
+  ResultCode code = ResultCode::cbs_e_installers_failed;
+  double probability = 1.0;  // the share of devices that have it, in (0, 1]
+};
+
+/// A package that installs fine and then breaks something on the devices that have the
+/// regression, until a package of `fixed_by` commits after it (the April 2026 DC case).
+struct Regression {
+  double probability = 1.0;
+  std::vector<PackageIndex> fixed_by;
+  std::string symptom;
+};
+
 /// One catalog package. Defaults come from `package_defaults(kind)` (the table of §2); the
 /// scenario may override any of them.
 struct Package {
@@ -83,6 +108,8 @@ struct Package {
   bool permanent = false;
   bool online_actions = false;         // offline add leaves online actions pending
   std::vector<PackageIndex> requires_packages;
+  std::optional<Defect> defect;          // v2: fails on some or all devices
+  std::optional<Regression> regression;  // v2: breaks some or all devices until fixed
 };
 
 /// A package of `kind` with the defaults of servicing-model.md §2 (id and file left empty).
@@ -113,5 +140,45 @@ struct Catalog {
   const Package& operator[](PackageIndex index) const { return packages[index]; }
   std::optional<PackageIndex> find(std::string_view id) const;
 };
+
+// ---- Devices (servicing-model.md §2, v2) ------------------------------------------------------
+// A defect or a regression is a property of the device, not of one attempt: a run is on one
+// device, which has each such property or not for the whole run. The catalog's properties are
+// numbered (its *slots*) in catalog order, a package's defect before its regression, so a device
+// is a small bit set that the target state carries.
+
+enum class DeviceTrait : std::uint8_t { defect, regression };
+inline constexpr int device_trait_count = 2;
+std::string_view device_trait_name(DeviceTrait trait);
+
+/// One property a device may have: a package's defect or its regression.
+struct DeviceProperty {
+  PackageIndex package = 0;
+  DeviceTrait trait = DeviceTrait::defect;
+  friend bool operator==(const DeviceProperty&, const DeviceProperty&) = default;
+};
+
+/// A device: bit s set when it has the catalog's property in slot s.
+using DeviceBits = std::uint8_t;
+inline constexpr int device_property_count_max = 8;
+static_assert(device_property_count_max <= 8 * static_cast<int>(sizeof(DeviceBits)));
+
+/// The catalog's device properties in slot order (at most device_property_count_max: the
+/// loader refuses more).
+std::vector<DeviceProperty> device_properties(const Catalog& catalog);
+
+/// The slot of `property` in `catalog`, if the package has that trait.
+std::optional<int> device_slot(const Catalog& catalog, DeviceProperty property);
+
+/// The properties every device has: those at probability 1 (a `run` or `explore` never branches
+/// on them, and they cost no fault).
+DeviceBits device_always(const Catalog& catalog);
+
+/// "defect(KB5079391)", "regression(KB5082142)": how faults.kinds and `--fault 0:...` name one.
+std::string device_property_text(const Catalog& catalog, DeviceProperty property);
+
+/// Parses "defect(ID)" or "regression(ID)" against the catalog (the package must exist; whether
+/// it has the trait is the caller's check). nullopt for any other text.
+std::optional<DeviceProperty> parse_device_property(const Catalog& catalog, std::string_view text);
 
 }  // namespace svcsim::model

@@ -71,12 +71,24 @@ enum class Probe : std::uint16_t {
   package_on_media_not_applicable,  // anything but a setup_du on media: 0x800F081E
   winre_combined_cu_mod_not_found,  // §4.1 check 6 before check 2 on winre.wim: 0x8007007E
   tolerated_code,                   // a step's code was in the plan's `tolerate` list
+  // v2 rules (servicing-model.md "Changes in v2").
+  add_older_checkpoint_applicable,  // 4: an older checkpoint CU re-added installs (knob)
+  add_corrupt_store_fails,          // end of 4: a CU add on a corrupt store, 0x800F081F (knob)
+  add_skipped_own_online_actions,   // 5: /PreventPending skipped a package with online actions
+  add_defect_struck,                // 10a: the device's defect at add returned its code
+  reboot_defect_rolled_back,        // §4.3: the device's defect at commit rolled the session back
+  reboot_loop_ended,                // §4.3: a reboot due past reboot_count_max ended the run
+  regression_began,                 // §2: a regressing package committed on a device with it
+  regression_fixed,                 // §2: a fix committed after it ended the regression
+  class_stuck_corrupt_after_error,  // §6: a corrupt store after a reported error is stuck
+  class_regressed,                  // §6: a run classed regressed
+  reboot_owed_work_faulted,         // §5: a reboot fault struck a reboot owed at the start
 };
 
 /// How many probes there are: one past the last enumerator. A new probe goes before the
 /// reserved block, or this line moves with the last one (probe.cpp checks the names table
 /// against it).
-inline constexpr int probe_count = static_cast<int>(Probe::tolerated_code) + 1;
+inline constexpr int probe_count = static_cast<int>(Probe::reboot_owed_work_faulted) + 1;
 
 /// The probe's enumerator name, e.g. "add_baseline_missing".
 std::string_view probe_name(Probe probe);

@@ -75,8 +75,9 @@ enum class TargetFlag : std::uint8_t {
   store_corrupt = 4,           // latent damage: operations may still report success
   unserviceable = 5,           // CBS refuses every further session
   mounted = 6,                 // offline: the image is mounted and can be serviced
+  reboot_loop = 7,             // online: a reboot was due past reboot_count_max (v2): stuck
 };
-inline constexpr int target_flag_count = 7;
+inline constexpr int target_flag_count = 8;
 std::string_view target_flag_name(TargetFlag flag);
 
 struct TargetFlags {
@@ -110,9 +111,11 @@ struct ServicedImage {
   std::uint32_t ubr = 0;          // revision of the newest committed CU
   std::uint32_t ssu_version = 0;  // revision of the servicing stack
   TargetFlags flags;
-  // Explicit, always-zero padding: states are hashed as raw bytes, so no byte may be left
-  // indeterminate (a stack-allocated state's padding once made equal states hash differently).
-  std::uint8_t reserved[3] = {};
+  // The last three bytes were padding once (states are hashed as raw bytes, so no byte may be
+  // left indeterminate); v2 fills them, keeping the state at 128 bytes:
+  DeviceBits device = 0;          // the device's defects and regressions (package.hpp slots)
+  DeviceBits regressions = 0;     // the regressions active now (slots; a subset of `device`)
+  std::uint8_t reboot_count = 0;  // online: reboots so far, counted only where the bound can bind
 
   friend bool operator==(const ServicedImage&, const ServicedImage&) = default;
 };

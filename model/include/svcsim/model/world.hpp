@@ -61,7 +61,19 @@ class World {
   const WorldTarget& target(TargetIndex index) const { return targets_[index]; }
   const ServicingContext& context(TargetIndex index) const { return targets_[index].context; }
   std::optional<TargetIndex> find_target(std::string_view name) const;
+  /// Every target's starting state on the device every run has: the catalog's properties at
+  /// probability 1 (device_always).
   WorldState initial_state() const;
+  /// Every target's starting state on `device` (§2, v2): each target carries the device's bits,
+  /// and a regression the device has is active from the start where its package is committed
+  /// and none of its fixes is (the start's history is unknown; a fix present is taken to have
+  /// come after).
+  WorldState initial_state(DeviceBits device) const;
+  /// Sets a target's reboot bound (ServicingContext::reboot_count_max; plan.hpp's
+  /// limit_reboots decides it from the plan).
+  void set_reboot_count_max(TargetIndex target, std::uint16_t bound) {
+    targets_[target].context.reboot_count_max = bound;
+  }
 
  private:
   const Catalog* catalog_;
@@ -105,7 +117,7 @@ WorldViolation check_world_step(const World& world, std::span<const TargetState>
 
 /// Classes a finished run (scenarios.md "Several targets"): each target by `classify` with the
 /// run's errors, then the run takes the first class in the order stuck, clean_failure,
-/// false_success, drift, success that some target has.
+/// false_success, regressed, drift, success that some target has.
 OutcomeClass classify_world(const World& world, std::span<const TargetState> end,
                             std::span<const TargetState> expected, bool any_error);
 

@@ -8,7 +8,7 @@
 
 namespace svcsim::simulator {
 
-/// after_3010: a reboot follows any step whose DISM exit code is 3010.
+/// after_3010: a reboot follows any step whose DISM exit code is 3010 (at_end and never: none).
 bool reboot_follows(const model::Plan& plan, const model::ServicingContext& context,
                     const model::Outcome& outcome);
 
@@ -18,7 +18,8 @@ bool final_reboot_needed(const model::Plan& plan, const model::ServicingContext&
                          const model::TargetState& state);
 
 /// on_error: stop ends the sequence at the first error (a killed process counts as one) that the
-/// plan does not `tolerate`.
+/// plan does not `tolerate`. A reboot that did not run because it was due past
+/// reboot_count_max ends every sequence (v2).
 bool stops_sequence(const model::Plan& plan, const model::Outcome& outcome);
 
 }  // namespace svcsim::simulator

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "svcsim/model/assert.hpp"
+#include "svcsim/model/package.hpp"
 
 namespace svcsim::simulator {
 
@@ -162,5 +163,14 @@ std::string_view subsystem_name(Subsystem subsystem);
 ///     ...
 ///   }
 Prng derive_stream(std::uint64_t run_seed, Subsystem subsystem, std::uint64_t index);
+
+/// A device of the fleet (servicing-model.md §2, v2): each of the catalog's defects and
+/// regressions is drawn once, with its probability, from `draws` (a device's defect_draws
+/// stream), in slot order; one draw per property whatever its probability, so a change to one
+/// probability shifts no other property's draw.
+///
+///   Prng draws = derive_stream(run_seed, Subsystem::defect_draws, device_index);
+///   const model::DeviceBits device = draw_device(catalog, draws);
+model::DeviceBits draw_device(const model::Catalog& catalog, Prng& draws);
 
 }  // namespace svcsim::simulator

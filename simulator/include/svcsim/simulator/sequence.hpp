@@ -19,12 +19,23 @@
 namespace svcsim::simulator {
 
 /// A fault at one executed step. `step` is 1-based and counts inserted reboots (the numbering
-/// `svcsim run --fault STEP:KIND` uses and traces print).
+/// `svcsim run --fault STEP:KIND` uses and traces print). Step 0 is the start of the run: there
+/// a placement names a property of the device (v2, `--fault 0:defect(KB5079391)`) in `device`
+/// and its `fault` is none.
 struct FaultPlacement {
   int step = 0;
   model::Fault fault = model::Fault::none;
+  model::DeviceProperty device{};  // step 0 only
+  bool is_device() const { return step == 0; }
   friend bool operator==(const FaultPlacement&, const FaultPlacement&) = default;
 };
+
+/// "3:startup_failure", "0:defect(KB5079391)".
+std::string fault_placement_text(const model::Catalog& catalog, const FaultPlacement& placement);
+
+/// The device a run with `faults` is on: the catalog's properties at probability 1, plus each
+/// one a step-0 placement names.
+model::DeviceBits device_of(const model::Catalog& catalog, const std::vector<FaultPlacement>& faults);
 
 /// Why an operation ran: it is a plan step, or the plan's reboot policy inserted it.
 enum class StepReason : std::uint8_t {
@@ -57,6 +68,10 @@ struct RunResult {
   model::AdviceSet advice = 0;     // union over steps, and the run's end
   /// A faulted placement that did not strike (its step number, its kind): reported, not fatal.
   std::vector<FaultPlacement> faults_not_struck;
+  /// Per target: packages /PreventPending skipped that DISM's /Get-Packages still shows as
+  /// Installed at the end (KB2749510: "falsely reported as installed" until the next boot).
+  std::vector<model::PackageMask> shown_installed;
+  bool reboot_loop = false;        // a reboot was due past reboot_count_max: the run ended there
   /// First invariant violation, with the step it followed (0: none) and its target.
   model::InvariantViolation violation;
   model::TargetIndex violation_target = 0;
@@ -93,7 +108,10 @@ std::vector<std::string> step_texts(const std::vector<model::PlanStep>& steps);
 /// The documented order of `scenario.plan`, as a list of steps.
 std::vector<model::PlanStep> documented_order(const scenario::Scenario& scenario);
 
-/// The expected end state E: the documented order with no fault.
+/// The expected end state E (servicing-model.md §6, v2): the documented order on a healthy
+/// device (no fault, no defect, no regression), every add allowed to proceed (no
+/// /PreventPending skip), pending work committed at the end even under `reboot: never`, and no
+/// reboot bound (model::expected_plan).
 model::WorldState expected_end_state(const scenario::Scenario& scenario);
 
 /// Runs `order` on the scenario's World through the model. `expected` is E (from
@@ -123,10 +141,13 @@ std::optional<std::vector<model::PlanStep>> parse_order(const scenario::Scenario
                                                         std::string* unknown);
 
 /// Parses one `--fault STEP:KIND` value ("3:disk_full" -> {3, disk_full}; spaces and tabs around
-/// either part are ignored). On failure returns nullopt and, if `error` is not null, stores the
-/// reason without the option name ("unknown fault kind 'bogus' (expected one of: ...)"), which
-/// the command line prefixes with "--fault 'TEXT': ".
-std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error);
+/// either part are ignored). Step 0 takes a device property of `catalog`, "0:defect(KB1)" or
+/// "0:regression(KB2)", which the package must have (v2); without a catalog step 0 is refused.
+/// On failure returns nullopt and, if `error` is not null, stores the reason without the option
+/// name ("unknown fault kind 'bogus' (expected one of: ...)"), which the command line prefixes
+/// with "--fault 'TEXT': ".
+std::optional<FaultPlacement> parse_fault_placement(std::string_view text, std::string* error,
+                                                    const model::Catalog* catalog = nullptr);
 
 /// `word` for a POSIX shell: as it is when every character is one sh leaves alone in an unquoted
 /// word (letters, digits, _ - . , : / + = @ %), so the usual line stays plain
