@@ -135,6 +135,10 @@ ordered_json report_json(const adapter::ReplayPlan& plan, const adapter::ReplayR
                            {"executed", report != nullptr}};
   if (report != nullptr) {
     document["result"] = adapter::replay_status_name(report->status);
+    // The machine's run has the predicted class when every step did what the model predicted.
+    document["class"] = report->status == adapter::ReplayStatus::confirmed
+                            ? ordered_json(model::outcome_class_name(plan.predicted_class))
+                            : ordered_json(nullptr);
     document["why"] = report->why;
     ordered_json findings = ordered_json::array();
     for (const adapter::KnobFinding& finding : report->findings) {
@@ -181,7 +185,8 @@ void write_report_text(std::ostream& out, const adapter::ReplayPlan& plan,
   out << "predicted class: " << model::outcome_class_name(plan.predicted_class) << "\n";
   switch (report.status) {
     case adapter::ReplayStatus::confirmed:
-      out << fmt::format("result: confirmed ({} steps)\n", run);
+      out << fmt::format("result: confirmed ({} steps); the machine's run is {}\n", run,
+                         model::outcome_class_name(plan.predicted_class));
       break;
     case adapter::ReplayStatus::mismatch:
       out << fmt::format("result: mismatch ({} of {} steps differ)\n", differing, run);

@@ -70,6 +70,33 @@ std::string read_text(const fs::path& path) {
   return text.str();
 }
 
+/// Starts `svcsim replay SCENARIO --target TARGET --execute --journal JOURNAL` in the background
+/// (its standard output discarded); -1 if it could not start.
+pid_t start_replay(const std::string& scenario, const std::string& target, const std::string& journal) {
+  const std::vector<std::string> words = {SVCSIM_EXECUTABLE, "replay", scenario, "--target", target,
+                                          "--execute", "--journal", journal};
+  std::vector<char*> argv;
+  for (const std::string& word : words) argv.push_back(const_cast<char*>(word.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  pid_t child = -1;
+  const int started = ::posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return started == 0 ? child : -1;
+}
+
+/// Waits (at most 15 s) until `path` holds at least `lines` finished lines.
+bool wait_for_lines(const fs::path& path, std::ptrdiff_t lines) {
+  for (int attempt = 0; attempt < 750; ++attempt) {
+    const std::string text = read_text(path);
+    if (std::count(text.begin(), text.end(), '\n') >= lines) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 /// The throw-away sshd, shared by every test of the suite.
 class SshReplay : public ::testing::Test {
  protected:
@@ -241,6 +268,10 @@ TEST_F(SshReplay, Proof3BatUtil67BootWimGetsTheModelsClassNotSuccess) {
   const auto expected = nlohmann::json::parse(run_json.out)["class"];
   EXPECT_EQ(done.report["predicted_class"], expected);
   EXPECT_NE(done.report["predicted_class"], "success");
+  // servicing-model.md v2 §6: a corrupt store after a reported error is stuck; every step was
+  // confirmed, so the machine's run is stuck too.
+  EXPECT_EQ(done.report["predicted_class"], "stuck");
+  EXPECT_EQ(done.report["class"], "stuck");
   // The checkpoint's Error: 14098 arrived over ssh as DISM prints it.
   EXPECT_EQ(done.report["steps"][0]["observed"]["result"], "0x80073712");
   EXPECT_EQ(done.report["steps"][0]["observed"]["rc"], 14098);
@@ -251,28 +282,10 @@ TEST_F(SshReplay, Proof4AReplayKilledWithSigkillResumesWithoutRepeatingAStep) {
   // The first restart takes a second and a half, so that the kill lands while it runs.
   const fs::path target = target_file(file, {}, "sleep 1.5;");
   const fs::path journal = work_ / "journal";
-  const std::string target_text = target.string();
-  const std::string journal_text = journal.string();
-  const std::string file_text = file.string();
-  std::vector<char*> argv = {const_cast<char*>(SVCSIM_EXECUTABLE), const_cast<char*>("replay"),
-                             const_cast<char*>(file_text.c_str()), const_cast<char*>("--target"),
-                             const_cast<char*>(target_text.c_str()), const_cast<char*>("--execute"),
-                             const_cast<char*>("--journal"), const_cast<char*>(journal_text.c_str()),
-                             nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  pid_t child = -1;
-  ASSERT_EQ(::posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), environ), 0);
-  posix_spawn_file_actions_destroy(&actions);
   // Kill it once step 1 is journaled (the header and one line), while step 2 (restart) runs.
-  bool journaled = false;
-  for (int attempt = 0; attempt < 300 && !journaled; ++attempt) {
-    const std::string text = read_text(journal);
-    journaled = std::count(text.begin(), text.end(), '\n') >= 2;
-    if (!journaled) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  ASSERT_TRUE(journaled);
+  const pid_t child = start_replay(file.string(), target.string(), journal.string());
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(wait_for_lines(journal, 2));
   ASSERT_EQ(::kill(child, SIGKILL), 0);
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -349,6 +362,48 @@ TEST_F(SshReplay, AnUnreachableMachineIsExitFive) {
   const Replay done = replay(file, target, {});
   EXPECT_EQ(done.status, 5) << done.report.dump(2) << done.err;
   EXPECT_EQ(done.report.value("result", ""), "unreachable");
+}
+
+}  // namespace
+
+namespace {
+
+// Without sshd: Ctrl-C (SIGINT) during a replay over the local transport lets the step under way
+// finish, journals it, exits 6, and --resume finishes the replay with every step confirmed.
+TEST(LocalReplay, CtrlCStopsAfterTheStepUnderWayAndResumeFinishes) {
+  char pattern[] = "/tmp/svcsim-local-XXXXXX";
+  ASSERT_NE(::mkdtemp(pattern), nullptr);
+  const fs::path dir = pattern;
+  const fs::path file = scenario("kb5086672-online.yaml");
+  const std::string state = (dir / "state").string();
+  std::ofstream(dir / "target.yaml")
+      << "transport: local\ndism: [" << yaml_double_quoted(SVCSIM_EXECUTABLE) << ", dism, --state-dir, "
+      << yaml_double_quoted(state) << ", --exit-code-line]\nrestart_command: [sh, -c, \"sleep 1; exec $0 $@\", "
+      << yaml_double_quoted(SVCSIM_EXECUTABLE) << ", dism, --state-dir, " << yaml_double_quoted(state)
+      << ", shutdown, /r]\ntimeouts: {command_s: 30, restart_down_s: 0, restart_up_s: 10, poll_s: 1}\n"
+      << "snapshot:\n  revert: [" << yaml_double_quoted(SVCSIM_EXECUTABLE) << ", dism, --state-dir, "
+      << yaml_double_quoted(state) << ", --init, " << yaml_double_quoted(file.string()) << "]\n";
+  const std::string target = (dir / "target.yaml").string();
+  const std::string journal = (dir / "journal").string();
+  const pid_t child = start_replay(file.string(), target, journal);
+  ASSERT_GT(child, 0);
+  ASSERT_TRUE(wait_for_lines(journal, 2));  // step 1 done, the restart under way
+  ASSERT_EQ(::kill(child, SIGINT), 0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 6);
+  const std::string after = read_text(journal);
+  // The restart under way finished and was journaled; nothing after it ran.
+  EXPECT_EQ(std::count(after.begin(), after.end(), '\n'), 3) << after;
+
+  const ProcessResult resumed = run({SVCSIM_EXECUTABLE, "replay", file.string(), "--target", target,
+                                     "--resume", "--journal", journal, "--format", "json"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  const auto report = nlohmann::json::parse(resumed.out);
+  EXPECT_EQ(report["result"], "confirmed");
+  EXPECT_EQ(report["from_journal"], 2);
+  fs::remove_all(dir);
 }
 
 }  // namespace

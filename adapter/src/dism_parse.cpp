@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "svcsim/model/assert.hpp"
+#include "svcsim/model/utf8.hpp"
 
 namespace svcsim::adapter {
 namespace {
@@ -27,23 +28,6 @@ bool starts_with_nocase(std::string_view text, std::string_view prefix) {
   return true;
 }
 
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  if (code_point < 0x80) {
-    out += static_cast<char>(code_point);
-  } else if (code_point < 0x800) {
-    out += static_cast<char>(0xC0 | (code_point >> 6));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else if (code_point < 0x10000) {
-    out += static_cast<char>(0xE0 | (code_point >> 12));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code_point >> 18));
-    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  }
-}
 
 /// UTF-16LE is recognised by its byte-order mark, or by the shape of ASCII text in it: zero
 /// bytes at odd offsets of the first (up to 64) bytes and none at even ones.
@@ -79,13 +63,13 @@ std::string utf16le_to_utf8(std::string_view bytes) {
       const std::uint32_t low = unit_at(offset);
       if (low >= 0xDC00 && low <= 0xDFFF) {
         offset += 2;
-        append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+        model::append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
         continue;
       }
     }
-    append_utf8(out, unit >= 0xD800 && unit <= 0xDFFF ? 0xFFFD : unit);
+    model::append_utf8(out, unit >= 0xD800 && unit <= 0xDFFF ? 0xFFFD : unit);
   }
-  if (offset < bytes.size()) append_utf8(out, 0xFFFD);  // half a code unit: output was cut
+  if (offset < bytes.size()) model::append_utf8(out, 0xFFFD);  // half a code unit: output was cut
   return out;
 }
 

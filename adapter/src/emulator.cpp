@@ -24,6 +24,7 @@
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/dism_text.hpp"
 #include "svcsim/scenario/loader.hpp"
+#include "svcsim/simulator/sequence.hpp"
 
 namespace svcsim::adapter {
 namespace {
@@ -104,6 +105,9 @@ ordered_json image_json(const model::ServicingContext& context, const model::Ser
   return {{"build", image.build},
           {"ubr", image.ubr},
           {"ssu_version", image.ssu_version},
+          {"device", image.device},
+          {"regressions", image.regressions},
+          {"reboot_count", image.reboot_count},
           {"flags", flags},
           {"packages", packages},
           {"origin", origin},
@@ -116,6 +120,9 @@ model::ServicedImage image_from_json(const model::Catalog& catalog, const ordere
   image.build = json.at("build").get<std::uint32_t>();
   image.ubr = json.at("ubr").get<std::uint32_t>();
   image.ssu_version = json.at("ssu_version").get<std::uint32_t>();
+  image.device = json.at("device").get<model::DeviceBits>();
+  image.regressions = json.at("regressions").get<model::DeviceBits>();
+  image.reboot_count = json.at("reboot_count").get<std::uint8_t>();
   for (const auto& name : json.at("flags")) {
     bool known = false;
     for (int flag = 0; flag < model::target_flag_count; ++flag) {
@@ -189,6 +196,7 @@ class Call {
     std::optional<std::string> init_path;
     std::vector<std::string> knob_settings;
     std::vector<model::Fault> injections;
+    std::vector<std::string> device_properties;
     bool restart = false;
     bool show_state = false;
     std::string state_directory;
@@ -214,6 +222,8 @@ class Call {
           throw std::runtime_error("--inject: unknown fault kind '" + name + "'");
         }
         injections.push_back(*fault);
+      } else if (argument == "--device") {
+        device_properties.push_back(next());
       } else if (argument == "--restart") {
         restart = true;
       } else if (argument == "--exit-code-line") {
@@ -223,7 +233,7 @@ class Call {
       } else if (argument.rfind("--", 0) == 0) {
         throw std::runtime_error("unknown option " + argument +
                                  " (svcsim dism options: --state-dir, --init, --knob, --inject, "
-                                 "--restart, --exit-code-line, --show-state)");
+                                 "--device, --restart, --exit-code-line, --show-state)");
       } else {
         dism_arguments.push_back(argument);
       }
@@ -249,10 +259,22 @@ class Call {
     scenario_ = load_scenario(state_.scenario_path, state_.knobs);
     world_.emplace(scenario::make_world(scenario_));
     decode_targets();
+    if (!device_properties.empty() && !init_path) {
+      throw std::runtime_error("--device describes the machine at its start: give it with --init");
+    }
     if (init_path) {
-      for (std::size_t target = 0; target < scenario_.targets.size(); ++target) {
-        state_.targets.push_back(scenario::initial_state(scenario_, target));
+      // The start every engine uses: the World's, on the device --device describes (v2 defects
+      // and regressions, read as `svcsim run --fault 0:PROPERTY` reads them).
+      std::vector<simulator::FaultPlacement> device;
+      for (const std::string& property : device_properties) {
+        std::string why;
+        const auto placement = simulator::parse_fault_placement("0:" + property, &why, &scenario_.catalog);
+        if (!placement || !placement->is_device()) {
+          throw std::runtime_error("--device '" + property + "': " + (why.empty() ? "not a device property" : why));
+        }
+        device.push_back(*placement);
       }
+      state_.targets = world_->initial_state(simulator::device_of(scenario_.catalog, device)).targets;
     }
     if (state_.targets.size() != scenario_.targets.size()) {
       throw std::runtime_error(state_path_ + ": its targets do not match " + state_.scenario_path +
@@ -494,6 +516,18 @@ class Call {
     return std::nullopt;
   }
 
+  /// The package /PackageName:<identity> or /PackagePath:<.cab> names (/Get-PackageInfo and
+  /// /Remove-Package take either; an .msu is refused with `msu_refusal`, DISM's sentence).
+  std::optional<model::PackageIndex> named_package(const std::vector<Switch>& switches,
+                                                   const std::string& msu_refusal) const {
+    if (const Switch* name = find(switches, "packagename"); name != nullptr) {
+      return package_by_identity(name->value);
+    }
+    const std::string path = required_value(switches, "packagepath");
+    if (lower(path).ends_with(".msu")) throw DismUsageError(msu_refusal);
+    return package_by_path(path);
+  }
+
   /// Prints the outcome of a model step as DISM does and returns DISM's exit code.
   EmulatorExit report(model::TargetIndex target, const model::TargetState& before,
                       const model::Operation& operation, const model::Outcome& outcome,
@@ -582,16 +616,8 @@ class Call {
       return finish(0);
     }
     if (has("get-packageinfo")) {
-      std::optional<model::PackageIndex> package;
-      if (const Switch* name = find(switches, "packagename"); name != nullptr) {
-        package = package_by_identity(name->value);
-      } else {
-        const std::string path = required_value(switches, "packagepath");
-        if (lower(path).ends_with(".msu")) {
-          throw DismUsageError("You cannot use this command to obtain package information for .msu files.");
-        }
-        package = package_by_path(path);
-      }
+      const std::optional<model::PackageIndex> package = named_package(
+          switches, "You cannot use this command to obtain package information for .msu files.");
       if (!package || before.packages.get(*package) == model::CbsState::absent) {
         return error_only(model::ResultCode::cbs_e_invalid_package);
       }
@@ -615,16 +641,8 @@ class Call {
       }
     } else if (has("remove-package")) {
       operation.kind = model::OperationKind::remove;
-      std::optional<model::PackageIndex> package;
-      if (const Switch* name = find(switches, "packagename"); name != nullptr) {
-        package = package_by_identity(name->value);
-      } else {
-        const std::string path = required_value(switches, "packagepath");
-        if (lower(path).ends_with(".msu")) {
-          throw DismUsageError("Only .cab files can be specified. You cannot use this command to remove .msu files.");
-        }
-        package = package_by_path(path);
-      }
+      const std::optional<model::PackageIndex> package = named_package(
+          switches, "Only .cab files can be specified. You cannot use this command to remove .msu files.");
       if (!package) return error_only(scenario_.knobs.remove_absent_error);
       operation.package = *package;
     } else if (has("cleanup-image")) {

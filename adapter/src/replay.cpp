@@ -362,6 +362,28 @@ std::vector<KnobCandidate> knob_candidates() {
                           [](Knobs& k, const std::string& v) { k.ssu_blocked_by_pending_reboot = v == "true"; },
                           [](const Knobs& k) { return std::string(k.ssu_blocked_by_pending_reboot ? "true" : "false"); }});
   }
+  for (const char* value : {"applicable", "not_applicable"}) {
+    candidates.push_back({"older_checkpoint", value,
+                          [](Knobs& k, const std::string& v) {
+                            k.older_checkpoint = v == "applicable" ? model::OlderCheckpoint::applicable
+                                                                   : model::OlderCheckpoint::not_applicable;
+                          },
+                          [](const Knobs& k) {
+                            return std::string(k.older_checkpoint == model::OlderCheckpoint::applicable
+                                                   ? "applicable" : "not_applicable");
+                          }});
+  }
+  for (const char* value : {"succeed", "fail"}) {
+    candidates.push_back({"corrupt_store_adds", value,
+                          [](Knobs& k, const std::string& v) {
+                            k.corrupt_store_adds = v == "succeed" ? model::CorruptStoreAdds::succeed
+                                                                  : model::CorruptStoreAdds::fail;
+                          },
+                          [](const Knobs& k) {
+                            return std::string(k.corrupt_store_adds == model::CorruptStoreAdds::succeed
+                                                   ? "succeed" : "fail");
+                          }});
+  }
   for (const char* value : {"0x800F0805", "0x800F081E"}) {
     candidates.push_back({"remove_absent_error", value,
                           [](Knobs& k, const std::string& v) { k.remove_absent_error = code_of(v); },
@@ -587,7 +609,6 @@ ReplayReport execute_replay(const scenario::Scenario& scenario,
     append_durably(options.journal_path, journal_header(plan, target).dump(), true);
   }
 
-  const model::World world = scenario::make_world(scenario);
   for (std::size_t index = done.size(); index < plan.steps.size(); ++index) {
     if (options.interrupt != nullptr && options.interrupt->load()) {
       report.status = ReplayStatus::interrupted;
