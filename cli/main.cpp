@@ -51,13 +51,15 @@ int exit_code(svcsim::cli::CommandOutcome outcome) {
   return exit_bad_input;
 }
 
-/// "run, explore, check".
+/// "run, explore, check, import, replay, dism".
 std::string subcommand_names(const std::vector<svcsim::cli::Command>& commands) {
   std::string names;
   for (const svcsim::cli::Command& command : commands) {
     names += (names.empty() ? "" : ", ") + command.subcommand->get_name();
   }
-  return names;
+  // The emulator takes DISM's syntax, so it is dispatched before CLI11 and is not one of its
+  // subcommands; it is one of svcsim's all the same.
+  return names + ", dism";
 }
 
 /// The one line for a first word that names no subcommand ("svcsim frobnicate", "svcsim RUN").

@@ -218,14 +218,14 @@ svcsim_cli_test(cli.bad_format 2
   STDERR "xml"
   ARGS run scenarios/kb5086672-online.yaml --format xml)
 svcsim_cli_test(cli.no_subcommand 2
-  STDERR "^svcsim: a subcommand is required \\(subcommands: run, explore, check, import; see svcsim --help\\)$"
+  STDERR "^svcsim: a subcommand is required \\(subcommands: run, explore, check, import, replay, dism; see svcsim --help\\)$"
   ARGS)
 svcsim_cli_test(cli.unknown_subcommand 2
-  STDERR "^svcsim: unknown subcommand 'frobnicate' \\(subcommands: run, explore, check, import\\); see svcsim --help$"
+  STDERR "^svcsim: unknown subcommand 'frobnicate' \\(subcommands: run, explore, check, import, replay, dism\\); see svcsim --help$"
   ONE_LINE
   ARGS frobnicate)
 svcsim_cli_test(cli.subcommand_in_capitals 2
-  STDERR "^svcsim: unknown subcommand 'RUN' \\(subcommands: run, explore, check, import\\); subcommands are lower case: did you mean 'run'\\?$"
+  STDERR "^svcsim: unknown subcommand 'RUN' \\(subcommands: run, explore, check, import, replay, dism\\); subcommands are lower case: did you mean 'run'\\?$"
   ONE_LINE
   ARGS RUN scenarios/kb5086672-online.yaml)
 svcsim_cli_test(cli.version 0
@@ -403,3 +403,22 @@ svcsim_cli_test(explore.synthetic_progress 0
   STDERR "^explore: layer [0-9]+/12 \\([0-9]+% of layers\\)  [0-9]+ states "
   STDOUT "^orders:   479001600$"
   ARGS explore scenarios/synthetic/chain-12.yaml --progress)
+
+# svcsim replay and svcsim dism at the command line (the end-to-end proofs over ssh are in
+# tests/replay_ssh_test.cpp). Without --execute nothing runs: the plan is printed, exit 0, and a
+# value that needs it is quoted for cmd.exe.
+svcsim_cli_test(cli.replay_plan_only 0
+  STDOUT "dism.exe /English /Online /Add-Package /PackagePath:\"C:\\\\Packages & more\\\\windows11.0-kb5043080-x64.msu\" /NoRestart"
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/windows-vm.yaml)
+svcsim_cli_test(cli.replay_bad_target_file 2
+  STDERR "^tests/data/replay/bad-port.yaml:5:9: ssh.port must be a whole number from 1 to 65535 \\(ssh.port\\)$"
+  ONE_LINE
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/bad-port.yaml)
+svcsim_cli_test(cli.replay_unknown_order_step 2
+  STDERR "^svcsim: --order: unknown step 'KB1'$"
+  ONE_LINE
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/windows-vm.yaml --order KB1)
+svcsim_cli_test(cli.dism_without_state 2
+  STDERR "^svcsim dism: no emulator state in .*state.json: start with svcsim dism --init SCENARIO.yaml$"
+  ONE_LINE
+  ARGS dism --state-dir ${CMAKE_CURRENT_BINARY_DIR}/no-such-emulator-state /Online /Get-Packages)

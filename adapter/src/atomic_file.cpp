@@ -13,10 +13,40 @@ namespace svcsim::adapter {
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& path) {
-  throw std::runtime_error(what + " " + path + ": " + std::strerror(errno));
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a known false positive) on a chain of +.
+  std::string message = what;
+  message += ' ';
+  message += path;
+  message += ": ";
+  message += std::strerror(errno);
+  throw std::runtime_error(message);
+}
+
+/// Writes all of `data`, retrying short writes and EINTR.
+bool write_all(int fd, const std::string& data) {
+  std::size_t written = 0;
+  while (written < data.size()) {
+    const ssize_t count = ::write(fd, data.data() + written, data.size() - written);
+    if (count < 0 && errno == EINTR) continue;
+    if (count < 0) return false;
+    written += static_cast<std::size_t>(count);
+  }
+  return true;
 }
 
 }  // namespace
+
+void append_line_durably(const std::string& path, const std::string& line, bool create) {
+  const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
+  const int fd = ::open(path.c_str(), flags, 0644);
+  if (fd < 0) fail(create ? "cannot create" : "cannot open", path);
+  if (!write_all(fd, line + "\n") || ::fsync(fd) != 0) {
+    ::close(fd);
+    fail("cannot write", path);
+  }
+  ::close(fd);
+  if (create) sync_parent_directory(path);
+}
 
 void sync_parent_directory(const std::string& path) {
   std::string directory = std::filesystem::path(path).parent_path().string();
@@ -31,16 +61,10 @@ void write_file_atomically(const std::string& path, const std::string& contents)
   const std::string temporary = path + ".tmp." + std::to_string(::getpid());
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail("cannot create", temporary);
-  std::size_t written = 0;
-  while (written < contents.size()) {
-    const ssize_t count = ::write(fd, contents.data() + written, contents.size() - written);
-    if (count < 0 && errno == EINTR) continue;
-    if (count < 0) {
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      fail("cannot write", temporary);
-    }
-    written += static_cast<std::size_t>(count);
+  if (!write_all(fd, contents)) {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    fail("cannot write", temporary);
   }
   if (::fsync(fd) != 0) {
     ::close(fd);

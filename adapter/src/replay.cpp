@@ -3,15 +3,12 @@
 // (found by re-running the model with each knob's other values: no rule is restated here).
 #include "svcsim/adapter/replay.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <stdexcept>
 #include <thread>
 
@@ -146,30 +143,6 @@ ordered_json journal_header(const ReplayPlan& plan, const TargetFile& target) {
           {"target", plan.target_name},
           {"order", plan.order},
           {"commands", commands}};
-}
-
-/// Appends one line and fsyncs it: once this returns, the step survives a kill -9 or a power
-/// loss of this machine.
-void append_durably(const std::string& path, const std::string& line, bool create) {
-  const int flags = O_WRONLY | O_APPEND | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
-  const int fd = ::open(path.c_str(), flags, 0644);
-  if (fd < 0) {
-    throw std::runtime_error(fmt::format("journal {}: {}", path, std::strerror(errno)));
-  }
-  const std::string text = line + "\n";
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t count = ::write(fd, text.data() + written, text.size() - written);
-    if (count < 0 && errno == EINTR) continue;
-    if (count < 0) {
-      ::close(fd);
-      throw std::runtime_error(fmt::format("journal {}: {}", path, std::strerror(errno)));
-    }
-    written += static_cast<std::size_t>(count);
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (create) sync_parent_directory(path);
 }
 
 /// The observations an earlier run journaled, checked against this plan. A last line without
@@ -606,7 +579,7 @@ ReplayReport execute_replay(const scenario::Scenario& scenario,
         return report;
       }
     }
-    append_durably(options.journal_path, journal_header(plan, target).dump(), true);
+    append_line_durably(options.journal_path, journal_header(plan, target).dump(), true);
   }
 
   for (std::size_t index = done.size(); index < plan.steps.size(); ++index) {
@@ -622,7 +595,7 @@ ReplayReport execute_replay(const scenario::Scenario& scenario,
       report.why = fmt::format("step {} ({}): {}", plan.steps[index].number, plan.steps[index].text, why);
       break;
     }
-    append_durably(options.journal_path, observation_json(plan.steps[index].number, observed).dump(), false);
+    append_line_durably(options.journal_path, observation_json(plan.steps[index].number, observed).dump(), false);
     done.push_back(std::move(observed));
   }
 

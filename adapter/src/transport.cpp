@@ -76,19 +76,25 @@ class SshTransport final : public Transport {
 
 std::string remote_command_line(RemoteShell shell, const std::vector<std::string>& argv) {
   SVCSIM_ASSERT(!argv.empty());
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, a known false positive) on
+  // `"literal" + std::string` here.
   std::string line;
   if (shell == RemoteShell::posix) {
     for (const std::string& word : argv) {
-      line += (line.empty() ? "" : " ") + simulator::posix_shell_word(word);
+      if (!line.empty()) line += ' ';
+      line += simulator::posix_shell_word(word);
     }
     return line;
   }
   // PowerShell: the call operator runs a quoted program; every word single-quoted where needed.
-  line = "& " + model::shell_quote(model::Shell::powershell, argv.front());
+  line = "& ";
+  line += model::shell_quote(model::Shell::powershell, argv.front());
   for (std::size_t index = 1; index < argv.size(); ++index) {
-    line += " " + model::shell_quote(model::Shell::powershell, argv[index]);
+    line += ' ';
+    line += model::shell_quote(model::Shell::powershell, argv[index]);
   }
-  return line + "; \"svcsim-exit-code: $LASTEXITCODE\"";
+  line += "; \"svcsim-exit-code: $LASTEXITCODE\"";
+  return line;
 }
 
 std::vector<std::string> ssh_argv(const SshSettings& ssh, const std::string& remote_line) {
