@@ -49,8 +49,8 @@ void append_line_durably(const std::string& path, const std::string& line, bool 
 }
 
 void sync_parent_directory(const std::string& path) {
-  std::string directory = std::filesystem::path(path).parent_path().string();
-  if (directory.empty()) directory = ".";
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  const std::string directory = (parent.empty() ? std::filesystem::path(".") : parent).string();
   const int fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) fail("cannot open directory", directory);
   ::fsync(fd);
