@@ -1,6 +1,7 @@
 // The /Get-Packages and /Get-PackageInfo layouts, from a model state. Labels and the List layout
-// are the facts' (§4.4); the Table padding and "Packages listing:" are recalled, not captured
-// (adapter/README.md, "What the emulator could not take from the reference").
+// are the facts' (§4.4) and a real 25H2 transcript's (adapter/test/data/, held byte for byte by
+// a golden test); the Table padding is not captured anywhere (adapter/README.md, "What the
+// emulator could not take from the reference").
 #include "svcsim/adapter/dism_output.hpp"
 
 #include <fmt/format.h>

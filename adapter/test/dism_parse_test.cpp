@@ -3,6 +3,10 @@
 // and UTF-16LE, LF and CRLF), plus cut-off and garbled listings, and the exit-code forms.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 #include "svcsim/adapter/dism_output.hpp"
 #include "svcsim/adapter/dism_parse.hpp"
 
@@ -181,6 +185,57 @@ TEST(ExitCodeParser, ReadsSignedHresultsAndWin32Codes) {
   EXPECT_FALSE(exit_code_hresult("0x800F081E").has_value());
   EXPECT_FALSE(exit_code_hresult("").has_value());
   EXPECT_FALSE(exit_code_hresult("99999999999").has_value());
+}
+
+}  // namespace
+}  // namespace svcsim::adapter
+
+namespace svcsim::adapter {
+namespace {
+
+std::string read_data(const char* name) {
+  const char* dir = std::getenv("SVCSIM_SOURCE_DIR");
+  const std::string path = std::string(dir != nullptr ? dir : SVCSIM_SOURCE_DIR_FALLBACK) +
+                           "/adapter/test/data/" + name;
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The real 25H2 listing (adapter/test/data/README.md): the parser reads every record, and the
+// emulator's List renderer writes the records it can produce byte for byte as Windows did.
+TEST(GetPackagesGolden, ReadsTheReal25H2ListingAndRendersItsRecordsAlike) {
+  const std::string text = read_data("get-packages-25h2-excerpt.txt");
+  ASSERT_FALSE(text.empty());
+  const auto listing = parse_get_packages(decode_console(text));
+  ASSERT_TRUE(listing.has_value()) << listing.error().message;
+  EXPECT_FALSE(listing->truncated);
+  ASSERT_EQ(listing->packages.size(), 7u);
+  EXPECT_EQ(listing->image_build, 26200u);
+  EXPECT_EQ(listing->image_ubr, 8037u);
+  const ListedPackage& checkpoint = listing->packages[4];
+  EXPECT_EQ(checkpoint.identity, "Package_for_RollupFix~31bf3856ad364e35~amd64~~26100.1742.1.10");
+  EXPECT_EQ(checkpoint.state, "Staged");
+  EXPECT_EQ(checkpoint.install_time, "");
+  EXPECT_EQ(listing->packages[5].install_time, "3/6/2026 11:54 PM");
+  EXPECT_EQ(listing->packages[3].release_type, "Update");  // the enablement package
+
+  // The header and the RollupFix and servicing-stack records as the emulator writes them.
+  std::vector<PackageRow> rows;
+  for (std::size_t index = 4; index < 7; ++index) {
+    const ListedPackage& package = listing->packages[index];
+    rows.push_back({package.identity, package.state, package.release_type, package.install_time});
+  }
+  const std::string rendered = dism_header(26200, 8037) + render_package_list(rows);
+  const std::string records = text.substr(text.find("Package Identity : Package_for_RollupFix"));
+  const std::string real = text.substr(0, text.find("Package Identity :")) +
+                           records.substr(0, records.find("The operation completed"));
+  EXPECT_EQ(rendered, real);
+  EXPECT_EQ(release_type_text(model::PackageKind::cu), "Security Update");
+  EXPECT_EQ(release_type_text(model::PackageKind::ssu), "Security Update");
+  EXPECT_EQ(release_type_text(model::PackageKind::dotnet_cu), "Update");
+  EXPECT_EQ(release_type_text(model::PackageKind::enablement), "Update");
 }
 
 }  // namespace
