@@ -153,6 +153,7 @@ TargetFile read(const YAML::Node& root, const Reader& reader, const std::string&
   if (root["log_path"]) target.log_path = reader.text(root["log_path"], "log_path");
   for (const auto& [key, value] : {std::pair<const char*, std::string*>{"packages_folder", &target.paths.package_folder},
                                    {"mount_dir", &target.paths.mount_dir},
+                                   {"image_file", &target.paths.image_file},
                                    {"log_path", &target.log_path}}) {
     if (value->empty() || value->find('"') != std::string::npos) {
       reader.fail(root[key] ? root[key] : root, key, std::string(key) + " must be a non-empty path without '\"'");
