@@ -62,7 +62,18 @@ set(svcsim_shipped_scenarios
   kb5082142-dc-regression
   kb5091575-oob-fix
   container-dotnet-never-reboots
-  reset-base-before-the-owed-reboot)
+  reset-base-before-the-owed-reboot
+  winre-combined-cu-then-safeos-du
+  winre-safeos-du-needs-ssu-first
+  install-wim-arrives-pended
+  server2016-every-cu-rolls-back
+  kb2919355-reboot-between
+  prevent-pending-on-a-pended-image
+  kb5034439-update-loop
+  kb5074109-on-a-device-owing-a-reboot
+  win10-22h2-combined-cu-fails-after-its-ssu
+  future-two-checkpoint-chain
+  server2016-image-every-servicing-stack)
 foreach(scenario IN LISTS svcsim_shipped_scenarios)
   svcsim_cli_test(scenario.${scenario} 0
     STDOUT "^PASS  scenarios/${scenario}.yaml "

@@ -5,12 +5,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "svcsim/model/assert.hpp"
 #include "svcsim/model/utf8.hpp"
 
 namespace svcsim::model {
 namespace {
+
+/// Whether DISM was given an .msu (any case): its 0x800F0823 text differs from a .cab's.
+bool is_msu(std::string_view file) {
+  constexpr std::string_view extension = ".msu";
+  if (file.size() < extension.size()) return false;
+  const std::string_view tail = file.substr(file.size() - extension.size());
+  return std::equal(tail.begin(), tail.end(), extension.begin(), [](char left, char right) {
+    return std::tolower(static_cast<unsigned char>(left)) == right;
+  });
+}
 
 constexpr std::string_view progress_done =
     "[==========================100.0%==========================]";
@@ -258,7 +269,8 @@ std::string dism_console_text(const ServicingContext& context, const TargetState
     return text;
   }
   std::string message(result_message(outcome.code));
-  if (outcome.code == ResultCode::cbs_e_new_servicing_stack_required && adds(operation)) {
+  if (outcome.code == ResultCode::cbs_e_new_servicing_stack_required && adds(operation) &&
+      is_msu(context.package(operation.package).file)) {
     // What DISM prints for 0x800F0823 on an .msu (customize-boot-image; UpdateWindowsRE #1),
     // the sentence scripts grep for.
     message = fmt::format("Package {} may have failed due to pending updates to servicing "

@@ -227,7 +227,10 @@ InvariantViolation check_state(const ServicingContext& context, const TargetStat
       state.committed.flags.has(TargetFlag::mounted)) {
     return violation(Invariant::offline_flags);
   }
-  if (pending != state.flags.has(TargetFlag::pending_online_actions)) {
+  // I4 offline: pending work sets the flag. The flag without a pending record is work owed
+  // outside the catalog (v2 §1: an image that arrives already pended, field report #10);
+  // check_transition allows that only as carried over, never made by a step.
+  if (pending && !state.flags.has(TargetFlag::pending_online_actions)) {
     return violation(Invariant::i4_reboot_pending);
   }
   return {};
@@ -278,6 +281,17 @@ InvariantViolation check_transition(const ServicingContext& context, const Targe
                           !outcome.has_note(OutcomeNote::reboot_not_run) &&
                           outcome.fault != Fault::commit_interrupted;
     if (!before.flags.has(TargetFlag::reboot_pending) || rebooted) {
+      return violation(Invariant::i4_reboot_pending);
+    }
+  }
+
+  // I4 offline, the other direction: pending_online_actions with nothing of ours pending is
+  // only work owed outside the catalog, carried over from the start (or restored with the last
+  // committed image); a step that left its own package's flag behind broke the model.
+  if (is_offline(context.target_kind) && after.flags.has(TargetFlag::pending_online_actions) &&
+      !any_pending(context, after.packages) && !image_restored) {
+    if (!before.flags.has(TargetFlag::pending_online_actions) ||
+        any_pending(context, before.packages)) {
       return violation(Invariant::i4_reboot_pending);
     }
   }

@@ -170,11 +170,12 @@ TEST(Invariants, OfflineTargetWithOnlineFlags) {
                                        .flag(TargetFlag::pending_online_actions)
                                        .build();
   EXPECT_EQ(check_state(image.context(), uninstalling).invariant, Invariant::offline_flags);
-  // pending_online_actions must match the pending packages (I4 offline).
+  // Pending packages set pending_online_actions (I4 offline); the flag alone is work owed
+  // outside the catalog (v2 §1, field report #10), a state an image may start in.
   EXPECT_EQ(check_state(image.context(),
                         image.state().flag(TargetFlag::pending_online_actions).build())
                 .invariant,
-            Invariant::i4_reboot_pending);
+            Invariant::none);
   EXPECT_EQ(check_state(image.context(),
                         image.state().package("NDP", CbsState::install_pending).build())
                 .invariant,
@@ -292,6 +293,34 @@ TEST(Invariants, RebootPendingRaisedWithNothingPending) {
       device.state().flag(TargetFlag::reboot_pending).installed("LP").build();
   EXPECT_FALSE(check_step(device.context(), after, device.add("LP"),
                           outcome_of(after_add, ResultCode::s_ok)));
+}
+
+TEST(Invariants, OnlineActionsOwedOutsideTheCatalogAreOnlyCarriedOver) {
+  // v2 §1: an image may arrive with pending_online_actions and no record of ours pending.
+  Target image(catalog(), TargetKind::install_wim);
+  const TargetState owed = image.state().flag(TargetFlag::pending_online_actions).build();
+  const TargetState owed_with_lp =
+      image.state().flag(TargetFlag::pending_online_actions).installed("LP").build();
+  EXPECT_FALSE(check_step(image.context(), owed, image.add("LP"),
+                          outcome_of(owed_with_lp, ResultCode::s_ok)));
+  // A step may not raise it from nothing ...
+  const TargetState clean = image.state().build();
+  const TargetState clean_with_lp = image.state().installed("LP").build();
+  EXPECT_EQ(check_step(image.context(), clean, image.add("LP"),
+                       outcome_of(owed_with_lp, ResultCode::s_ok))
+                .invariant,
+            Invariant::i4_reboot_pending);
+  // ... nor leave it behind when it takes our pending package away.
+  const TargetState pended = image.state()
+                                 .package("NDP", CbsState::install_pending)
+                                 .flag(TargetFlag::pending_online_actions)
+                                 .build();
+  EXPECT_EQ(check_step(image.context(), pended, image.remove("NDP"),
+                       outcome_of(owed, ResultCode::s_ok))
+                .invariant,
+            Invariant::i4_reboot_pending);
+  EXPECT_FALSE(check_step(image.context(), clean, image.add("LP"),
+                          outcome_of(clean_with_lp, ResultCode::s_ok)));
 }
 
 TEST(Invariants, SuccessfulAddWithoutEffect) {

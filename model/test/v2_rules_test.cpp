@@ -311,6 +311,17 @@ TEST(V2Console, NewServicingStackRequiredOnAnMsuPrintsThePendingUpdatesSentence)
             std::string::npos)
       << text;
   EXPECT_NE(text.find("Error: 0x800f0823"), std::string::npos) << text;
+
+  // The sentence is DISM's for an .msu; a .cab gets the code's own message.
+  catalog.packages[0].file = "SafeOS.CAB";
+  Target cab(catalog, TargetKind::winre_wim);
+  const Outcome cab_outcome = cab.apply(start, cab.add("SAFEOS"));
+  ASSERT_EQ(cab_outcome.code, ResultCode::cbs_e_new_servicing_stack_required);
+  const std::string cab_text = dism_console_text(cab.context(), start, cab.add("SAFEOS"), cab_outcome);
+  EXPECT_EQ(cab_text.find("Try the command again."), std::string::npos) << cab_text;
+  EXPECT_NE(cab_text.find(std::string(result_message(ResultCode::cbs_e_new_servicing_stack_required))),
+            std::string::npos)
+      << cab_text;
 }
 
 // ---- §6 classes (v2) -------------------------------------------------------------------------
