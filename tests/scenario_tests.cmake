@@ -419,7 +419,7 @@ svcsim_cli_test(explore.synthetic_progress 0
 # tests/replay_ssh_test.cpp). Without --execute nothing runs: the plan is printed, exit 0, and a
 # value that needs it is quoted for cmd.exe.
 svcsim_cli_test(cli.replay_plan_only 0
-  STDOUT "dism.exe /English /Online /Add-Package /PackagePath:\"C:\\\\Packages & more\\\\windows11.0-kb5043080-x64.msu\" /NoRestart"
+  STDOUT "dism.exe /English /Online /Add-Package /PackagePath:\"C:\\\\Packages & more\\\\KB5043080\\\\windows11.0-kb5043080-x64.msu\" /NoRestart"
   ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/windows-vm.yaml)
 svcsim_cli_test(cli.replay_bad_target_file 2
   STDERR "^tests/data/replay/bad-port.yaml:5:9: ssh.port must be a whole number from 1 to 65535 \\(ssh.port\\)$"

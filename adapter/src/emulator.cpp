@@ -491,6 +491,19 @@ class Call {
     return std::nullopt;
   }
 
+  /// Whether the file at `path` stands alone in its folder: the folder is named after the
+  /// package's id (C:\Packages\KB5043080\windows11.0-kb5043080-x64.msu), the layout replay
+  /// gives one-package (Method 2) steps. Anywhere else the emulator takes the folder to hold the
+  /// scenario's chain, and DISM discovers the checkpoints beside a CU (facts §3.2).
+  bool stands_alone(std::string_view path, model::PackageIndex package) const {
+    const std::size_t end = path.find_last_of("\\/");
+    if (end == std::string_view::npos) return false;
+    const std::string_view folder = path.substr(0, end);
+    const std::size_t start = folder.find_last_of("\\/");
+    const std::string_view name = start == std::string_view::npos ? folder : folder.substr(start + 1);
+    return lower(name) == lower(scenario_.catalog.packages[package].id);
+  }
+
   /// A /PackagePath: that names a folder (no .msu or .cab at its end): Method 1, whose target is
   /// the newest cumulative update of the catalog (DISM processes every CU up to it).
   std::optional<model::PackageIndex> folder_target(std::string_view path) const {
@@ -631,7 +644,10 @@ class Call {
     if (has("add-package")) {
       const std::string path = required_value(switches, "packagepath");
       if (const auto package = package_by_path(path)) {
-        operation.kind = model::OperationKind::add;
+        // A CU among the chain's files is Method 1: DISM discovers the checkpoints beside it.
+        const bool discovers = model::is_cumulative(scenario_.catalog.packages[*package].kind) &&
+                               !stands_alone(path, *package);
+        operation.kind = discovers ? model::OperationKind::add_folder : model::OperationKind::add;
         operation.package = *package;
       } else if (const auto target_cu = folder_target(path)) {
         operation.kind = model::OperationKind::add_folder;

@@ -455,7 +455,14 @@ Result<ReplayPlan, std::string> make_replay_plan(const scenario::Scenario& scena
     step.text = record.text;
     step.reason = std::string(simulator::step_reason_name(record.reason));
     step.restart = record.step.operation.kind == model::OperationKind::reboot;
-    const auto arguments = model::dism_command_arguments(context, record.step.operation, target.paths);
+    // A one-package add (Method 2) takes its .msu from a folder of its own, named after its id:
+    // with the rest of the chain beside it, DISM would discover and install the checkpoints too
+    // (facts §3.2), and the step would be Method 1. A Method 1 step names the chain's folder.
+    model::DismPaths paths = target.paths;
+    if (record.step.operation.kind == model::OperationKind::add) {
+      paths.package_folder += "\\" + context.package(record.step.operation.package).id;
+    }
+    const auto arguments = model::dism_command_arguments(context, record.step.operation, paths);
     if (step.restart) {
       step.command = arguments;
     } else {

@@ -80,7 +80,7 @@ TEST_F(EmulatorTest, AgreesWithTheModelOnTheDocumentedOrder) {
     } else {
       const auto& package = scenario.catalog[record.step.operation.package];
       call = dism({"/English", "/Online", "/Add-Package",
-                   "/PackagePath:C:\\Packages\\" + package.file, "/NoRestart", "/LogPath:C:\\x.log"});
+                   "/PackagePath:C:\\Packages\\" + package.id + "\\" + package.file, "/NoRestart", "/LogPath:C:\\x.log"});
       const ConsoleReport console = parse_console(call.out);
       EXPECT_TRUE(console.completed);
       EXPECT_TRUE(console.restart_required);
@@ -105,7 +105,7 @@ TEST_F(EmulatorTest, AgreesWithTheModelOnTheDocumentedOrder) {
 
 TEST_F(EmulatorTest, AKnobOverrideChangesTheErrorTheReverseOrderGets) {
   const std::string path = scenario_path("kb5086672-online.yaml");
-  const std::string add_lcu = "/PackagePath:C:\\Packages\\windows11.0-kb5086672-x64.msu";
+  const std::string add_lcu = "/PackagePath:C:\\Packages\\KB5086672\\windows11.0-kb5086672-x64.msu";
   ASSERT_EQ(dism({"--init", path}).exit.dism_exit_code, 0);
   Call call = dism({"/Online", "/Add-Package", add_lcu, "/NoRestart"});
   EXPECT_EQ(call.exit.dism_exit_code, -2146498504);  // 0x800F0838, the scenario's knob
@@ -120,14 +120,29 @@ TEST_F(EmulatorTest, AKnobOverrideChangesTheErrorTheReverseOrderGets) {
   EXPECT_EQ(console.messages.front(), "The specified package is not applicable to this image.");
 }
 
+TEST_F(EmulatorTest, ACuBesideItsChainIsMethod1AndAloneIsMethod2) {
+  const std::string path = scenario_path("kb5086672-online.yaml");
+  // Alone in its own folder: the checkpoint is missing, 0x800F0838 (Method 2).
+  ASSERT_EQ(dism({"--init", path}).exit.dism_exit_code, 0);
+  EXPECT_EQ(dism({"/Online", "/Add-Package",
+                  "/PackagePath:C:\\Packages\\KB5086672\\windows11.0-kb5086672-x64.msu", "/NoRestart"})
+                .exit.dism_exit_code, -2146498504);
+  // Beside the chain: DISM discovers the checkpoint and installs both in one session (Method 1).
+  ASSERT_EQ(dism({"--init", path}).exit.dism_exit_code, 0);
+  const Call call = dism({"/Online", "/Add-Package",
+                          "/PackagePath:C:\\Packages\\windows11.0-kb5086672-x64.msu", "/NoRestart"});
+  EXPECT_EQ(call.exit.dism_exit_code, 3010) << call.out;
+  EXPECT_NE(call.out.find("Processing 1 of 2"), std::string::npos) << call.out;
+}
+
 TEST_F(EmulatorTest, AnInjectedFaultStrikesTheNextStepItCan) {
   ASSERT_EQ(dism({"--init", scenario_path("kb5086672-online.yaml"), "--inject", "execute_failure"})
                 .exit.dism_exit_code, 0);
   const Call call = dism({"/Online", "/Add-Package",
-                          "/PackagePath:C:\\Packages\\windows11.0-kb5043080-x64.msu", "/NoRestart"});
+                          "/PackagePath:C:\\Packages\\KB5043080\\windows11.0-kb5043080-x64.msu", "/NoRestart"});
   EXPECT_EQ(call.exit.dism_exit_code, -2146498270);  // 0x800F0922
   const Call again = dism({"/Online", "/Add-Package",
-                           "/PackagePath:C:\\Packages\\windows11.0-kb5043080-x64.msu", "/NoRestart"});
+                           "/PackagePath:C:\\Packages\\KB5043080\\windows11.0-kb5043080-x64.msu", "/NoRestart"});
   EXPECT_EQ(again.exit.dism_exit_code, 3010);  // the fault was used up
 }
 
@@ -135,7 +150,7 @@ TEST_F(EmulatorTest, PowerLossKillsTheCall) {
   ASSERT_EQ(dism({"--init", scenario_path("kb5086672-online.yaml"), "--inject", "power_loss_staging"})
                 .exit.dism_exit_code, 0);
   const Call call = dism({"/Online", "/Add-Package",
-                          "/PackagePath:C:\\Packages\\windows11.0-kb5043080-x64.msu", "/NoRestart"});
+                          "/PackagePath:C:\\Packages\\KB5043080\\windows11.0-kb5043080-x64.msu", "/NoRestart"});
   EXPECT_TRUE(call.exit.killed);
   EXPECT_EQ(listing().packages.at(0).state, "Staged");
 }
@@ -151,7 +166,7 @@ TEST_F(EmulatorTest, ResolvesAFileNameFullOfShellCharacters) {
   const auto scenario_file = directory_ / "hostile.yaml";
   std::ofstream(scenario_file) << yaml;
   ASSERT_EQ(dism({"--init", scenario_file.string()}).exit.dism_exit_code, 0);
-  const Call call = dism({"/Online", "/Add-Package", "/PackagePath:C:\\Packages\\" + hostile, "/NoRestart"});
+  const Call call = dism({"/Online", "/Add-Package", "/PackagePath:C:\\Packages\\KB5043080\\" + hostile, "/NoRestart"});
   EXPECT_EQ(call.exit.dism_exit_code, 3010) << call.out;
   EXPECT_FALSE(std::filesystem::exists("x"));
 }
@@ -168,11 +183,11 @@ TEST_F(EmulatorTest, PrintsDismsUsageErrorForAnUnknownSwitch) {
 TEST_F(EmulatorTest, ServicesAMountedImageAndItsLifecycle) {
   ASSERT_EQ(dism({"--init", scenario_path("boot-wim-checkpoint-after-reset-base.yaml")}).exit.dism_exit_code, 0);
   const Call checkpoint = dism({"/English", "/Image:C:\\mount", "/Add-Package",
-                                "/PackagePath:C:\\Packages\\windows11.0-kb5043080-x64.msu"});
+                                "/PackagePath:C:\\Packages\\KB5043080\\windows11.0-kb5043080-x64.msu"});
   EXPECT_EQ(checkpoint.exit.dism_exit_code, 14098) << checkpoint.out;
   EXPECT_NE(checkpoint.out.find("Error: 14098"), std::string::npos);
   const Call lcu = dism({"/English", "/Image:C:\\mount", "/Add-Package",
-                         "/PackagePath:C:\\Packages\\windows11.0-kb5094126-x64.msu"});
+                         "/PackagePath:C:\\Packages\\KB5094126\\windows11.0-kb5094126-x64.msu"});
   EXPECT_EQ(lcu.exit.dism_exit_code, 0) << lcu.out;
   const Call table = dism({"/Image:C:\\mount", "/Get-Packages", "/Format:Table"});
   const auto parsed = parse_get_packages(table.out);
