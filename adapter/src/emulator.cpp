@@ -618,6 +618,12 @@ class Call {
     const model::ServicingContext& context = world_->context(target);
     const model::TargetState before = state_.targets[target];
 
+    // Reading an image needs it mounted, as every servicing operation does (the model answers
+    // those with 0x80070002 itself).
+    const bool readable = !model::is_offline(context.target_kind) || before.flags.has(model::TargetFlag::mounted);
+    if ((has("get-packages") || has("get-packageinfo")) && !readable) {
+      return error_only(model::ResultCode::error_file_not_found);
+    }
     if (has("get-packages")) {
       const Switch* format = find(switches, "format");
       const std::string layout = format == nullptr ? "list" : lower(format->value);

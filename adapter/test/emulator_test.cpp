@@ -196,8 +196,9 @@ TEST_F(EmulatorTest, ServicesAMountedImageAndItsLifecycle) {
   EXPECT_EQ(parsed->image_ubr, 8655u);
   EXPECT_EQ(dism({"/Commit-Image", "/MountDir:C:\\mount"}).exit.dism_exit_code, 0);
   EXPECT_EQ(dism({"/Unmount-Image", "/MountDir:C:\\mount", "/Discard"}).exit.dism_exit_code, 0);
-  // Unmounted: /Image: finds no mounted image.
+  // Unmounted: /Image: finds no mounted image, to service or to read.
   EXPECT_EQ(dism({"/Image:C:\\mount", "/Cleanup-Image", "/StartComponentCleanup"}).exit.dism_exit_code, 2);
+  EXPECT_EQ(dism({"/Image:C:\\mount", "/Get-Packages"}).exit.dism_exit_code, 2);
 }
 
 }  // namespace
