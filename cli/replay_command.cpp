@@ -197,7 +197,13 @@ void write_report_text(std::ostream& out, const adapter::ReplayPlan& plan,
                                  report.why, run, plan.steps.size(),
                                  differing > 0 ? fmt::format(", {} differ", differing) : ""))
           << "\n";
-      out << visible(fmt::format("the finished steps are in {}; continue with --resume", report.journal_path)) << "\n";
+      if (std::filesystem::exists(report.journal_path)) {
+        out << visible(fmt::format("the finished steps are in {}; continue with --resume",
+                                   report.journal_path))
+            << "\n";
+      } else {
+        out << "nothing was run and no journal was written: run the replay again\n";
+      }
       break;
   }
 }

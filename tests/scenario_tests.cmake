@@ -433,3 +433,11 @@ svcsim_cli_test(cli.dism_without_state 2
   STDERR "^svcsim dism: no emulator state in .*state.json: start with svcsim dism --init SCENARIO.yaml$"
   ONE_LINE
   ARGS dism --state-dir ${CMAKE_CURRENT_BINARY_DIR}/no-such-emulator-state /Online /Get-Packages)
+svcsim_cli_test(cli.replay_snapshot_hook_fails 5
+  STDOUT "step 4  reboot: not run\nresult: unreachable: the snapshot hook \\(/nonexistent/revert-snapshot\\) failed"
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/broken-snapshot.yaml
+       --execute --journal ${CMAKE_CURRENT_BINARY_DIR}/snapshot-hook-fails.journal)
+svcsim_cli_test(cli.replay_snapshot_hook_fails_json 5
+  STDOUT "\"result\": \"unreachable\""
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/broken-snapshot.yaml
+       --execute --format json --journal ${CMAKE_CURRENT_BINARY_DIR}/snapshot-hook-fails.journal)

@@ -583,13 +583,16 @@ ReplayReport execute_replay(const scenario::Scenario& scenario,
                                  !reverted.spawn_error.empty() ? reverted.spawn_error
                                  : reverted.timed_out          ? std::string("timed out")
                                                                : reverted.err.substr(0, 200));
-        return report;
       }
     }
-    append_line_durably(options.journal_path, journal_header(plan, target).dump(), true);
+    // No journal when the machine could not be restored: nothing was done to resume from.
+    if (report.status == ReplayStatus::confirmed) {
+      append_line_durably(options.journal_path, journal_header(plan, target).dump(), true);
+    }
   }
 
-  for (std::size_t index = done.size(); index < plan.steps.size(); ++index) {
+  for (std::size_t index = done.size();
+       index < plan.steps.size() && report.status == ReplayStatus::confirmed; ++index) {
     if (options.interrupt != nullptr && options.interrupt->load()) {
       report.status = ReplayStatus::interrupted;
       report.why = fmt::format("interrupted after step {} of {}", index, plan.steps.size());
@@ -606,6 +609,7 @@ ReplayReport execute_replay(const scenario::Scenario& scenario,
     done.push_back(std::move(observed));
   }
 
+  // Every step of the plan has its entry, run or not: the reports list them all.
   bool any_mismatch = false;
   for (std::size_t index = 0; index < plan.steps.size(); ++index) {
     StepReport step;
@@ -619,6 +623,7 @@ ReplayReport execute_replay(const scenario::Scenario& scenario,
     report.steps.push_back(std::move(step));
   }
   if (report.status == ReplayStatus::confirmed && any_mismatch) report.status = ReplayStatus::mismatch;
+  SVCSIM_ASSERT(report.steps.size() == plan.steps.size());
   if (any_mismatch) report.findings = explain_by_knobs(scenario, order, target, report.steps);
   return report;
 }
