@@ -3,6 +3,7 @@
 #include "svcsim/adapter/process.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -47,6 +48,30 @@ struct Pipe {
     write_end = -1;
   }
 };
+
+/// write(), except that a child that closed its input makes it fail with EPIPE instead of
+/// ending svcsim with SIGPIPE: the signal is blocked for the call and a pending one consumed.
+ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
+  sigset_t pipe_signal;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  sigset_t previous;
+  pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
+  sigset_t pending;
+  sigpending(&pending);
+  const bool was_pending = sigismember(&pending, SIGPIPE) == 1;
+  const ssize_t written = ::write(fd, data, size);
+  const int write_errno = errno;
+  // The kernel raises SIGPIPE also when the reader goes away during a write that still returns
+  // a count; a signal this write raised is consumed, one raised before it is left alone.
+  if (!was_pending) {
+    const timespec no_wait{0, 0};
+    sigtimedwait(&pipe_signal, nullptr, &no_wait);
+  }
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  errno = write_errno;
+  return written;
+}
 
 }  // namespace
 
@@ -124,8 +149,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::strin
       const pollfd& entry = fds[index];
       if (entry.revents == 0) continue;
       if (entry.fd == in_pipe.write_end) {
-        const ssize_t written = ::write(entry.fd, input.data() + input_offset,
-                                        input.size() - input_offset);
+        const ssize_t written = write_without_sigpipe(entry.fd, input.data() + input_offset,
+                                                      input.size() - input_offset);
         if (written > 0) input_offset += static_cast<std::size_t>(written);
         if (written < 0 || input_offset == input.size()) in_pipe.close_write();
         continue;

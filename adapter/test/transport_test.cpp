@@ -138,6 +138,9 @@ TEST(RunProcess, PassesInputAndBoundsOutput) {
   const ProcessResult big = run_process({"head", "-c", "100000", "/dev/zero"}, {}, limits);
   EXPECT_EQ(big.out.size(), 1000u);
   EXPECT_TRUE(big.output_truncated);
+  // A child that never reads its input: the write fails quietly instead of killing svcsim.
+  const ProcessResult deaf = run_process({"true"}, std::string(1 << 20, 'x'), {});
+  EXPECT_EQ(deaf.exit_code, 0);
   const ProcessResult missing = run_process({"/nonexistent/program"}, {}, {});
   EXPECT_FALSE(missing.spawn_error.empty());
 }
