@@ -55,7 +55,8 @@ std::vector<std::string> advice_texts(model::AdviceSet advice) {
 
 /// What the trace says about how an outcome came about (model::OutcomeNote) and which fault
 /// struck, one phrase each.
-std::vector<std::string> outcome_notes(const simulator::StepRecord& step) {
+std::vector<std::string> outcome_notes(const model::ServicingContext& context,
+                                       const simulator::StepRecord& step) {
   const model::Outcome& outcome = step.outcome;
   std::vector<std::string> notes;
   if (outcome.fault != model::Fault::none) {
@@ -74,7 +75,23 @@ std::vector<std::string> outcome_notes(const simulator::StepRecord& step) {
     notes.push_back("an older checkpoint re-added: installed with no UBR change, its record "
                     "superseded");
   }
-  if (outcome.has_note(model::OutcomeNote::defect_struck)) {
+  if (outcome.has_note(model::OutcomeNote::defect_struck) &&
+      step.step.operation.kind == model::OperationKind::reboot) {
+    // §4.3 v2: DISM and the reboot see nothing; Windows Update's history has the code.
+    const model::PackageMask installing = step.before.packages.in_state(model::CbsState::install_pending);
+    for (std::size_t slot = 0; slot < context.catalog->size(); ++slot) {
+      const auto index = static_cast<model::PackageIndex>(slot);
+      const model::Package& package = context.package(index);
+      if ((installing & model::package_bit(index)) == 0 || !package.defect ||
+          package.defect->at != model::DefectAt::commit ||
+          !context.has_defect(step.before.device, index)) {
+        continue;
+      }
+      notes.push_back(fmt::format("the device's defect of {} struck at commit: Windows Update's "
+                                  "history shows {} for it",
+                                  package.id, code_text(package.defect->code)));
+    }
+  } else if (outcome.has_note(model::OutcomeNote::defect_struck)) {
     notes.push_back("the device's defect of this package struck");
   }
   if (outcome.has_note(model::OutcomeNote::reboot_not_run)) {
@@ -151,7 +168,7 @@ void write_step(std::ostream& out, const RunReport& report, const model::World& 
       << fmt::format("result  {} {}, {}\n", code_text(outcome.code),
                      model::result_name(outcome.code),
                      exit_code_text(model::dism_exit_code(context, outcome)));
-  for (const std::string& note : outcome_notes(step)) {
+  for (const std::string& note : outcome_notes(context, step)) {
     out << detail_indent << "note    " << note << '\n';
   }
   for (const simulator::FaultPlacement& placement : report.result.faults_not_struck) {
@@ -326,7 +343,7 @@ Json step_json(const model::World& world, const simulator::StepRecord& step) {
   json["exit_code"] = exit_code ? Json(*exit_code) : Json(nullptr);
   json["fault"] =
       outcome.fault != model::Fault::none ? Json(model::fault_name(outcome.fault)) : Json(nullptr);
-  json["notes"] = outcome_notes(step);
+  json["notes"] = outcome_notes(context, step);
   json["changes"] = model::describe_changes(context, step.before, outcome.state);
   json["tolerated"] = step.tolerated;
   json["console"] = model::dism_console_text(context, step.before, step.step.operation, outcome);

@@ -219,6 +219,11 @@ svcsim_cli_test(cli.fault_device_defect 0
 svcsim_cli_test(cli.fault_device_unknown 2
   STDERR "^svcsim: --fault '0:defect\\(KB5086672\\)': step 0 is the device"
   ARGS run scenarios/kb5079391-defect-replaced-by-kb5086672.yaml --fault "0:defect(KB5086672)")
+# A defect at commit: DISM and the reboot report S_OK; the trace names the code Windows Update's
+# history shows (servicing-model.md v2 §4.3).
+svcsim_cli_test(cli.commit_defect_history_code 1
+  STDOUT "note    the device's defect of KB5050009 struck at commit: Windows Update's history shows 0x800F0922 for it"
+  ARGS run scenarios/cu-rolls-back-at-every-boot.yaml)
 svcsim_cli_test(cli.unnamed_code 0
   STDOUT "result  0x80070643 \\(unnamed\\), exit 1603"
   ARGS run tests/data/unnamed-code.yaml)
