@@ -40,6 +40,10 @@ CommandOutcome worse(CommandOutcome first, CommandOutcome second) {
       case CommandOutcome::incomplete: return 2;
       case CommandOutcome::expectations_missed: return 1;
       case CommandOutcome::expectations_met: return 0;
+      // check never concludes a replay's outcomes; ranked as bad input if one ever arrives.
+      case CommandOutcome::replay_mismatch:
+      case CommandOutcome::unreachable:
+      case CommandOutcome::interrupted: return 3;
     }
     return 3;
   };

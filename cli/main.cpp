@@ -11,8 +11,10 @@
 
 #include "check_command.hpp"
 #include "compare_command.hpp"
+#include "dism_command.hpp"
 #include "explore_command.hpp"
 #include "import_command.hpp"
+#include "replay_command.hpp"
 #include "run_command.hpp"
 #include "svcsim/model/text.hpp"
 #include "text_escape.hpp"
@@ -31,6 +33,9 @@ constexpr int exit_expectations_met = 0;
 constexpr int exit_expectations_missed = 1;
 constexpr int exit_bad_input = 2;
 constexpr int exit_incomplete = 3;
+constexpr int exit_replay_mismatch = 4;
+constexpr int exit_unreachable = 5;
+constexpr int exit_interrupted = 6;
 constexpr int exit_invariant_violated = 10;
 
 int exit_code(svcsim::cli::CommandOutcome outcome) {
@@ -40,17 +45,22 @@ int exit_code(svcsim::cli::CommandOutcome outcome) {
     case svcsim::cli::CommandOutcome::bad_input: return exit_bad_input;
     case svcsim::cli::CommandOutcome::incomplete: return exit_incomplete;
     case svcsim::cli::CommandOutcome::invariant_violated: return exit_invariant_violated;
+    case svcsim::cli::CommandOutcome::replay_mismatch: return exit_replay_mismatch;
+    case svcsim::cli::CommandOutcome::unreachable: return exit_unreachable;
+    case svcsim::cli::CommandOutcome::interrupted: return exit_interrupted;
   }
   return exit_bad_input;
 }
 
-/// "run, explore, check".
+/// "run, explore, check, import, replay, dism".
 std::string subcommand_names(const std::vector<svcsim::cli::Command>& commands) {
   std::string names;
   for (const svcsim::cli::Command& command : commands) {
     names += (names.empty() ? "" : ", ") + command.subcommand->get_name();
   }
-  return names;
+  // The emulator takes DISM's syntax, so it is dispatched before CLI11 and is not one of its
+  // subcommands; it is one of svcsim's all the same.
+  return names + ", dism";
 }
 
 /// The one line for a first word that names no subcommand ("svcsim frobnicate", "svcsim RUN").
@@ -71,6 +81,10 @@ std::string unknown_subcommand(const std::string& word,
 }  // namespace
 
 int main(int argc, char** argv) {
+  // The DISM emulator speaks DISM's syntax (/Online, /Add-Package), which CLI11 cannot parse.
+  if (int first = 0; svcsim::cli::is_dism_invocation(argc, argv, &first)) {
+    return svcsim::cli::run_dism_command(argc, argv, first);
+  }
   CLI::App app{"svcsim: simulate Windows servicing sequences (CBS/DISM) and check them"};
   app.require_subcommand(1);
   app.set_version_flag("--version",
@@ -80,7 +94,9 @@ int main(int argc, char** argv) {
       "Exit codes: 0 the result matches the scenario's expect block (or it states none) and no\n"
       "run ends in a --fail-on class; 1 an expectation missed or a --fail-on class reached; 2 bad\n"
       "scenario file or bad arguments; 3 incomplete (a state or memory limit was reached, or\n"
-      "memory ran out); 10 the servicing model violated an invariant (a bug in svcsim).\n"
+      "memory ran out); 4 replay: a step did not do what the model predicted; 5 replay: the\n"
+      "machine could not be reached; 6 replay: interrupted (--resume continues it); 10 the\n"
+      "servicing model violated an invariant (a bug in svcsim).\n"
       "svcsim SUBCOMMAND --help describes each subcommand.");
   // Like every other bad-argument message: one line on stderr, prefixed with the tool's name.
   app.failure_message([](const CLI::App*, const CLI::Error& error) {
@@ -94,6 +110,7 @@ int main(int argc, char** argv) {
       svcsim::cli::register_check_command(app),
       svcsim::cli::register_import_command(app),
       svcsim::cli::register_compare_command(app),
+      svcsim::cli::register_replay_command(app),
   };
 
   if (argc < 2) {

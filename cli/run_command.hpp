@@ -18,6 +18,9 @@ enum class CommandOutcome {
   bad_input,            // exit 2: unreadable or invalid scenario, bad arguments
   incomplete,           // exit 3: explore stopped at a state or memory limit
   invariant_violated,   // exit 10: the model broke one of its own invariants
+  replay_mismatch,      // exit 4: replay: some step did not do what the model predicted
+  unreachable,          // exit 5: replay: the machine could not be reached (or not restored)
+  interrupted,          // exit 6: replay: stopped by a signal; --resume continues it
 };
 
 /// A registered subcommand: its CLI11 node, and what to do when it is the one the user named.

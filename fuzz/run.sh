@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 
 # Keep in step with svcsim_fuzz_targets in fuzz/CMakeLists.txt.
 targets=(scenario_loader order_fault_parser operation_sequence
-  compdb_parser pkg_properties_parser unattend_parser update_mum_parser name_validator)
+  compdb_parser pkg_properties_parser unattend_parser update_mum_parser name_validator
+  dism_console_parser get_packages_parser)
 
 build_dir=build/fuzz
 binary_dir="$build_dir/fuzz"

@@ -15,6 +15,7 @@ packages=(
   librapidcheck-dev libgtest-dev libgmock-dev libbenchmark-dev
   libwim-dev wimtools libmspack-dev gcab libpugixml-dev
   gnuplot-nox librsvg2-bin zlib1g-dev
+  openssh-client openssh-server
 )
 
 missing=()

@@ -235,14 +235,14 @@ svcsim_cli_test(cli.bad_format 2
   STDERR "xml"
   ARGS run scenarios/kb5086672-online.yaml --format xml)
 svcsim_cli_test(cli.no_subcommand 2
-  STDERR "^svcsim: a subcommand is required \\(subcommands: run, explore, check, import, compare; see svcsim --help\\)$"
+  STDERR "^svcsim: a subcommand is required \\(subcommands: run, explore, check, import, compare, replay, dism; see svcsim --help\\)$"
   ARGS)
 svcsim_cli_test(cli.unknown_subcommand 2
-  STDERR "^svcsim: unknown subcommand 'frobnicate' \\(subcommands: run, explore, check, import, compare\\); see svcsim --help$"
+  STDERR "^svcsim: unknown subcommand 'frobnicate' \\(subcommands: run, explore, check, import, compare, replay, dism\\); see svcsim --help$"
   ONE_LINE
   ARGS frobnicate)
 svcsim_cli_test(cli.subcommand_in_capitals 2
-  STDERR "^svcsim: unknown subcommand 'RUN' \\(subcommands: run, explore, check, import, compare\\); subcommands are lower case: did you mean 'run'\\?$"
+  STDERR "^svcsim: unknown subcommand 'RUN' \\(subcommands: run, explore, check, import, compare, replay, dism\\); subcommands are lower case: did you mean 'run'\\?$"
   ONE_LINE
   ARGS RUN scenarios/kb5086672-online.yaml)
 svcsim_cli_test(cli.version 0
@@ -465,3 +465,30 @@ svcsim_cli_test(compare.html_page 0
 svcsim_cli_test(compare.bad_order_rule 2 ONE_LINE
   STDERR "^tests/data/bad-fleet-strategy.yaml:12:30: unknown order rule 'ssu_last' \\(expected one of: method1, .*\\(fleet.strategies\\[0\\].order\\)$"
   ARGS compare tests/data/bad-fleet-strategy.yaml)
+
+# svcsim replay and svcsim dism at the command line (the end-to-end proofs over ssh are in
+# tests/replay_ssh_test.cpp). Without --execute nothing runs: the plan is printed, exit 0, and a
+# value that needs it is quoted for cmd.exe.
+svcsim_cli_test(cli.replay_plan_only 0
+  STDOUT "dism.exe /English /Online /Add-Package /PackagePath:\"C:\\\\Packages & more\\\\KB5043080\\\\windows11.0-kb5043080-x64.msu\" /NoRestart"
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/windows-vm.yaml)
+svcsim_cli_test(cli.replay_bad_target_file 2
+  STDERR "^tests/data/replay/bad-port.yaml:5:9: ssh.port must be a whole number from 1 to 65535 \\(ssh.port\\)$"
+  ONE_LINE
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/bad-port.yaml)
+svcsim_cli_test(cli.replay_unknown_order_step 2
+  STDERR "^svcsim: --order: unknown step 'KB1'$"
+  ONE_LINE
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/windows-vm.yaml --order KB1)
+svcsim_cli_test(cli.dism_without_state 2
+  STDERR "^svcsim dism: no emulator state in .*state.json: start with svcsim dism --init SCENARIO.yaml$"
+  ONE_LINE
+  ARGS dism --state-dir ${CMAKE_CURRENT_BINARY_DIR}/no-such-emulator-state /Online /Get-Packages)
+svcsim_cli_test(cli.replay_snapshot_hook_fails 5
+  STDOUT "step 4  reboot: not run\nresult: unreachable: the snapshot hook \\(/nonexistent/revert-snapshot\\) failed"
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/broken-snapshot.yaml
+       --execute --journal ${CMAKE_CURRENT_BINARY_DIR}/snapshot-hook-fails.journal)
+svcsim_cli_test(cli.replay_snapshot_hook_fails_json 5
+  STDOUT "\"result\": \"unreachable\""
+  ARGS replay scenarios/kb5086672-online.yaml --target tests/data/replay/broken-snapshot.yaml
+       --execute --format json --journal ${CMAKE_CURRENT_BINARY_DIR}/snapshot-hook-fails.journal)

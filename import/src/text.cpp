@@ -4,32 +4,13 @@
 #include <cstdint>
 
 #include "svcsim/model/assert.hpp"
+#include "svcsim/model/utf8.hpp"
 
 namespace svcsim::import::detail {
 namespace {
 
 char lower(char character) {
   return character >= 'A' && character <= 'Z' ? static_cast<char>(character - 'A' + 'a') : character;
-}
-
-void append_utf8(std::string& out, std::uint32_t code_point) {
-  SVCSIM_ASSERT(code_point <= 0x10FFFF);
-  SVCSIM_ASSERT(code_point < 0xD800 || code_point > 0xDFFF);
-  if (code_point < 0x80) {
-    out += static_cast<char>(code_point);
-  } else if (code_point < 0x800) {
-    out += static_cast<char>(0xC0 | (code_point >> 6));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else if (code_point < 0x10000) {
-    out += static_cast<char>(0xE0 | (code_point >> 12));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (code_point >> 18));
-    out += static_cast<char>(0x80 | ((code_point >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((code_point >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (code_point & 0x3F));
-  }
 }
 
 }  // namespace
@@ -48,13 +29,13 @@ std::optional<std::string> utf16_to_utf8(std::string_view bytes, bool big_endian
     const std::uint32_t unit = unit_at(index);
     if (unit >= 0xDC00 && unit <= 0xDFFF) return std::nullopt;  // a low surrogate first
     if (unit < 0xD800 || unit > 0xDBFF) {
-      append_utf8(out, unit);
+      model::append_utf8(out, unit);
       continue;
     }
     if (index + 1 >= unit_count) return std::nullopt;  // a high surrogate at the end
     const std::uint32_t low = unit_at(index + 1);
     if (low < 0xDC00 || low > 0xDFFF) return std::nullopt;
-    append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+    model::append_utf8(out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
     ++index;
   }
   SVCSIM_ASSERT(out.size() >= unit_count / 2);

@@ -107,51 +107,56 @@ std::string shell_quote(Shell shell, std::string_view argument) {
 
 namespace {
 
-/// A command line being written for one shell: fixed words as they are, values quoted.
-class CommandLine {
+/// A command being built: fixed words as they are, values kept apart for quoting.
+class CommandBuilder {
  public:
-  explicit CommandLine(Shell shell) : shell_(shell) {}
-
   /// A word of svcsim's own (a program, a switch): never needs quoting.
-  CommandLine& word(std::string_view text) {
+  CommandBuilder& word(std::string_view text) {
     SVCSIM_ASSERT(!text.empty());
     SVCSIM_ASSERT(text.find_first_of(" \"'&%") == std::string_view::npos);
-    append(std::string(text));
+    arguments_.push_back({std::string(text), {}, false});
     return *this;
   }
   /// A switch with a value from the scenario or the paths ("/PackagePath:" + a path).
-  CommandLine& value(std::string_view switch_text, std::string_view value_text) {
-    if (shell_ == Shell::cmd) {
-      append(std::string(switch_text) + shell_quote(shell_, value_text));
-    } else {
-      append(shell_quote(shell_, std::string(switch_text) + std::string(value_text)));
-    }
+  CommandBuilder& value(std::string_view switch_text, std::string_view value_text) {
+    arguments_.push_back({std::string(switch_text), std::string(value_text), true});
     return *this;
   }
-  std::string text() const { return text_; }
+  std::vector<CommandArgument> arguments() const { return arguments_; }
 
  private:
-  void append(const std::string& piece) {
-    if (!text_.empty()) text_ += ' ';
-    text_ += piece;
-  }
-  Shell shell_;
-  std::string text_;
+  std::vector<CommandArgument> arguments_;
 };
 
 }  // namespace
 
-std::string dism_command_line(const ServicingContext& context, const Operation& operation,
-                              const DismPaths& paths, Shell shell) {
+std::string quote_command(const std::vector<CommandArgument>& arguments, Shell shell) {
+  std::string text;
+  for (const CommandArgument& argument : arguments) {
+    if (!text.empty()) text += ' ';
+    if (!argument.has_value) {
+      text += argument.switch_text;
+    } else if (shell == Shell::cmd) {
+      text += argument.switch_text + shell_quote(shell, argument.value);
+    } else {
+      text += shell_quote(shell, argument.text());
+    }
+  }
+  return text;
+}
+
+std::vector<CommandArgument> dism_command_arguments(const ServicingContext& context,
+                                                    const Operation& operation,
+                                                    const DismPaths& paths) {
   const bool online = !is_offline(context.target_kind);
-  CommandLine line(shell);
+  CommandBuilder line;
   if (context.target_kind == TargetKind::media && adds(operation)) {
     // Microsoft's media-refresh script: "cmd /c expand.exe $SETUP_DU_PATH -F:* $MEDIA\sources".
     line.word("expand.exe")
         .value("", paths.package_folder + "\\" + context.package(operation.package).file)
         .word("-F:*")
         .value("", paths.media_folder + "\\sources");
-    return line.text();
+    return line.arguments();
   }
   const auto image = [&] {
     line.word("DISM");
@@ -174,47 +179,52 @@ std::string dism_command_line(const ServicingContext& context, const Operation& 
                  paths.package_folder + "\\" + context.package(operation.package).file);
       if (operation.prevent_pending) line.word("/PreventPending");
       if (online) line.word("/NoRestart");
-      return line.text();
+      return line.arguments();
     case OperationKind::reboot:
-      return line.word("shutdown.exe").word("/r").word("/t").word("0").text();
+      return line.word("shutdown.exe").word("/r").word("/t").word("0").arguments();
     case OperationKind::remove:
       image();
       line.word("/Remove-Package").value("/PackageName:", context.package(operation.package).identity);
       if (online) line.word("/NoRestart");
-      return line.text();
+      return line.arguments();
     case OperationKind::cleanup:
       image();
       line.word("/Cleanup-Image").word("/StartComponentCleanup");
       if (operation.reset_base) line.word("/ResetBase");
-      return line.text();
+      return line.arguments();
     case OperationKind::revert_pending:
       image();
-      return line.word("/Cleanup-Image").word("/RevertPendingActions").text();
+      return line.word("/Cleanup-Image").word("/RevertPendingActions").arguments();
     case OperationKind::mount:
       return line.word("DISM")
           .word("/Mount-Image")
           .value("/ImageFile:", paths.image_file)
           .word("/Index:1")
           .value("/MountDir:", paths.mount_dir)
-          .text();
+          .arguments();
     case OperationKind::commit:
-      return line.word("DISM").word("/Commit-Image").value("/MountDir:", paths.mount_dir).text();
+      return line.word("DISM").word("/Commit-Image").value("/MountDir:", paths.mount_dir).arguments();
     case OperationKind::discard:
       return line.word("DISM")
           .word("/Unmount-Image")
           .value("/MountDir:", paths.mount_dir)
           .word("/Discard")
-          .text();
+          .arguments();
     case OperationKind::copy_winre:
       // Microsoft's media-refresh script: export the serviced winre.wim over the one the
       // install.wim carries. A file copy, not a DISM call.
       return line.word("Copy-Item")
           .value("", paths.winre_file)
           .value("", paths.mount_dir + R"(\Windows\System32\Recovery\winre.wim)")
-          .text();
+          .arguments();
   }
   SVCSIM_ASSERT_MSG(false, "unhandled operation kind");
   return {};
+}
+
+std::string dism_command_line(const ServicingContext& context, const Operation& operation,
+                              const DismPaths& paths, Shell shell) {
+  return quote_command(dism_command_arguments(context, operation, paths), shell);
 }
 
 std::string dism_console_text(const ServicingContext& context, const TargetState& before,

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+
 #include "svcsim/model/assert.hpp"
 
 namespace svcsim::model {
@@ -45,6 +47,28 @@ Utf8Char decode_utf8(std::string_view text, std::size_t offset) {
   }
   SVCSIM_ASSERT(length >= 2 && length <= 4);
   return {code_point, length, true};
+}
+
+void append_utf8(std::string& out, char32_t code_point) {
+  SVCSIM_ASSERT(code_point <= 0x10FFFF);
+  SVCSIM_ASSERT(code_point < 0xD800 || code_point > 0xDFFF);
+  const auto byte = [&](std::uint32_t value) { out += static_cast<char>(value); };
+  const auto value = static_cast<std::uint32_t>(code_point);
+  if (value < 0x80) {
+    byte(value);
+  } else if (value < 0x800) {
+    byte(0xC0 | (value >> 6));
+    byte(0x80 | (value & 0x3F));
+  } else if (value < 0x10000) {
+    byte(0xE0 | (value >> 12));
+    byte(0x80 | ((value >> 6) & 0x3F));
+    byte(0x80 | (value & 0x3F));
+  } else {
+    byte(0xF0 | (value >> 18));
+    byte(0x80 | ((value >> 12) & 0x3F));
+    byte(0x80 | ((value >> 6) & 0x3F));
+    byte(0x80 | (value & 0x3F));
+  }
 }
 
 bool is_valid_utf8(std::string_view text) {

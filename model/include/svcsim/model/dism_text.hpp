@@ -45,6 +45,29 @@ enum class Shell : std::uint8_t {
 ///   shell_quote(Shell::powershell, R"(C:\Packages\it's.msu)") == R"('C:\Packages\it''s.msu')"
 std::string shell_quote(Shell shell, std::string_view argument);
 
+/// One argument of a command line: a word of svcsim's own ("DISM", "/Online": never quoted), or a
+/// switch with a value that comes from the scenario or the paths ("/PackagePath:" + a path),
+/// quoted for the shell that receives it. A program receives `text()`.
+struct CommandArgument {
+  std::string switch_text;  // a word, or the switch before a value ("/PackagePath:", or "")
+  std::string value;        // the value from the scenario or the paths; empty for a word
+  bool has_value = false;
+
+  std::string text() const { return switch_text + value; }
+  friend bool operator==(const CommandArgument&, const CommandArgument&) = default;
+};
+
+/// The arguments of the command a step stands for, program first, as a vector: what a replay
+/// hands to a process (no shell) and what dism_command_line quotes for one.
+std::vector<CommandArgument> dism_command_arguments(const ServicingContext& context,
+                                                    const Operation& operation,
+                                                    const DismPaths& paths = {});
+
+/// `arguments` as one line for `shell`: words as they are, each value quoted (shell_quote): for
+/// cmd the value after its switch (/PackagePath:"C:\Packages\a b.msu", DISM's documented form),
+/// for PowerShell the whole argument ('/PackagePath:C:\Packages\a b.msu').
+std::string quote_command(const std::vector<CommandArgument>& arguments, Shell shell);
+
 /// "DISM /Online /Add-Package /PackagePath:C:\Packages\windows11.0-kb5043080-x64.msu /NoRestart".
 /// A reboot renders as "shutdown.exe /r /t 0"; a package added to a media target as the
 /// expand.exe call of Microsoft's media-refresh script ("expand.exe C:\Packages\<file> -F:*

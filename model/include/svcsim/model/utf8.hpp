@@ -23,6 +23,9 @@ struct Utf8Char {
 ///   decode_utf8("\xC3\xA9", 0) == {U'é', 2, true}
 Utf8Char decode_utf8(std::string_view text, std::size_t offset);
 
+/// Appends `code_point`, a Unicode scalar value (at most U+10FFFF, not a surrogate), as UTF-8.
+void append_utf8(std::string& out, char32_t code_point);
+
 /// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates).
 bool is_valid_utf8(std::string_view text);
 
