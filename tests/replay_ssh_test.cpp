@@ -280,12 +280,20 @@ TEST_F(SshReplay, Proof3BatUtil67BootWimGetsTheModelsClassNotSuccess) {
 TEST_F(SshReplay, Proof4AReplayKilledWithSigkillResumesWithoutRepeatingAStep) {
   const fs::path file = scenario("kb5086672-online.yaml");
   // The first restart takes a second and a half, so that the kill lands while it runs.
-  const fs::path target = target_file(file, {}, "sleep 1.5;");
+  const fs::path marker = work_ / "restarting";
+  fs::remove(marker);
+  const fs::path target = target_file(file, {}, "touch '" + marker.string() + "'; sleep 1.5;");
   const fs::path journal = work_ / "journal";
   // Kill it once step 1 is journaled (the header and one line), while step 2 (restart) runs.
   const pid_t child = start_replay(file.string(), target.string(), journal.string());
   ASSERT_GT(child, 0);
+  // The journal alone raced: a slow (sanitized) replay could be killed between the steps, before
+  // the restart began. The restart command leaves a mark before it sleeps.
   ASSERT_TRUE(wait_for_lines(journal, 2));
+  for (int attempt = 0; attempt < 1500 && !fs::exists(marker); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(fs::exists(marker)) << "the restart never started";
   ASSERT_EQ(::kill(child, SIGKILL), 0);
   int status = 0;
   ::waitpid(child, &status, 0);
@@ -378,7 +386,8 @@ TEST(LocalReplay, CtrlCStopsAfterTheStepUnderWayAndResumeFinishes) {
   const std::string state = (dir / "state").string();
   std::ofstream(dir / "target.yaml")
       << "transport: local\ndism: [" << yaml_double_quoted(SVCSIM_EXECUTABLE) << ", dism, --state-dir, "
-      << yaml_double_quoted(state) << ", --exit-code-line]\nrestart_command: [sh, -c, \"sleep 1; exec $0 $@\", "
+      << yaml_double_quoted(state) << ", --exit-code-line]\nrestart_command: [sh, -c, \"touch '" << (dir / "restarting").string()
+      << "'; sleep 1; exec $0 $@\", "
       << yaml_double_quoted(SVCSIM_EXECUTABLE) << ", dism, --state-dir, " << yaml_double_quoted(state)
       << ", shutdown, /r]\ntimeouts: {command_s: 30, restart_down_s: 0, restart_up_s: 10, poll_s: 1}\n"
       << "snapshot:\n  revert: [" << yaml_double_quoted(SVCSIM_EXECUTABLE) << ", dism, --state-dir, "
@@ -387,7 +396,14 @@ TEST(LocalReplay, CtrlCStopsAfterTheStepUnderWayAndResumeFinishes) {
   const std::string journal = (dir / "journal").string();
   const pid_t child = start_replay(file.string(), target, journal);
   ASSERT_GT(child, 0);
-  ASSERT_TRUE(wait_for_lines(journal, 2));  // step 1 done, the restart under way
+  // Step 1 journaled and the restart (step 2) under way: the restart command leaves a mark
+  // before it sleeps. Waiting for the journal alone raced: a slow (sanitized) replay could take
+  // the signal between the steps, when no step is under way to finish.
+  ASSERT_TRUE(wait_for_lines(journal, 2));
+  for (int attempt = 0; attempt < 1500 && !fs::exists(dir / "restarting"); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(fs::exists(dir / "restarting")) << "the restart never started";
   ASSERT_EQ(::kill(child, SIGINT), 0);
   int status = 0;
   ::waitpid(child, &status, 0);
