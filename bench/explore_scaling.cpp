@@ -4,6 +4,11 @@
 // Each n runs in a child process so that every peak-RSS figure is its own.
 //
 //   svcsim_explore_scaling --from 8 --to 24 [--faults 1] [--brute-force-to 10] [--repeat 3]
+//                          [--threads 1,2]
+//
+// With several thread counts, each n runs once per count, side by side, and the rows after the
+// first say how much faster than the first count they were (and whether every count and the
+// witnesses agreed with it: they must).
 //
 // Seconds are the best of --repeat runs: on a shared machine the spread between runs of the
 // same binary is wide (measured here: 3.5 to 4.8 M states/s for one n), the fastest is the one
@@ -18,6 +23,7 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "brute_force.hpp"
 #include "svcsim/simulator/explorer.hpp"
@@ -36,7 +42,23 @@ long peak_rss_kib() {
   return 0;
 }
 
-int run_row(int package_count, int fault_count, int brute_force_to, int repeat) {
+/// The result's counts and witnesses, as one comparable string.
+std::string fingerprint(const simulator::ExploreResult& result) {
+  std::string text = fmt::format("{} {} {} {}", result.orders.to_string(), result.states,
+                                 result.transitions, result.model_states);
+  for (const simulator::RunCounts& runs : result.runs) {
+    // fmt rather than string operator+: GCC 12 warns falsely (-Wrestrict) on such chains.
+    text += fmt::format(" | {}", runs.total.to_string());
+    for (const auto& count : runs.classes) text += fmt::format(" {}", count.to_string());
+    for (const auto& [code, count] : runs.codes) text += fmt::format(" {:x}={}", code, count.to_string());
+  }
+  for (const simulator::Witness& witness : result.witnesses) text += fmt::format("\n{}", witness.command);
+  return text;
+}
+
+int run_row(int package_count, int fault_count, int brute_force_to, int repeat, int threads,
+            double baseline_s, const std::string& baseline_fingerprint, double* seconds_out,
+            std::string* fingerprint_out) {
   constexpr model::FaultSet four_fault_kinds =
       model::fault_bit(model::Fault::execute_failure) |
       model::fault_bit(model::Fault::power_loss_staging) |
@@ -45,9 +67,11 @@ int run_row(int package_count, int fault_count, int brute_force_to, int repeat) 
   const auto scenario = simulator::make_synthetic_chain(
       {.package_count = package_count, .fault_count_max = fault_count,
        .fault_kinds = fault_count > 0 ? four_fault_kinds : model::FaultSet{0}});
-  simulator::ExploreResult result = simulator::explore(scenario);
+  simulator::ExploreOptions options;
+  options.threads = threads;
+  simulator::ExploreResult result = simulator::explore(scenario, options);
   for (int run = 1; run < repeat; ++run) {
-    simulator::ExploreResult again = simulator::explore(scenario);
+    simulator::ExploreResult again = simulator::explore(scenario, options);
     if (again.elapsed_s < result.elapsed_s) result = std::move(again);
   }
   if (result.status != simulator::ExploreStatus::complete) {
@@ -57,6 +81,13 @@ int run_row(int package_count, int fault_count, int brute_force_to, int repeat) 
   }
   const double states = static_cast<double>(result.states);
   const double rss_bytes = static_cast<double>(peak_rss_kib()) * 1024.0;
+  if (seconds_out != nullptr) *seconds_out = result.elapsed_s;
+  if (fingerprint_out != nullptr) *fingerprint_out = fingerprint(result);
+  std::string versus = seconds_out != nullptr ? " |" : "";
+  if (baseline_s > 0) {
+    versus = fmt::format(" {:.2f}x{} |", baseline_s / result.elapsed_s,
+                         fingerprint(result) == baseline_fingerprint ? "" : " (RESULTS DIFFER)");
+  }
   std::string brute = "";
   if (package_count <= brute_force_to) {
     const auto started = std::chrono::steady_clock::now();
@@ -68,11 +99,11 @@ int run_row(int package_count, int fault_count, int brute_force_to, int repeat) 
                         agree ? "" : "(COUNTS DISAGREE)");
   }
   std::printf("%s\n",
-              fmt::format("| {} | {} | {} | {} | {} | {:.3f} | {:.2f} | {:.1f} | {:.1f} | {:.1f} |{}",
-                          package_count, fault_count, result.states, result.transitions,
+              fmt::format("| {} | {} | {} | {} | {} | {} | {:.3f} | {:.2f} | {:.1f} | {:.1f} | {:.1f} |{}{}",
+                          package_count, fault_count, threads, result.states, result.transitions,
                           result.model_states, result.elapsed_s, states / result.elapsed_s / 1e6,
                           static_cast<double>(result.peak_bytes) / states, rss_bytes / (1 << 20),
-                          rss_bytes / states, brute)
+                          rss_bytes / states, versus, brute)
                   .c_str());
   return 0;
 }
@@ -85,16 +116,32 @@ int main(int argc, char** argv) {
   int faults = 0;
   int brute_force_to = 10;
   int repeat = 3;
+  std::vector<int> thread_counts{1};
   for (int index = 1; index + 1 < argc; index += 2) {
     const std::string_view name = argv[index];
     const int value = std::atoi(argv[index + 1]);
+    if (name == "--threads") {
+      thread_counts.clear();
+      for (const char* cursor = argv[index + 1]; *cursor != 0;) {
+        char* end = nullptr;
+        const long count = std::strtol(cursor, &end, 10);
+        if (end == cursor || count < 1 || count > 256) {
+          std::fprintf(stderr, "svcsim_explore_scaling: --threads takes counts such as 1,2\n");
+          return 2;
+        }
+        thread_counts.push_back(static_cast<int>(count));
+        cursor = *end == ',' ? end + 1 : end;
+      }
+      continue;
+    }
     if (name == "--from") from = value;
     else if (name == "--to") to = value;
     else if (name == "--faults") faults = value;
     else if (name == "--brute-force-to") brute_force_to = value;
     else if (name == "--repeat") repeat = value;
     else {
-      std::fprintf(stderr, "usage: %s [--from N] [--to N] [--faults K] [--brute-force-to N] [--repeat R]\n",
+      std::fprintf(stderr, "usage: %s [--from N] [--to N] [--faults K] [--brute-force-to N] [--repeat R] "
+                           "[--threads T,T...]\n",
                    argv[0]);
       return 2;
     }
@@ -104,16 +151,28 @@ int main(int argc, char** argv) {
                          "--repeat >= 1\n");
     return 2;
   }
-  std::printf("| n | k | states | transitions | model states | seconds | M states/s | bytes/state "
-              "(tracked) | peak RSS MiB | bytes/state (RSS) |%s\n",
+  const bool versus = thread_counts.size() > 1;
+  std::printf("| n | k | threads | states | transitions | model states | seconds | M states/s | "
+              "bytes/state (tracked) | peak RSS MiB | bytes/state (RSS) |%s%s\n",
+              versus ? fmt::format(" vs {} thread(s) |", thread_counts.front()).c_str() : "",
               brute_force_to >= from ? " brute force s | speed-up |" : "");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|%s\n", brute_force_to >= from ? "---|---|" : "");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|%s%s\n", versus ? "---|" : "",
+              brute_force_to >= from ? "---|---|" : "");
   std::fflush(stdout);
   int failures = 0;
   for (int package_count = from; package_count <= to; ++package_count) {
     const pid_t child = fork();
     if (child == 0) {
-      const int status = run_row(package_count, faults, brute_force_to, repeat);
+      // Every thread count in the same child, one after the other (peak RSS is the larger).
+      int status = 0;
+      double baseline_s = 0;
+      std::string baseline;
+      for (std::size_t index = 0; index < thread_counts.size() && status == 0; ++index) {
+        status = run_row(package_count, faults, index == 0 ? brute_force_to : 0, repeat,
+                         thread_counts[index], versus ? baseline_s : 0, baseline,
+                         index == 0 && versus ? &baseline_s : nullptr,
+                         index == 0 && versus ? &baseline : nullptr);
+      }
       std::fflush(stdout);  // _Exit skips stdio's flush, and stdout is often a pipe
       std::_Exit(status);
     }

@@ -6,9 +6,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <new>
+#include <thread>
 
 #include "explore_output.hpp"
 #include "svcsim/model/assert.hpp"
@@ -31,10 +33,20 @@ struct ExploreCommandOptions {
   std::string fail_on;
   bool progress = false;
   bool timing = true;
+  std::optional<int> threads;    // default: the machine's cores
   const CLI::Option* state_option = nullptr;
   const CLI::Option* memory_option = nullptr;
   const CLI::Option* fail_on_option = nullptr;
 };
+
+/// Threads at most: far past any machine's cores, small enough to catch a typo.
+constexpr int thread_count_max = 256;
+
+/// The default --threads: every core the process may run on.
+int default_thread_count() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return static_cast<int>(std::clamp(cores, 1u, static_cast<unsigned>(thread_count_max)));
+}
 
 /// DOT is for looking at: beyond a few thousand states nobody can read the picture.
 constexpr std::uint64_t dot_state_max = 5000;
@@ -153,6 +165,7 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
   explore_options.memory_bytes_max = memory_bytes_max;
   explore_options.resident_bytes = resident_set_bytes;
   if (options.format == "dot") explore_options.graph_state_max = dot_state_max;
+  explore_options.threads = options.threads.value_or(default_thread_count());
   ProgressLine progress_line(options.progress);
   explore_options.progress = [&progress_line](const simulator::ExploreProgress& progress) {
     progress_line.update(progress);
@@ -256,6 +269,11 @@ Command register_explore_command(CLI::App& app) {
                           "MiB (default: half of physical memory)")
           ->type_name("M|unlimited");
   options->fail_on_option = add_fail_on_option(*explore, options->fail_on);
+  explore->add_option("--threads", options->threads,
+                      fmt::format("Threads building each layer, 1 to {} (default: the machine's "
+                                  "cores, here {}); the results do not depend on it",
+                                  thread_count_max, default_thread_count()))
+      ->check(CLI::Range(1, thread_count_max));
   explore->add_flag("--progress", options->progress,
                     "Show layers done, an estimate of the time left, states/s and memory on "
                     "stderr (default: on a terminal, after 1 s)");

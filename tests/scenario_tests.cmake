@@ -414,6 +414,19 @@ add_test(NAME scenario.deterministic_json
          COMMAND ${SVCSIM_BASH} -c "diff <('$<TARGET_FILE:svcsim>' run scenarios/kb5086672-online.yaml --format json) <('$<TARGET_FILE:svcsim>' run scenarios/kb5086672-online.yaml --format json)"
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 
+# explore --threads: the same JSON bytes on 1, 2 and 4 threads. A chain of 12 has layers wide
+# enough (over 4096 nodes) to be built in chunks; simulator/test/explorer_threads_test.cpp forces
+# chunks onto every shipped scenario.
+foreach(threads 2 4)
+  add_test(NAME explore.threads_${threads}_same_json
+           COMMAND ${SVCSIM_BASH} -c "diff <('$<TARGET_FILE:svcsim>' explore scenarios/synthetic/chain-12.yaml --format json --no-timing --threads 1) <('$<TARGET_FILE:svcsim>' explore scenarios/synthetic/chain-12.yaml --format json --no-timing --threads ${threads})"
+           WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+endforeach()
+svcsim_cli_test(explore.threads_bound 2
+  STDERR "--threads: Value 0 not in range 1 to 256"
+  ONE_LINE
+  ARGS explore scenarios/kb5086672-online.yaml --threads 0)
+
 # The synthetic chains (scenarios/synthetic/, written by bench/svcsim_synthetic_chain): the
 # smallest explores in well under a second; --progress reports on stderr even off a terminal.
 svcsim_cli_test(explore.synthetic_progress 0

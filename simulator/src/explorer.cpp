@@ -11,7 +11,10 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <atomic>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -31,9 +34,81 @@ using model::ResultCode;
 using namespace explorer_detail;
 
 
+/// What a stretch of the search adds up: the nodes it makes (`out`) and their parent links, the
+/// runs that end in it, its witnesses, and whether it had to stop. The serial search keeps one
+/// for the whole run; `--threads` gives each chunk of a wide layer its own and merges them into
+/// that one in chunk order, so every count and witness is the serial one, whatever the threads.
+template <typename Count>
+struct Sink {
+  Layer<Count>* out = nullptr;
+  LinkArena* links = nullptr;
+  std::uint64_t link_base = 0;  // the index in *links of out's node 0
+  GroupTable table;
+  std::vector<RunCounts> runs;  // per fault count
+  std::uint64_t transitions = 0;
+  std::uint64_t states = 0;
+  ExploreStatus status = ExploreStatus::complete;
+  std::array<WitnessEnd, model::outcome_class_count> class_witnesses{};
+  WitnessEnd violation_end;
+  std::string violation_text;
+  // Cold, and large since v2 (a witness per unnamed code slot): after what the loop reads.
+  std::array<WitnessEnd, model::result_code_slot_count> code_witnesses{};
+
+  bool ok() const { return status == ExploreStatus::complete; }
+
+  void reset(std::size_t fault_counts) {
+    runs.assign(fault_counts, RunCounts{});
+    transitions = 0;
+    states = 0;
+    status = ExploreStatus::complete;
+    class_witnesses = {};
+    code_witnesses = {};
+    violation_end = {};
+    violation_text.clear();
+  }
+
+  /// Adds `later`, which comes after everything already here in the serial order: a witness
+  /// moves only for a strictly better one, as in the serial search.
+  void merge(Sink& later) {
+    for (std::size_t faults = 0; faults < runs.size(); ++faults) {
+      RunCounts& into = runs[faults];
+      const RunCounts& from = later.runs[faults];
+      into.total += from.total;
+      for (std::size_t index = 0; index < into.classes.size(); ++index) {
+        into.classes[index] += from.classes[index];
+      }
+      for (const auto& [code, count] : from.codes) into.codes[code] += count;
+    }
+    for (std::size_t index = 0; index < class_witnesses.size(); ++index) {
+      const WitnessEnd& end = later.class_witnesses[index];
+      if (end.found && end.improves_on(class_witnesses[index])) class_witnesses[index] = end;
+    }
+    for (std::size_t index = 0; index < code_witnesses.size(); ++index) {
+      const WitnessEnd& end = later.code_witnesses[index];
+      if (end.found && end.improves_on(code_witnesses[index])) code_witnesses[index] = end;
+    }
+    transitions += later.transitions;
+    states += later.states;
+    if (ok() && !later.ok()) {
+      status = later.status;
+      violation_end = later.violation_end;
+      violation_text = std::move(later.violation_text);
+    }
+  }
+};
+
+/// One chunk of a wide layer's groups, built by whichever worker takes it (`--threads`).
+template <typename Count>
+struct Chunk {
+  Layer<Count> out;
+  LinkArena links;
+  Sink<Count> sink;
+};
+
 template <typename Count>
 class Explorer {
   using Layer = svcsim::simulator::Layer<Count>;
+  using Sink = svcsim::simulator::Sink<Count>;
 
  public:
   Explorer(const scenario::Scenario& scenario, const ExploreOptions& options)
@@ -73,8 +148,14 @@ class Explorer {
       reboot.operation.kind = model::OperationKind::reboot;
       steps.push_back(reboot);
     }
-    space_.emplace(plan_, world_, std::move(steps), kinds_, expected_end_state(scenario_));
-    result_.runs.assign(static_cast<std::size_t>(result_.fault_count_max) + 1, RunCounts{});
+    // The graph is recorded in the serial order only: a graph asks for a small space anyway.
+    threads_ = options_.graph_state_max > 0 ? 1 : std::max(1, options_.threads);
+    space_.emplace(plan_, world_, std::move(steps), kinds_, expected_end_state(scenario_),
+                   threads_ > 1);
+    main_.reset(static_cast<std::size_t>(result_.fault_count_max) + 1);
+    for (std::size_t remaining = 0; remaining <= step_count_; ++remaining) {
+      factorials_.push_back(BigCount::factorial(static_cast<unsigned>(remaining)));
+    }
     result_.orders = count_completions(plan_, 0);
     recording_ = options_.graph_state_max > 0;
     if (recording_) result_.graph.emplace();
@@ -96,7 +177,7 @@ class Explorer {
       const auto device = static_cast<model::DeviceBits>(always | subset);
       const model::WorldState start = world_.initial_state(device);
       if (const auto broken = model::check_world_state(world_, start.targets)) {
-        result_.status = ExploreStatus::invariant_violation;
+        main_.status = ExploreStatus::invariant_violation;
         result_.violation_text = model::describe(world_.context(broken.target),
                                                  start.targets[broken.target], broken.violation);
         result_.violation_command = reproduce_command(scenario_, {}, device_placements(subset));
@@ -111,7 +192,7 @@ class Explorer {
     }
     SVCSIM_ASSERT(!current.keys.empty() && start_devices_.front() == 0);
     current.begins = {0, static_cast<std::uint32_t>(current.keys.size())};
-    result_.states = current.keys.size();
+    main_.states = current.keys.size();
 
     for (std::size_t layer = 0; layer < step_count_ && ok(); ++layer) {
       Layer next = build_next_layer(current, layer);
@@ -126,7 +207,7 @@ class Explorer {
   }
 
  private:
-  bool ok() const { return result_.status == ExploreStatus::complete; }
+  bool ok() const { return main_.ok(); }
 
   /// The step-0 placements of a device whose listed properties are `subset` (package.hpp slots).
   std::vector<FaultPlacement> device_placements(unsigned subset) const {
@@ -148,6 +229,11 @@ class Explorer {
     result_.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     result_.model_states = space_ ? space_->size() : 0;
+    result_.status = main_.status;
+    result_.runs = std::move(main_.runs);
+    result_.transitions = main_.transitions;
+    result_.states = main_.states;
+    if (!main_.violation_text.empty()) result_.violation_text = main_.violation_text;
     note_memory(0);
     sample_resident();
     if (ok()) check_conservation();
@@ -190,7 +276,7 @@ class Explorer {
     if (options_.memory_bytes_max != 0 && expected > next.keys.capacity()) {
       const std::uint64_t fresh = (expected - next.keys.capacity()) * bytes_per_node;
       if (note_memory(current.bytes() + next.bytes()) + fresh > options_.memory_bytes_max) {
-        result_.status = ExploreStatus::incomplete_memory;
+        main_.status = ExploreStatus::incomplete_memory;
         next.begins.push_back(0);
         return next;
       }
@@ -198,13 +284,22 @@ class Explorer {
     next.keys.reserve(expected);
     next.counts.reserve(expected);
     next.operations.reserve(expected);
-    building_ = {&current, &next};
-    if (dense_) {
-      build_dense(current, layer, next);
+    if (!dense_) list_sparse_groups(current, next);
+    const std::uint64_t group_count =
+        dense_ ? binomial(static_cast<unsigned>(step_count_), static_cast<unsigned>(layer + 1))
+               : next.masks.size();
+    next.begins.reserve(group_count + 1);
+    // Threads pay off only on wide layers; the first and last few are built in the serial order.
+    if (threads_ > 1 && current.keys.size() >= options_.parallel_node_min && group_count > 1) {
+      build_in_chunks(current, layer, next, group_count);
     } else {
-      build_sparse(current, layer, next);
+      building_ = {&current, &next};
+      main_.out = &next;
+      main_.links = &links_;
+      main_.link_base = next.link_base;
+      build_range(main_, current, layer, next.masks, 0, group_count);
+      building_ = {};
     }
-    building_ = {};
     next.begins.push_back(static_cast<std::uint32_t>(next.keys.size()));
     growth_ = current.keys.empty() ? 1.0
                                    : static_cast<double>(next.keys.size()) /
@@ -213,14 +308,84 @@ class Explorer {
     return next;
   }
 
-  void build_dense(const Layer& current, std::size_t layer, Layer& next) {
+  /// Builds groups [first, last) of the next layer into `sink`: every (L+1)-subset in colex
+  /// order, where a predecessor group is found by arithmetic (dense), or the masks reached
+  /// (`masks`, sparse: long plans whose subsets cannot all be stored), found by hashing.
+  void build_range(Sink& sink, const Layer& current, std::size_t layer,
+                   const std::vector<std::uint64_t>& masks, std::uint64_t first,
+                   std::uint64_t last) {
+    if (dense_) {
+      build_dense(sink, current, layer, first, last);
+    } else {
+      build_sparse(sink, current, layer, masks, first, last);
+    }
+  }
+
+  /// Splits the next layer's groups into chunks that the workers take in turn, each into its
+  /// own sink, then appends the chunks in order: the layer, its links and every count come out
+  /// exactly as the serial build makes them.
+  void build_in_chunks(const Layer& current, std::size_t layer, Layer& next,
+                       std::uint64_t group_count) {
+    // Several chunks a thread, so one slow chunk does not leave the other threads idle.
+    const auto chunk_count =
+        static_cast<std::size_t>(std::min<std::uint64_t>(group_count, 16u * static_cast<unsigned>(threads_)));
+    while (chunks_.size() < chunk_count) chunks_.push_back(std::make_unique<Chunk<Count>>());
+    for (std::size_t index = 0; index < chunk_count; ++index) {
+      Chunk<Count>& chunk = *chunks_[index];
+      chunk.out.clear();
+      chunk.links.clear();
+      chunk.sink.reset(main_.runs.size());
+      chunk.sink.out = &chunk.out;
+      chunk.sink.links = &chunk.links;
+      chunk.sink.link_base = 0;
+    }
+    std::atomic<std::size_t> taken{0};
+    stop_after_chunk_.store(SIZE_MAX, std::memory_order_relaxed);
+    chunk_transitions_ = 0;
+    chunk_layer_bytes_ = current.bytes() + next.bytes();
+    const auto work = [&] {
+      for (;;) {
+        const std::size_t index = taken.fetch_add(1, std::memory_order_relaxed);
+        if (index >= chunk_count) return;
+        // A chunk after one that stopped is never merged: skip it.
+        if (index > stop_after_chunk_.load(std::memory_order_relaxed)) continue;
+        Chunk<Count>& chunk = *chunks_[index];
+        build_range(chunk.sink, current, layer, next.masks, group_count * index / chunk_count,
+                    group_count * (index + 1) / chunk_count);
+        chunk_checkpoint(chunk.sink, layer, chunk.sink.transitions & 0xFFF);
+        if (!chunk.sink.ok()) {
+          std::size_t stop = stop_after_chunk_.load(std::memory_order_relaxed);
+          while (index < stop && !stop_after_chunk_.compare_exchange_weak(stop, index)) {
+          }
+        }
+      }
+    };
+    {
+      std::vector<std::jthread> workers;
+      for (int thread = 1; thread < threads_; ++thread) workers.emplace_back(work);
+      work();
+    }
+    for (std::size_t index = 0; index < chunk_count; ++index) {
+      Chunk<Count>& chunk = *chunks_[index];
+      const auto offset = static_cast<std::uint32_t>(next.keys.size());
+      for (const std::uint32_t begin : chunk.out.begins) next.begins.push_back(begin + offset);
+      next.keys.insert(next.keys.end(), chunk.out.keys.begin(), chunk.out.keys.end());
+      next.counts.insert(next.counts.end(), chunk.out.counts.begin(), chunk.out.counts.end());
+      next.operations.insert(next.operations.end(), chunk.out.operations.begin(),
+                             chunk.out.operations.end());
+      links_.append(chunk.links, chunk.links.size());
+      main_.merge(chunk.sink);
+      if (!main_.ok()) break;
+    }
+  }
+
+  void build_dense(Sink& sink, const Layer& current, std::size_t layer, std::uint64_t first,
+                   std::uint64_t last) {
     const auto size = static_cast<unsigned>(layer + 1);
-    const std::uint64_t group_count = binomial(static_cast<unsigned>(step_count_), size);
-    next.begins.reserve(group_count + 1);
-    std::uint64_t mask = bit_of(size) - 1;  // the first subset in colex (= numeric) order
+    std::uint64_t mask = colex_unrank(first, size);
     std::array<unsigned, 64> positions{};
     std::array<std::uint64_t, 64> source_ranks{};
-    for (std::uint64_t group = 0; group < group_count && ok(); ++group) {
+    for (std::uint64_t group = first; group < last && sink.ok(); ++group) {
       // Colex rank of mask \ {positions[k]}: the set bits below k keep their index, those
       // above move down one.
       unsigned count = 0;
@@ -237,17 +402,18 @@ class Explorer {
         source_ranks[index] += above;
         above += binomial(positions[index], index);
       }
+      Layer& next = *sink.out;
       const auto group_begin = static_cast<std::uint32_t>(next.keys.size());
       next.begins.push_back(group_begin);
-      for (unsigned index = 0; index < count && ok(); ++index) {
+      for (unsigned index = 0; index < count && sink.ok(); ++index) {
         const std::size_t step = positions[index];
         const std::uint64_t previous = mask & ~bit_of(step);
         if ((predecessors_[step] & ~previous) != 0) continue;
-        pull_group(current, layer, static_cast<std::uint32_t>(source_ranks[index]), step, mask,
-                   next, group_begin);
+        pull_group(sink, current, layer, static_cast<std::uint32_t>(source_ranks[index]), step,
+                   mask, group_begin);
       }
-      finish_group(current, next, group_begin, group);
-      ++groups_done_;
+      finish_group(sink, group_begin, group);
+      groups_done_.fetch_add(1, std::memory_order_relaxed);
       // Gosper's hack: the next integer with the same number of set bits.
       const std::uint64_t lowest = mask & (~mask + 1);
       const std::uint64_t ripple = mask + lowest;
@@ -255,8 +421,23 @@ class Explorer {
     }
   }
 
-  void build_sparse(const Layer& current, std::size_t layer, Layer& next) {
-    // The masks of the next layer, in the order they are first reached.
+  /// The subset of `size` steps with colex rank `rank` (the combinatorial number system).
+  static std::uint64_t colex_unrank(std::uint64_t rank, unsigned size) {
+    std::uint64_t mask = 0;
+    unsigned top = 64;
+    for (unsigned chosen = size; chosen > 0; --chosen) {
+      // The largest position p with C(p, chosen) <= rank.
+      unsigned position = chosen - 1;
+      while (position + 1 < top && binomial(position + 1, chosen) <= rank) ++position;
+      rank -= binomial(position, chosen);
+      mask |= bit_of(position);
+      top = position;
+    }
+    return mask;
+  }
+
+  /// Sparse: the masks of the next layer, in the order they are first reached.
+  void list_sparse_groups(const Layer& current, Layer& next) {
     next.index.clear(current.masks.size() * 2);
     for (std::size_t group = 0; group < current.masks.size(); ++group) {
       if (current.begins[group] == current.begins[group + 1]) continue;
@@ -270,26 +451,31 @@ class Explorer {
         }
       }
     }
-    next.begins.reserve(next.masks.size() + 1);
-    for (std::size_t group = 0; group < next.masks.size() && ok(); ++group) {
-      const std::uint64_t mask = next.masks[group];
+  }
+
+  void build_sparse(Sink& sink, const Layer& current, std::size_t layer,
+                    const std::vector<std::uint64_t>& masks, std::uint64_t first,
+                    std::uint64_t last) {
+    for (std::uint64_t group = first; group < last && sink.ok(); ++group) {
+      const std::uint64_t mask = masks[group];
+      Layer& next = *sink.out;
       const auto group_begin = static_cast<std::uint32_t>(next.keys.size());
       next.begins.push_back(group_begin);
-      for (std::uint64_t rest = mask; rest != 0 && ok(); rest &= rest - 1) {
+      for (std::uint64_t rest = mask; rest != 0 && sink.ok(); rest &= rest - 1) {
         const auto step = static_cast<std::size_t>(std::countr_zero(rest));
         const std::uint64_t previous = mask & ~bit_of(step);
         if ((predecessors_[step] & ~previous) != 0) continue;
         const std::uint32_t source = current.index.find(previous);
         if (source == UINT32_MAX) continue;
-        pull_group(current, layer, source, step, mask, next, group_begin);
+        pull_group(sink, current, layer, source, step, mask, group_begin);
       }
-      finish_group(current, next, group_begin, group);
+      finish_group(sink, group_begin, group);
     }
   }
 
   /// Advances every node of group `source` by `step` into the group being built.
-  void pull_group(const Layer& current, std::size_t layer, std::uint32_t source, std::size_t step,
-                  std::uint64_t mask, Layer& next, std::uint32_t group_begin) {
+  void pull_group(Sink& sink, const Layer& current, std::size_t layer, std::uint32_t source,
+                  std::size_t step, std::uint64_t mask, std::uint32_t group_begin) {
     const std::uint32_t first = current.begins[source];
     const std::uint32_t last = current.begins[source + 1];
     // The transition table is far larger than cache: ask for every node's entry before using
@@ -297,16 +483,15 @@ class Explorer {
     for (std::uint32_t node = first; node < last; ++node) {
       space_->prefetch(key_id(current.keys[node]), step);
     }
-    for (std::uint32_t node = first; node < last && ok(); ++node) {
-      expand(current, layer, node, step, mask, next, group_begin);
+    for (std::uint32_t node = first; node < last && sink.ok(); ++node) {
+      expand(sink, current, layer, node, step, mask, group_begin);
     }
   }
 
-  void finish_group(const Layer& current, const Layer& next, std::uint32_t group_begin,
-                    std::uint64_t group) {
-    table_.reset();
-    result_.states += next.keys.size() - group_begin;
-    if ((group & 0xFFF) == 0xFFF) check_limits(current, next);
+  void finish_group(Sink& sink, std::uint32_t group_begin, std::uint64_t group) {
+    sink.table.reset();
+    sink.states += sink.out->keys.size() - group_begin;
+    if ((group & 0xFFF) == 0xFFF && &sink == &main_) check_limits(*building_.current, *building_.next);
   }
 
   static std::uint64_t binomial(unsigned total, unsigned chosen) {
@@ -328,8 +513,8 @@ class Explorer {
   // Inlined into pull_group's loop: a call per node cost a fifth of expand's instructions in
   // saving and restoring registers (cachegrind, synthetic chain n = 16). Its rare paths
   // (terminal, report_violation, graph recording, checkpoint's slow part) stay out of line.
-  [[gnu::always_inline]] void expand(const Layer& current, std::size_t layer, std::uint32_t node,
-                                     std::size_t step, std::uint64_t done, Layer& next,
+  [[gnu::always_inline]] void expand(Sink& sink, const Layer& current, std::size_t layer,
+                                     std::uint32_t node, std::size_t step, std::uint64_t done,
                                      std::uint32_t group_begin) {
     const std::uint64_t key = current.keys[node];
     const std::uint32_t id = key_id(key);
@@ -349,18 +534,18 @@ class Explorer {
       const unsigned faults_op = faults + (op_variant > 0 ? 1u : 0u);
       const unsigned error_op = first_error != 0 ? first_error : error_code(after_op);
       if (after_op.has(micro_flag::violation)) {
-        return report_violation(layer, node, make_choice(step, op_variant, 0));
+        return report_violation(sink, layer, node, make_choice(step, op_variant, 0), 0,
+                                space_->explain(id, step, op_variant));
       }
-      ++result_.transitions;
-      checkpoint(layer);
+      checkpoint(sink, layer);
       if (after_op.has(micro_flag::stops)) {
-        terminal(after_op.next, faults_op, error_op, count, done, layer, node,
+        terminal(sink, after_op.next, faults_op, error_op, count, done, layer, node,
                  make_choice(step, op_variant, 0), static_cast<std::uint16_t>(operations + 1),
                  current);
         continue;
       }
       if (!after_op.has(micro_flag::reboot_follows)) {
-        add_node(next, group_begin, node_key(after_op.next, faults_op, error_op), count,
+        add_node(sink, group_begin, node_key(after_op.next, faults_op, error_op), count,
                  Link{node, make_choice(step, op_variant, 0),
                       static_cast<std::uint16_t>(operations + 1)},
                  current, node, step, op_variant, 0);
@@ -379,18 +564,19 @@ class Explorer {
                 ? plain_reboot
                 : space_->pending_reboot(rebooting, reboot_variant);
         if (after_reboot.has(micro_flag::violation)) {
-          return report_violation(layer, node, make_choice(step, op_variant, reboot_variant));
+          return report_violation(sink, layer, node, make_choice(step, op_variant, reboot_variant), 0,
+                                  space_->explain_pending_reboot(rebooting, reboot_variant));
         }
         const unsigned faults_reboot = faults_op + (reboot_variant > 0 ? 1u : 0u);
         const unsigned error_reboot = error_op != 0 ? error_op : error_code(after_reboot);
         const auto operations_reboot = static_cast<std::uint16_t>(operations + 2);
         const std::uint16_t choice = make_choice(step, op_variant, reboot_variant);
         if (after_reboot.has(micro_flag::stops)) {
-          terminal(after_reboot.next, faults_reboot, error_reboot, count, done, layer, node, choice,
-                   operations_reboot, current);
+          terminal(sink, after_reboot.next, faults_reboot, error_reboot, count, done, layer, node,
+                   choice, operations_reboot, current);
           continue;
         }
-        add_node(next, group_begin, node_key(after_reboot.next, faults_reboot, error_reboot), count,
+        add_node(sink, group_begin, node_key(after_reboot.next, faults_reboot, error_reboot), count,
                  Link{node, choice, operations_reboot}, current, node, step, op_variant,
                  reboot_variant);
       }
@@ -401,27 +587,28 @@ class Explorer {
     return transition.has(micro_flag::error) ? transition.code + 1u : 0u;
   }
 
-  void add_node(Layer& next, std::uint32_t group_begin, std::uint64_t key, Count count,
+  void add_node(Sink& sink, std::uint32_t group_begin, std::uint64_t key, Count count,
                 Link link, const Layer& current, std::uint32_t parent, std::size_t step,
                 std::size_t op_variant, std::size_t reboot_variant) {
-    if (const std::int64_t position = table_.find(key); position >= 0) {
+    Layer& next = *sink.out;
+    if (const std::int64_t position = sink.table.find(key); position >= 0) {
       const auto index = group_begin + static_cast<std::uint32_t>(position);
       Count& total = next.counts[index];
       if (__builtin_add_overflow(total, count, &total)) {
-        result_.status = ExploreStatus::count_overflow;
+        sink.status = ExploreStatus::count_overflow;
       }
       // Keep the shortest path's link (the arena is touched only when a shorter one appears).
       if (link.operations < next.operations[index]) {
         next.operations[index] = link.operations;
-        links_[next.link_base + index] = link;
+        (*sink.links)[sink.link_base + index] = link;
       }
       if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
       return;
     }
-    table_.claim(key, static_cast<std::uint32_t>(next.keys.size()) - group_begin);
+    sink.table.claim(key, static_cast<std::uint32_t>(next.keys.size()) - group_begin);
     next.keys.push_back(key);
     next.counts.push_back(count);
-    links_.push_back(link);
+    sink.links->push_back(link);
     next.operations.push_back(link.operations);
     if (recording_ && graph_full()) stop_recording();
     if (recording_) {
@@ -431,23 +618,23 @@ class Explorer {
   }
 
   /// A run ends in model state `id`: count it once per order that completes its prefix.
-  [[gnu::noinline]] void terminal(std::uint32_t id, unsigned faults, unsigned first_error, Count count,
+  [[gnu::noinline]] void terminal(Sink& sink, std::uint32_t id, unsigned faults, unsigned first_error, Count count,
                 std::uint64_t done_mask, std::size_t layer, std::uint32_t node, std::uint16_t choice,
                 std::uint16_t operations, const Layer& current, std::uint32_t final_variants = 0) {
     const OutcomeClass outcome_class = space_->classify(id, first_error != 0);
     BigCount runs = BigCount::from_count128(static_cast<Count128>(count));
     if (done_mask != full_mask_) runs = runs * completions(done_mask);
-    RunCounts& bucket = result_.runs[faults];
+    RunCounts& bucket = sink.runs[faults];
     bucket.total += runs;
     bucket.classes[static_cast<std::size_t>(outcome_class)] += runs;
     WitnessEnd end{true,  outcome_class, first_error, operations, static_cast<std::uint8_t>(faults),
                    layer, node,  choice, final_variants};
-    auto& by_class = class_witnesses_[static_cast<std::size_t>(outcome_class)];
+    auto& by_class = sink.class_witnesses[static_cast<std::size_t>(outcome_class)];
     if (end.improves_on(by_class)) by_class = end;
     if (first_error != 0) {
       const auto code = static_cast<ResultCode>(first_error - 1);
       bucket.codes[model::hresult(code)] += runs;
-      auto& by_code = code_witnesses_[first_error - 1];
+      auto& by_code = sink.code_witnesses[first_error - 1];
       if (end.improves_on(by_code)) by_code = end;
     }
     if (recording_ && graph_full() &&
@@ -481,46 +668,46 @@ class Explorer {
           final_due_.push_back(index);
         }
       }
-      final_reboots(current, layer, node, id, key_faults(key), key_error(key), current.counts[node],
-                    current.operations[node], 0, 0);
+      final_reboots(main_, current, layer, node, id, key_faults(key), key_error(key),
+                    current.counts[node], current.operations[node], 0, 0);
     }
   }
 
   /// The final reboots from final_due_[position] on, with every fault placement the budget
   /// allows; `variants` holds the fault variant of each earlier final reboot, 4 bits each.
-  void final_reboots(const Layer& current, std::size_t layer, std::uint32_t node, std::uint32_t id,
+  void final_reboots(Sink& sink, const Layer& current, std::size_t layer, std::uint32_t node, std::uint32_t id,
                      unsigned faults, unsigned first_error, Count count, std::uint16_t operations,
                      std::size_t position, std::uint32_t variants) {
     static_assert(model::target_count_max * 4 <= 32, "final reboot variants fit 32 bits");
     const std::uint16_t marker = make_choice(final_reboot_step, 0, 0);
     if (position == final_due_.size()) {
-      terminal(id, faults, first_error, count, full_mask_, layer, node,
+      terminal(sink, id, faults, first_error, count, full_mask_, layer, node,
                position == 0 ? no_final_operation : marker, operations, current, variants);
       return;
     }
     const auto budget = static_cast<unsigned>(result_.fault_count_max);
     const std::size_t reboot = space_->reboot_step(final_due_[position]);
     const MicroTransition plain = space_->transition(id, reboot, 0);
-    for (std::size_t variant = 0; variant < space_->variant_count() && ok(); ++variant) {
+    for (std::size_t variant = 0; variant < space_->variant_count() && sink.ok(); ++variant) {
       if (variant > 0 && (faults >= budget || !plain.can_strike(space_->fault_of(variant)))) {
         continue;
       }
       const MicroTransition after = variant == 0 ? plain : space_->transition(id, reboot, variant);
       const std::uint32_t chosen = variants | static_cast<std::uint32_t>(variant) << (4 * position);
       if (after.has(micro_flag::violation)) {
-        report_violation(layer, node, marker, chosen);
+        report_violation(sink, layer, node, marker, chosen, space_->explain(id, reboot, variant));
         return;
       }
-      ++result_.transitions;
+      ++sink.transitions;
       const unsigned error = first_error != 0 ? first_error : error_code(after);
       const unsigned faults_after = faults + (variant > 0 ? 1u : 0u);
       const auto operations_after = static_cast<std::uint16_t>(operations + 1);
       if (after.has(micro_flag::stops)) {
-        terminal(after.next, faults_after, error, count, full_mask_, layer, node, marker,
+        terminal(sink, after.next, faults_after, error, count, full_mask_, layer, node, marker,
                  operations_after, current, chosen);
         continue;
       }
-      final_reboots(current, layer, node, after.next, faults_after, error, count, operations_after,
+      final_reboots(sink, current, layer, node, after.next, faults_after, error, count, operations_after,
                     position + 1, chosen);
     }
   }
@@ -535,38 +722,36 @@ class Explorer {
     return label;
   }
 
-  BigCount completions(std::uint64_t done_mask) {
+  BigCount completions(std::uint64_t done_mask) const {
     if (plan_.before.empty()) {
       const auto remaining = static_cast<unsigned>(step_count_) -
                              static_cast<unsigned>(std::popcount(done_mask));
-      while (factorials_.size() <= remaining) {
-        BigCount next = factorials_.empty() ? BigCount{1} : factorials_.back();
-        if (!factorials_.empty()) next.multiply(static_cast<std::uint32_t>(factorials_.size()));
-        factorials_.push_back(next);
-      }
-      return factorials_[remaining];
+      return factorials_[remaining];  // computed for 0..n before the search: read from threads
     }
     return count_completions(plan_, done_mask);
   }
 
-  [[gnu::noinline, gnu::cold]] void report_violation(std::size_t layer, std::uint32_t node, std::uint16_t choice,
-                        std::uint32_t final_variants = 0) {
-    result_.status = ExploreStatus::invariant_violation;
-    result_.violation_text = space_->violation_text();
-    violation_end_ =
+  [[gnu::noinline, gnu::cold]] void report_violation(Sink& sink, std::size_t layer,
+                                                     std::uint32_t node, std::uint16_t choice,
+                                                     std::uint32_t final_variants,
+                                                     std::string text) {
+    sink.status = ExploreStatus::invariant_violation;
+    sink.violation_text = std::move(text);
+    sink.violation_end =
         WitnessEnd{true, OutcomeClass::success, 0, 0, 0, layer, node, choice, final_variants};
   }
 
+  /// The serial search's limits (the layers being built are `current` and `next`).
   void check_limits(const Layer& current, const Layer& next) {
-    if (options_.state_count_max != 0 && result_.states > options_.state_count_max) {
-      result_.status = ExploreStatus::incomplete_states;
+    if (options_.state_count_max != 0 && main_.states > options_.state_count_max) {
+      main_.status = ExploreStatus::incomplete_states;
     }
     // The limit is on what the process really holds as well as on what the explorer counts:
     // reserved but untouched capacity is counted, pages the allocator keeps are seen.
     const std::uint64_t bytes =
         std::max(note_memory(current.bytes() + next.bytes()), sample_resident());
     if (options_.memory_bytes_max != 0 && bytes > options_.memory_bytes_max) {
-      result_.status = ExploreStatus::incomplete_memory;
+      main_.status = ExploreStatus::incomplete_memory;
     }
   }
 
@@ -586,24 +771,48 @@ class Explorer {
   }
 
   /// Every 2^16 transitions: the limits (a wide group can hold millions of nodes, so the
-  /// per-group checkpoint alone could overshoot) and the progress report.
-  void checkpoint(std::size_t layer) {
-    if ((result_.transitions & 0xFFFF) != 0) return;
-    checkpoint_slow(layer);
+  /// per-group checkpoint alone could overshoot) and the progress report. Sinks call in every
+  /// 2^12, so that the small chunks of --threads add up to a report too.
+  void checkpoint(Sink& sink, std::size_t layer) {
+    if ((++sink.transitions & 0xFFF) != 0) return;
+    checkpoint_slow(sink, layer);
   }
-  [[gnu::noinline]] void checkpoint_slow(std::size_t layer) {
+  [[gnu::noinline]] void checkpoint_slow(Sink& sink, std::size_t layer) {
+    if (&sink != &main_) return chunk_checkpoint(sink, layer, 0x1000);
+    if ((sink.transitions & 0xFFFF) != 0) return;
     if (building_.current != nullptr) check_limits(*building_.current, *building_.next);
+    report_progress(layer, main_.transitions);
+  }
+
+  /// A chunk on a worker thread has made `added` more transitions (chunks are small: they count
+  /// in 2^12 steps, and at their end, together): past each 2^16 of them, the memory limit from
+  /// the resident set (no layer is whole yet), and a progress line.
+  void chunk_checkpoint(Sink& sink, std::size_t layer, std::uint64_t added) {
+    const std::lock_guard<std::mutex> locked(checkpoint_mutex_);
+    chunk_transitions_ += added;
+    // Counted over every layer built in chunks: a layer may have fewer than 2^16.
+    const std::uint64_t before = chunk_ticks_;
+    chunk_ticks_ += added;
+    if ((before >> 16) == (chunk_ticks_ >> 16)) return;
+    const std::uint64_t bytes = std::max(note_memory(chunk_layer_bytes_), sample_resident());
+    if (options_.memory_bytes_max != 0 && bytes > options_.memory_bytes_max) {
+      sink.status = ExploreStatus::incomplete_memory;
+    }
+    report_progress(layer, main_.transitions + chunk_transitions_);
+  }
+
+  void report_progress(std::size_t layer, std::uint64_t transitions) {
     if (!options_.progress) return;
     ExploreProgress progress;
-    progress.states = result_.states;
-    progress.transitions = result_.transitions;
+    progress.states = main_.states;
+    progress.transitions = transitions;
     progress.bytes = std::max(result_.peak_bytes, result_.peak_resident_bytes);
     progress.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     progress.layer = layer;
     progress.layer_count = step_count_;
     if (dense_) {
-      progress.groups_done = groups_done_;
+      progress.groups_done = groups_done_.load(std::memory_order_relaxed);
       // Every nonempty subset of the steps is a group of some layer.
       progress.group_count = step_count_ == 64 ? ~std::uint64_t{0} : full_mask_;
     }
@@ -613,15 +822,15 @@ class Explorer {
   // --- Witnesses -------------------------------------------------------------------------
 
   void build_witnesses() {
-    for (std::size_t index = 0; index < class_witnesses_.size(); ++index) {
-      if (!class_witnesses_[index].found) continue;
-      result_.witnesses.push_back(reconstruct(class_witnesses_[index]));
+    for (std::size_t index = 0; index < main_.class_witnesses.size(); ++index) {
+      if (!main_.class_witnesses[index].found) continue;
+      result_.witnesses.push_back(reconstruct(main_.class_witnesses[index]));
     }
     // Named codes in table order, then unnamed ones by HRESULT: their slots depend on the
     // order the process met them, which no report may show.
     std::vector<std::size_t> code_order;
-    for (std::size_t index = 0; index < code_witnesses_.size(); ++index) {
-      if (code_witnesses_[index].found) code_order.push_back(index);
+    for (std::size_t index = 0; index < main_.code_witnesses.size(); ++index) {
+      if (main_.code_witnesses[index].found) code_order.push_back(index);
     }
     std::stable_sort(code_order.begin(), code_order.end(), [](std::size_t left, std::size_t right) {
       const auto rank = [](std::size_t index) {
@@ -632,12 +841,12 @@ class Explorer {
       return rank(left) < rank(right);
     });
     for (const std::size_t index : code_order) {
-      Witness witness = reconstruct(code_witnesses_[index]);
+      Witness witness = reconstruct(main_.code_witnesses[index]);
       witness.for_code = true;
       result_.witnesses.push_back(std::move(witness));
     }
-    if (violation_end_.found) {
-      const Witness witness = reconstruct(violation_end_);
+    if (main_.violation_end.found) {
+      const Witness witness = reconstruct(main_.violation_end);
       result_.violation_command = witness.command;
     }
   }
@@ -794,30 +1003,35 @@ class Explorer {
   std::vector<Fault> kinds_;
   std::optional<ModelSpace> space_;
   std::vector<model::TargetIndex> final_due_;  // finish_full_layer: the targets to reboot
-  GroupTable table_;
+  Sink main_;          // the serial search's sink; chunks merge into it, layer by layer
   Layer spare_;        // the layer before last, whose buffers the next layer reuses
   double growth_ = 1.0; // how much the last layer grew over the one before
   bool dense_ = false; // groups are all subsets in colex order (plans of up to 26 steps)
   LinkArena links_;                          // every layer's parent links, appended
   std::vector<std::uint64_t> layer_link_bases_;  // per retired layer: where its links start
-  std::vector<BigCount> factorials_;
-  std::array<WitnessEnd, model::outcome_class_count> class_witnesses_{};
-  WitnessEnd violation_end_;
+  std::vector<BigCount> factorials_;  // 0! .. n!
   bool recording_ = false;
   /// The two layers being worked on, for the checkpoints inside a layer (null between layers).
   struct Building {
     const Layer* current = nullptr;
     const Layer* next = nullptr;
   } building_;
-  std::uint64_t groups_done_ = 0;  // dense: groups finished, over every layer
+  // dense: groups finished, over every layer; written by every thread, so on its own line.
+  alignas(64) std::atomic<std::uint64_t> groups_done_{0};
+  alignas(64) int threads_ = 1;
+  // --threads: workers, the chunks of the layer being built, the first chunk that stopped,
+  // and what the chunks' checkpoints share (under checkpoint_mutex_).
+  std::vector<std::unique_ptr<Chunk<Count>>> chunks_;
+  std::atomic<std::size_t> stop_after_chunk_{SIZE_MAX};
+  std::mutex checkpoint_mutex_;
+  std::uint64_t chunk_transitions_ = 0;  // this layer's, so far
+  std::uint64_t chunk_ticks_ = 0;        // every layer's
+  std::uint64_t chunk_layer_bytes_ = 0;
   /// What one more node of a layer costs: its key, count, operation count and parent link.
   static constexpr std::uint64_t bytes_per_node = 8 + sizeof(Count) + 2 + sizeof(Link);
   std::unordered_map<std::uint64_t, std::uint32_t> terminal_graph_ids_;  // lookup only
   std::chrono::steady_clock::time_point started_;
   ExploreResult result_;
-  // Cold, and large since v2 (a witness per unnamed code slot): kept after the members the
-  // inner loop reads.
-  std::array<WitnessEnd, model::result_code_slot_count> code_witnesses_{};
   std::vector<model::DeviceBits> start_devices_;  // per layer-0 node: its listed properties
 };
 

@@ -14,6 +14,7 @@
 #include "svcsim/model/result_code.hpp"
 #include "svcsim/model/target_state.hpp"
 #include "svcsim/simulator/big_count.hpp"
+#include "huge_pages.hpp"
 
 namespace svcsim::simulator::explorer_detail {
 
@@ -107,31 +108,51 @@ class MaskIndex {
 /// once written, so a finished layer costs exactly 8 bytes a node and no page is touched twice.
 class LinkArena {
  public:
+  LinkArena() = default;
+  LinkArena(const LinkArena&) = delete;
+  LinkArena& operator=(const LinkArena&) = delete;
+  ~LinkArena() {
+    for (Link* chunk : chunks_) unmap_huge(chunk, chunk_size * sizeof(Link));
+  }
+
   std::uint64_t size() const { return size_; }
   void push_back(const Link& link) {
-    if ((size_ & chunk_mask) == 0) {
-      // Raw storage: every slot is written by push_back before it is read.
-      chunks_.emplace_back(static_cast<Link*>(::operator new(chunk_size * sizeof(Link))));
-    }
-    chunks_[size_ >> chunk_bits].get()[size_ & chunk_mask] = link;
+    if ((size_ & chunk_mask) == 0 && (size_ >> chunk_bits) == chunks_.size()) add_chunk();
+    chunks_[size_ >> chunk_bits][size_ & chunk_mask] = link;
     ++size_;
   }
-  Link& operator[](std::uint64_t index) {
-    return chunks_[index >> chunk_bits].get()[index & chunk_mask];
-  }
+  Link& operator[](std::uint64_t index) { return chunks_[index >> chunk_bits][index & chunk_mask]; }
   const Link& operator[](std::uint64_t index) const {
-    return chunks_[index >> chunk_bits].get()[index & chunk_mask];
+    return chunks_[index >> chunk_bits][index & chunk_mask];
+  }
+  /// Forgets every link but keeps the chunks, for the next layer's (explore --threads).
+  void clear() { size_ = 0; }
+  /// Appends `other`'s first `count` links.
+  void append(const LinkArena& other, std::uint64_t count) {
+    for (std::uint64_t done = 0; done < count;) {
+      if ((size_ & chunk_mask) == 0 && (size_ >> chunk_bits) == chunks_.size()) add_chunk();
+      const std::uint64_t room = chunk_size - (size_ & chunk_mask);
+      const std::uint64_t from = done & chunk_mask;
+      const std::uint64_t run = std::min({room, chunk_size - from, count - done});
+      std::copy_n(&other[done], run, &(*this)[size_]);
+      size_ += run;
+      done += run;
+    }
   }
   std::uint64_t bytes() const { return chunks_.size() * chunk_size * sizeof(Link); }
 
  private:
-  static constexpr unsigned chunk_bits = 16;  // 512 KiB a chunk: small spaces stay small
+  static constexpr unsigned chunk_bits = 18;  // 2 MiB a chunk, one huge page
   static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
   static constexpr std::uint64_t chunk_mask = chunk_size - 1;
-  struct Free {
-    void operator()(Link* link) const { ::operator delete(link); }
-  };
-  std::vector<std::unique_ptr<Link, Free>> chunks_;
+  void add_chunk() {
+    // Raw, zeroed storage; every slot is written by push_back before it is read. The first
+    // chunks stay on small pages, so a small space stays small.
+    auto* chunk = static_cast<Link*>(map_huge(chunk_size * sizeof(Link), false, chunks_.size() >= 2));
+    if (chunk == nullptr) throw std::bad_alloc();
+    chunks_.push_back(chunk);
+  }
+  std::vector<Link*> chunks_;
   std::uint64_t size_ = 0;
 };
 
@@ -142,10 +163,11 @@ struct Layer {
   std::vector<std::uint64_t> masks;    // per group
   std::vector<std::uint32_t> begins;   // per group, plus one past the end
   MaskIndex index;
-  std::vector<std::uint64_t> keys;     // per node
-  std::vector<Count> counts;           // per node: paths (order prefixes x placements)
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> keys;  // per node
+  std::vector<Count, HugePageAllocator<Count>> counts;  // per node: paths (prefixes x placements)
   std::uint64_t link_base = 0;         // the arena index of node 0's link
-  std::vector<std::uint16_t> operations;  // per node: length of its shortest path (the link's)
+  // per node: length of its shortest path (the link's)
+  std::vector<std::uint16_t, HugePageAllocator<std::uint16_t>> operations;
   std::vector<std::uint32_t> graph_ids;  // per node, only while recording the graph
 
   /// Empties the layer but keeps its buffers, so the next layer reuses the pages.

@@ -1,6 +1,8 @@
 // ModelSpace: interning of target states and the cache of checked transitions.
 #include "model_space.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "svcsim/model/assert.hpp"
@@ -8,34 +10,86 @@
 
 namespace svcsim::simulator {
 
+namespace {
+
+/// Elements to reserve for a table of `per_id` elements per 32-bit id: every id, capped at
+/// twice the machine's memory (a table past that could not be resident anyway; the search's
+/// memory limits stop long before).
+std::size_t reservation(std::size_t per_id, std::size_t element_bytes) {
+  static const std::uint64_t memory = [] {
+    const long pages = ::sysconf(_SC_PHYS_PAGES);
+    const long page = ::sysconf(_SC_PAGESIZE);
+    return pages > 0 && page > 0 ? std::uint64_t(pages) * std::uint64_t(page)
+                                 : std::uint64_t{16} << 30;
+  }();
+  const std::uint64_t every_id = (std::uint64_t{1} << 32) * per_id;
+  return static_cast<std::size_t>(std::min(every_id, 2 * memory / element_bytes));
+}
+
+/// Takes a lock only when the table is shared between threads.
+class MaybeLocked {
+ public:
+  MaybeLocked(ShardLock& lock, bool shared) : lock_(shared ? &lock : nullptr) {
+    if (lock_ != nullptr) lock_->lock();
+  }
+  ~MaybeLocked() {
+    if (lock_ != nullptr) lock_->unlock();
+  }
+  MaybeLocked(const MaybeLocked&) = delete;
+  MaybeLocked& operator=(const MaybeLocked&) = delete;
+
+ private:
+  ShardLock* lock_;
+};
+
+}  // namespace
+
 // --- StateTable -------------------------------------------------------------------------------
 
-StateTable::StateTable(bool offline) : offline_(offline), index_(1024) {}
+StateTable::StateTable(bool offline, bool shared)
+    : offline_(offline),
+      shared_(shared),
+      images_(reservation(1, sizeof(model::ServicedImage))),
+      committed_images_(offline ? reservation(1, sizeof(model::ServicedImage)) : 0),
+      hashes_(reservation(1, sizeof(std::uint64_t))),
+      broken_(reservation(1, 1)) {
+  for (Shard& shard : shards_) shard.index.resize(64);
+}
 
-std::uint32_t StateTable::intern(const model::TargetState& state, bool& is_new) {
+template <typename Check>
+StateTable::Interned StateTable::intern(const model::TargetState& state, Check&& check) {
   const std::uint64_t hash = model::hash_state(state);
-  const std::size_t mask = index_.size() - 1;
+  // The shard from the top bits, the slot from the low ones: independent within a shard.
+  Shard& shard = shards_[hash >> (64 - shard_bits)];
   const auto hash_high = static_cast<std::uint32_t>(hash >> 32);
+  MaybeLocked locked(shard.lock, shared_);
+  const std::size_t mask = shard.index.size() - 1;
   for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    const IndexSlot entry = index_[slot];
+    const IndexSlot entry = shard.index[slot];
     if (entry.id_plus_one == 0) {
-      const auto id = static_cast<std::uint32_t>(images_.size());
-      SVCSIM_ASSERT(id != UINT32_MAX);
       SVCSIM_ASSERT(offline_ || state.committed == model::ServicedImage{});
-      images_.push_back(state);
-      if (offline_) committed_images_.push_back(state.committed);
-      hashes_.push_back(hash);
-      index_[slot] = IndexSlot{id + 1, hash_high};
-      if (images_.size() * 2 > index_.size()) grow_index();
-      is_new = true;
-      return id;
+      const bool broken = check(state);
+      const std::uint32_t id = size_.fetch_add(1, std::memory_order_relaxed);
+      SVCSIM_ASSERT(id != UINT32_MAX);
+      images_.ensure(std::size_t{id} + 1);
+      images_[id] = state;
+      if (offline_) {
+        committed_images_.ensure(std::size_t{id} + 1);
+        committed_images_[id] = state.committed;
+      }
+      hashes_.ensure(std::size_t{id} + 1);
+      hashes_[id] = hash;
+      broken_.ensure(std::size_t{id} + 1);
+      broken_[id] = broken ? 1 : 0;
+      shard.index[slot] = IndexSlot{id + 1, hash_high};
+      if (++shard.count * 2 > shard.index.size()) grow_index(shard);
+      return {id, true, broken};
     }
     if (entry.hash_high != hash_high) continue;
     const std::uint32_t id = entry.id_plus_one - 1;
     if (hashes_[id] == hash && images_[id] == static_cast<const model::ServicedImage&>(state) &&
         (!offline_ || committed_images_[id] == state.committed)) {
-      is_new = false;
-      return id;
+      return {id, false, broken_[id] != 0};
     }
   }
 }
@@ -47,25 +101,29 @@ model::TargetState StateTable::state(std::uint32_t id) const {
   return state;
 }
 
-void StateTable::grow_index() {
-  std::vector<IndexSlot> grown(index_.size() * 2);
+void StateTable::grow_index(Shard& shard) {
+  std::vector<IndexSlot> grown(shard.index.size() * 2);
   const std::size_t mask = grown.size() - 1;
-  for (std::uint32_t id = 0; id < images_.size(); ++id) {
-    std::size_t slot = hashes_[id] & mask;
+  for (const IndexSlot& entry : shard.index) {
+    if (entry.id_plus_one == 0) continue;
+    std::size_t slot = hashes_[entry.id_plus_one - 1] & mask;
     while (grown[slot].id_plus_one != 0) slot = (slot + 1) & mask;
-    grown[slot] = IndexSlot{id + 1, static_cast<std::uint32_t>(hashes_[id] >> 32)};
+    grown[slot] = entry;
   }
-  index_.swap(grown);
+  shard.index.swap(grown);
 }
 
 std::uint64_t StateTable::bytes() const {
-  return (images_.capacity() + committed_images_.capacity()) * sizeof(model::ServicedImage) +
-         hashes_.capacity() * sizeof(std::uint64_t) + index_.capacity() * sizeof(IndexSlot);
+  std::uint64_t index = 0;
+  for (const Shard& shard : shards_) index += shard.index.capacity() * sizeof(IndexSlot);
+  return images_.bytes() + committed_images_.bytes() + hashes_.bytes() + broken_.bytes() + index;
 }
 
 // --- TupleTable -------------------------------------------------------------------------------
 
-TupleTable::TupleTable(std::size_t width) : width_(width), index_(1024) {
+TupleTable::TupleTable(std::size_t width, bool shared)
+    : width_(width), shared_(shared), ids_(reservation(width, sizeof(std::uint32_t))),
+      index_(1024) {
   SVCSIM_ASSERT(width >= 1);
 }
 
@@ -77,13 +135,16 @@ std::uint64_t TupleTable::hash(std::span<const std::uint32_t> tuple) const {
 
 std::uint32_t TupleTable::intern(std::span<const std::uint32_t> tuple, bool& is_new) {
   SVCSIM_ASSERT(tuple.size() == width_);
+  MaybeLocked locked(lock_, shared_);
   const std::size_t mask = index_.size() - 1;
   for (std::size_t slot = hash(tuple) & mask;; slot = (slot + 1) & mask) {
     const std::uint32_t entry = index_[slot];
     if (entry == 0) {
-      const auto id = static_cast<std::uint32_t>(size());
+      const std::uint32_t id = size_.load(std::memory_order_relaxed);
       SVCSIM_ASSERT(id != UINT32_MAX);
-      ids_.insert(ids_.end(), tuple.begin(), tuple.end());
+      ids_.ensure((std::size_t{id} + 1) * width_);
+      std::copy(tuple.begin(), tuple.end(), ids_.data() + std::size_t{id} * width_);
+      size_.store(id + 1, std::memory_order_release);
       index_[slot] = id + 1;
       if (size() * 2 > index_.size()) grow_index();
       is_new = true;
@@ -109,14 +170,14 @@ void TupleTable::grow_index() {
 }
 
 std::uint64_t TupleTable::bytes() const {
-  return ids_.capacity() * sizeof(std::uint32_t) + index_.capacity() * sizeof(std::uint32_t);
+  return ids_.bytes() + index_.capacity() * sizeof(std::uint32_t);
 }
 
 // --- ModelSpace -------------------------------------------------------------------------------
 
 ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
                        std::vector<model::Step> steps, std::vector<model::Fault> kinds,
-                       model::WorldState expected)
+                       model::WorldState expected, bool shared)
     : plan_(plan),
       world_(world),
       steps_(std::move(steps)),
@@ -125,17 +186,21 @@ ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
       variant_count_(kinds_.size() + 1),
       column_count_(steps_.size() * variant_count_),
       several_targets_(world.target_count() > 1),
-      nodes_(model::is_offline(world.context(0).target_kind)),
-      pending_(model::is_offline(world.context(0).target_kind)),
-      world_nodes_(world.target_count()),
-      world_pending_(world.target_count() + 1) {
+      nodes_(model::is_offline(world.context(0).target_kind), shared),
+      pending_(model::is_offline(world.context(0).target_kind), shared),
+      world_nodes_(world.target_count(), shared),
+      world_pending_(world.target_count() + 1, shared),
+      node_transitions_(reservation(column_count_, sizeof(MicroTransition))),
+      pending_transitions_(reservation(variant_count_, sizeof(MicroTransition))),
+      classes_(reservation(1, 1)) {
   SVCSIM_ASSERT(steps_.size() > world_.target_count());
   for (std::size_t target = 0; target < world_.target_count(); ++target) {
     SVCSIM_ASSERT(steps_[reboot_step(static_cast<model::TargetIndex>(target))].operation.kind ==
                   model::OperationKind::reboot);
     if (several_targets_) {
-      target_states_.emplace_back(
-          model::is_offline(world.context(static_cast<model::TargetIndex>(target)).target_kind));
+      target_states_.push_back(std::make_unique<StateTable>(
+          model::is_offline(world.context(static_cast<model::TargetIndex>(target)).target_kind),
+          shared));
     }
   }
   // A variant fits in the explorer's 4-bit choice field.
@@ -144,60 +209,58 @@ ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
 }
 
 void ModelSpace::grow_nodes(std::size_t size) {
-  node_transitions_.resize(size * column_count_);
-  classes_.resize(size, 0);
+  node_transitions_.ensure(size * column_count_);
+  classes_.ensure(size);
 }
+
+void ModelSpace::grow_pending(std::size_t size) { pending_transitions_.ensure(size * variant_count_); }
 
 std::uint32_t ModelSpace::intern_target(StateTable& table, model::TargetIndex target,
                                         const model::TargetState& state, bool& broken) {
-  bool is_new = false;
-  const std::uint32_t id = table.intern(state, is_new);
-  // Every distinct target state is checked once, when first met.
-  if (is_new) {
-    if (const auto violation = model::check_target_state(world_, target, state)) {
-      note_violation(target, state, violation);
-      broken = true;
-    }
-  }
-  return id;
+  // Every distinct target state is checked once, when first met; the verdict is kept with it,
+  // so every transition that reaches a broken state says so, not only the first.
+  const StateTable::Interned interned = table.intern(state, [&](const model::TargetState& fresh) {
+    return static_cast<bool>(model::check_target_state(world_, target, fresh));
+  });
+  if (interned.broken) broken = true;
+  return interned.id;
 }
 
 std::uint32_t ModelSpace::intern_node(const Targets& targets, bool& broken) {
   if (!several_targets_) {
     const std::uint32_t id = intern_target(nodes_, 0, targets[0], broken);
-    if (id >= classes_.size()) grow_nodes(nodes_.size());
+    grow_nodes(std::size_t{id} + 1);
     return id;
   }
   std::array<std::uint32_t, model::target_count_max> ids{};
   const std::size_t count = world_.target_count();
   for (std::size_t target = 0; target < count; ++target) {
-    ids[target] = intern_target(target_states_[target], static_cast<model::TargetIndex>(target),
+    ids[target] = intern_target(*target_states_[target], static_cast<model::TargetIndex>(target),
                                 targets[target], broken);
   }
   bool is_new = false;
   const std::uint32_t id = world_nodes_.intern({ids.data(), count}, is_new);
-  if (is_new) grow_nodes(world_nodes_.size());
+  grow_nodes(std::size_t{id} + 1);
   return id;
 }
 
 std::uint32_t ModelSpace::intern_pending(const Targets& targets, model::TargetIndex reboot_target,
                                          bool& broken) {
-  std::uint32_t id = 0;
   if (!several_targets_) {
-    id = intern_target(pending_, 0, targets[0], broken);
-    pending_transitions_.resize(pending_.size() * variant_count_);
+    const std::uint32_t id = intern_target(pending_, 0, targets[0], broken);
+    grow_pending(std::size_t{id} + 1);
     return id;
   }
   std::array<std::uint32_t, model::target_count_max + 1> ids{};
   const std::size_t count = world_.target_count();
   for (std::size_t target = 0; target < count; ++target) {
-    ids[target] = intern_target(target_states_[target], static_cast<model::TargetIndex>(target),
+    ids[target] = intern_target(*target_states_[target], static_cast<model::TargetIndex>(target),
                                 targets[target], broken);
   }
   ids[count] = reboot_target;
   bool is_new = false;
-  id = world_pending_.intern({ids.data(), count + 1}, is_new);
-  if (is_new) pending_transitions_.resize(world_pending_.size() * variant_count_);
+  const std::uint32_t id = world_pending_.intern({ids.data(), count + 1}, is_new);
+  grow_pending(std::size_t{id} + 1);
   return id;
 }
 
@@ -208,7 +271,7 @@ void ModelSpace::load_node(std::uint32_t id, Targets& targets) const {
   }
   const std::span<const std::uint32_t> ids = world_nodes_.tuple(id);
   for (std::size_t target = 0; target < ids.size(); ++target) {
-    targets[target] = target_states_[target].state(ids[target]);
+    targets[target] = target_states_[target]->state(ids[target]);
   }
 }
 
@@ -220,7 +283,7 @@ model::TargetIndex ModelSpace::load_pending(std::uint32_t id, Targets& targets) 
   const std::span<const std::uint32_t> ids = world_pending_.tuple(id);
   const std::size_t count = world_.target_count();
   for (std::size_t target = 0; target < count; ++target) {
-    targets[target] = target_states_[target].state(ids[target]);
+    targets[target] = target_states_[target]->state(ids[target]);
   }
   return static_cast<model::TargetIndex>(ids[count]);
 }
@@ -241,24 +304,49 @@ model::WorldState ModelSpace::state(std::uint32_t id) const {
   return state;
 }
 
-void ModelSpace::note_violation(model::TargetIndex target, const model::TargetState& state,
-                                const model::InvariantViolation& broken) {
-  if (violation_text_.empty()) {
-    violation_text_ = model::describe(world_.context(target), state, broken);
-    if (several_targets_) violation_text_ += " (target " + world_.target(target).name + ")";
-  }
-}
-
 bool ModelSpace::check_transition(std::span<const model::TargetState> before,
-                                  const model::Step& step, const model::WorldOutcome& done) {
+                                  const model::Step& step, const model::WorldOutcome& done) const {
   // Every distinct transition is checked once, here (its new states were checked when interned).
   const model::ServicingContext& context = world_.context(step.target);
+  return static_cast<bool>(
+      model::check_transition(context, before[step.target], step.operation, done.outcome));
+}
+
+std::string ModelSpace::describe_violation(std::span<const model::TargetState> before,
+                                           const model::Step& step,
+                                           const model::WorldOutcome& done) const {
+  const model::TargetIndex target = step.target;
+  const model::ServicingContext& context = world_.context(target);
+  std::string text;
   if (const auto violation =
-          model::check_transition(context, before[step.target], step.operation, done.outcome)) {
-    note_violation(step.target, done.outcome.state, violation);
-    return true;
+          model::check_transition(context, before[target], step.operation, done.outcome)) {
+    text = model::describe(context, done.outcome.state, violation);
+  } else if (const auto broken = model::check_target_state(world_, target, done.outcome.state)) {
+    text = model::describe(context, done.outcome.state, broken);
+  } else {
+    return "";
   }
-  return false;
+  if (several_targets_) text += " (target " + world_.target(target).name + ")";
+  return text;
+}
+
+std::string ModelSpace::explain(std::uint32_t id, std::size_t step_index,
+                                std::size_t variant) const {
+  const std::size_t count = world_.target_count();
+  Targets targets;
+  load_node(id, targets);
+  const std::span<const model::TargetState> before(targets.data(), count);
+  const model::WorldOutcome done = model::step(world_, before, steps_[step_index], fault_of(variant));
+  return describe_violation(before, steps_[step_index], done);
+}
+
+std::string ModelSpace::explain_pending_reboot(std::uint32_t id, std::size_t variant) const {
+  const std::size_t count = world_.target_count();
+  Targets targets;
+  const model::TargetIndex target = load_pending(id, targets);
+  const std::span<const model::TargetState> before(targets.data(), count);
+  const model::Step& reboot = steps_[reboot_step(target)];
+  return describe_violation(before, reboot, model::step(world_, before, reboot, fault_of(variant)));
 }
 
 MicroTransition ModelSpace::entry_for(const model::Outcome& outcome) const {
@@ -305,7 +393,7 @@ MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t step_index, st
     result.next = intern_node(targets, broken);
     if (broken) result.flags |= micro_flag::violation;
   }
-  node_transitions_[entry_index(id, step_index, variant)] = result;
+  MicroTransition::publish(node_transitions_[entry_index(id, step_index, variant)], result);
   return result;
 }
 
@@ -325,13 +413,14 @@ MicroTransition ModelSpace::compute_pending_reboot(std::uint32_t id, std::size_t
   targets[target] = done.outcome.state;
   result.next = intern_node(targets, broken);
   if (broken) result.flags |= micro_flag::violation;
-  pending_transitions_[std::size_t{id} * variant_count_ + variant] = result;
+  MicroTransition::publish(pending_transitions_[std::size_t{id} * variant_count_ + variant], result);
   return result;
 }
 
 model::OutcomeClass ModelSpace::classify(std::uint32_t id, bool any_error) {
   const unsigned shift = any_error ? 4u : 0u;
-  const unsigned cached = (static_cast<unsigned>(classes_[id]) >> shift) & 0x0Fu;
+  std::uint8_t& slot = classes_[id];
+  const unsigned cached = (unsigned{__atomic_load_n(&slot, __ATOMIC_RELAXED)} >> shift) & 0x0Fu;
   if (cached != 0) return static_cast<model::OutcomeClass>(cached - 1);
   Targets targets;
   load_node(id, targets);
@@ -339,24 +428,25 @@ model::OutcomeClass ModelSpace::classify(std::uint32_t id, bool any_error) {
   const model::OutcomeClass outcome_class =
       model::classify_world(world_, std::span<const model::TargetState>(targets.data(), count),
                             expected_.targets, any_error);
-  classes_[id] = static_cast<std::uint8_t>(
-      static_cast<unsigned>(classes_[id]) | ((static_cast<unsigned>(outcome_class) + 1u) << shift));
+  // Each half is written once, from 0, with the same value by whoever classes it: an atomic OR
+  // keeps a concurrent write of the other half.
+  __atomic_fetch_or(&slot, static_cast<std::uint8_t>((static_cast<unsigned>(outcome_class) + 1u) << shift),
+                    __ATOMIC_RELAXED);
   return outcome_class;
 }
 
 std::size_t ModelSpace::size() const {
   if (!several_targets_) return nodes_.size() + pending_.size();
   std::size_t total = 0;
-  for (const StateTable& table : target_states_) total += table.size();
+  for (const auto& table : target_states_) total += table->size();
   return total;
 }
 
 std::uint64_t ModelSpace::bytes() const {
   std::uint64_t total = nodes_.bytes() + pending_.bytes() + world_nodes_.bytes() +
-                        world_pending_.bytes() + classes_.capacity() +
-                        (node_transitions_.capacity() + pending_transitions_.capacity()) *
-                            sizeof(MicroTransition);
-  for (const StateTable& table : target_states_) total += table.bytes();
+                        world_pending_.bytes() + classes_.bytes() + node_transitions_.bytes() +
+                        pending_transitions_.bytes();
+  for (const auto& table : target_states_) total += table->bytes();
   return total;
 }
 

@@ -15,10 +15,24 @@
 // only ever need that reboot (of the target that asked for it), so they get one column.
 // Measured on the synthetic chains, four states in five are pending ones; giving them no rows
 // shrinks the table about fivefold.
+//
+// Threads (`explore --threads`): the explorer's workers share one ModelSpace. Reads are the hot
+// path and take no lock: every table sits at a fixed address (huge_pages.hpp), and a transition
+// entry is published by storing its flags word last, with release order, so a reader that sees
+// `computed` sees the whole entry. A miss computes the transition outside any lock (model::step
+// is a pure function); only interning its result takes a lock, one of 64 picked by the state's
+// hash. Two workers may compute the same entry at once: both store the same bytes. Which worker
+// interns a state first decides its id, so ids differ between runs with threads; nothing the
+// explorer reports depends on an id.
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
 #include <span>
 #include <string>
 #include <vector>
@@ -28,6 +42,7 @@
 #include "svcsim/model/invariants.hpp"
 #include "svcsim/scenario/scenario.hpp"
 #include "svcsim/model/world.hpp"
+#include "huge_pages.hpp"
 
 namespace svcsim::simulator {
 
@@ -50,6 +65,12 @@ struct MicroTransition {
   /// The plain inserted reboot's part, as a transition of its own. A fault-free reboot always
   /// reports S_OK (ModelSpace asserts it), so only its violation and stop flags need keeping.
   MicroTransition reboot_part() const;
+
+  /// Reads an entry another thread may be publishing: the tail word (code, flags, fault sites)
+  /// first, with acquire order; `next` and `next_after_reboot` only once it says `computed`.
+  static MicroTransition load(const MicroTransition& entry);
+  /// Publishes an entry: the targets first, the tail word (with `computed`) last.
+  static void publish(MicroTransition& entry, const MicroTransition& value);
 };
 static_assert(sizeof(MicroTransition) == 12);
 // Every fault kind must have its bit in `fault_sites`: a kind without one would never be placed,
@@ -72,6 +93,29 @@ inline constexpr std::uint8_t error = 1u << 6;           // an error the plan do
 static_assert(reboot_stops == stops << 1 && reboot_violation == violation << 1);
 }  // namespace micro_flag
 
+// The last four bytes as one word, for the atomic load and store (may_alias: it reads the four
+// uint8_t fields).
+using TailWord [[gnu::may_alias]] = std::uint32_t;
+static_assert(offsetof(MicroTransition, code) == 8 && alignof(MicroTransition) == 4);
+
+[[gnu::always_inline]] inline MicroTransition MicroTransition::load(const MicroTransition& entry) {
+  MicroTransition value;
+  const auto tail = __atomic_load_n(reinterpret_cast<const TailWord*>(&entry.code), __ATOMIC_ACQUIRE);
+  *reinterpret_cast<TailWord*>(&value.code) = tail;
+  if (value.has(micro_flag::computed)) {
+    value.next = __atomic_load_n(&entry.next, __ATOMIC_RELAXED);
+    value.next_after_reboot = __atomic_load_n(&entry.next_after_reboot, __ATOMIC_RELAXED);
+  }
+  return value;
+}
+
+inline void MicroTransition::publish(MicroTransition& entry, const MicroTransition& value) {
+  __atomic_store_n(&entry.next, value.next, __ATOMIC_RELAXED);
+  __atomic_store_n(&entry.next_after_reboot, value.next_after_reboot, __ATOMIC_RELAXED);
+  __atomic_store_n(reinterpret_cast<TailWord*>(&entry.code),
+                   *reinterpret_cast<const TailWord*>(&value.code), __ATOMIC_RELEASE);
+}
+
 inline MicroTransition MicroTransition::reboot_part() const {
   MicroTransition reboot;
   reboot.next = next_after_reboot;
@@ -82,46 +126,81 @@ inline MicroTransition MicroTransition::reboot_part() const {
   return reboot;
 }
 
-/// Interned target states (no transitions: ModelSpace keeps those by world id).
+/// A lock that costs nothing when the space is not shared (`explore --threads 1`): the serial
+/// explorer interns millions of times and would pay for an uncontended atomic each time.
+class ShardLock {
+ public:
+  void lock() {
+    while (held_.exchange(true, std::memory_order_acquire)) {
+      while (held_.load(std::memory_order_relaxed)) std::this_thread::yield();
+    }
+  }
+  void unlock() { held_.store(false, std::memory_order_release); }
+
+ private:
+  std::atomic<bool> held_{false};
+};
+
+/// Interned target states (no transitions: ModelSpace keeps those by world id). Interning is
+/// safe from several threads when `shared`; reading a state by an id that reached the reader
+/// through a published transition needs no lock.
 class StateTable {
  public:
-  explicit StateTable(bool offline);
+  StateTable(bool offline, bool shared);
 
-  /// The id of `state`, interning it if new; `is_new` tells which.
-  std::uint32_t intern(const model::TargetState& state, bool& is_new);
+  struct Interned {
+    std::uint32_t id = 0;
+    bool is_new = false;
+    bool broken = false;  // the state breaks an invariant (checked once, when first interned)
+  };
+  /// The id of `state`, interning it if new. `check(state)` says whether a new state breaks an
+  /// invariant; it runs before the state is visible to any other thread, so every thread that
+  /// meets the state sees its verdict.
+  template <typename Check>
+  Interned intern(const model::TargetState& state, Check&& check);
   model::TargetState state(std::uint32_t id) const;
-  std::size_t size() const { return images_.size(); }
+  std::size_t size() const { return size_.load(std::memory_order_acquire); }
   std::uint64_t bytes() const;
 
  private:
-  void grow_index();
-
-  bool offline_;
-  // States are stored as their live image, plus the committed image for offline targets only
-  // (an online target's is always empty): half the bytes for the common case.
-  std::vector<model::ServicedImage> images_;
-  std::vector<model::ServicedImage> committed_images_;
-  std::vector<std::uint64_t> hashes_;
   // Open addressing: id + 1 (0 = empty) beside 32 bits of the state's hash, so a probe that
   // meets another state is told apart without loading that state.
   struct IndexSlot {
     std::uint32_t id_plus_one = 0;
     std::uint32_t hash_high = 0;
   };
-  std::vector<IndexSlot> index_;
+  // The index is split by the hash's top bits into shards, each with its own lock and table.
+  struct alignas(64) Shard {
+    ShardLock lock;
+    std::vector<IndexSlot> index;
+    std::size_t count = 0;
+  };
+  static constexpr unsigned shard_bits = 6;
+  void grow_index(Shard& shard);
+
+  bool offline_;
+  bool shared_;
+  alignas(64) std::atomic<std::uint32_t> size_{0};  // written per new state: its own line
+  std::array<Shard, std::size_t{1} << shard_bits> shards_;
+  // States are stored as their live image, plus the committed image for offline targets only
+  // (an online target's is always empty): half the bytes for the common case.
+  ReservedArray<model::ServicedImage> images_;
+  ReservedArray<model::ServicedImage> committed_images_;
+  ReservedArray<std::uint64_t> hashes_;
+  ReservedArray<std::uint8_t> broken_;
 };
 
 /// Interned tuples of `width` ids (a world state of several targets, plus the target to reboot
-/// for a pending state).
+/// for a pending state). One lock: only scenarios of several targets use it, and they are small.
 class TupleTable {
  public:
-  explicit TupleTable(std::size_t width);
+  TupleTable(std::size_t width, bool shared);
 
   std::uint32_t intern(std::span<const std::uint32_t> tuple, bool& is_new);
   std::span<const std::uint32_t> tuple(std::uint32_t id) const {
     return {ids_.data() + std::size_t{id} * width_, width_};
   }
-  std::size_t size() const { return ids_.size() / width_; }
+  std::size_t size() const { return size_.load(std::memory_order_acquire); }
   std::uint64_t bytes() const;
 
  private:
@@ -129,7 +208,10 @@ class TupleTable {
   std::uint64_t hash(std::span<const std::uint32_t> tuple) const;
 
   std::size_t width_;
-  std::vector<std::uint32_t> ids_;
+  bool shared_;
+  ShardLock lock_;
+  std::atomic<std::uint32_t> size_{0};
+  ReservedArray<std::uint32_t> ids_;
   std::vector<std::uint32_t> index_;  // id + 1, 0 = empty
 };
 
@@ -140,8 +222,9 @@ class ModelSpace {
  public:
   /// `steps` are the plan's steps followed by one reboot per target (the inserted ones); `kinds`
   /// the fault kinds that may be placed (variant v >= 1 is kinds[v - 1]).
+  /// `shared`: several threads will use it at once (interning then locks).
   ModelSpace(const model::Plan& plan, const model::World& world, std::vector<model::Step> steps,
-             std::vector<model::Fault> kinds, model::WorldState expected);
+             std::vector<model::Fault> kinds, model::WorldState expected, bool shared = false);
 
   /// The node id of `state`, interning it if new (and checking it then).
   std::uint32_t intern(const model::WorldState& state);
@@ -150,14 +233,15 @@ class ModelSpace {
   /// with fault variant `variant`. The cached case is inline: it is the explorer's inner loop.
   [[gnu::always_inline]] MicroTransition transition(std::uint32_t id, std::size_t step,
                                                     std::size_t variant) {
-    const MicroTransition cached = node_transitions_[entry_index(id, step, variant)];
-    if (cached.has(micro_flag::computed)) return cached;
+    const MicroTransition cached = MicroTransition::load(node_transitions_[entry_index(id, step, variant)]);
+    if (cached.has(micro_flag::computed)) [[likely]] return cached;
     return compute(id, step, variant);
   }
 
   /// The inserted reboot from pending state `id` (a `next` of a reboot_follows transition).
   MicroTransition pending_reboot(std::uint32_t id, std::size_t variant) {
-    const MicroTransition cached = pending_transitions_[std::size_t{id} * variant_count_ + variant];
+    const MicroTransition cached =
+        MicroTransition::load(pending_transitions_[std::size_t{id} * variant_count_ + variant]);
     if (cached.has(micro_flag::computed)) return cached;
     return compute_pending_reboot(id, variant);
   }
@@ -184,8 +268,12 @@ class ModelSpace {
   std::size_t size() const;
   std::uint64_t bytes() const;
 
-  /// The first invariant violation met, as text ("" if none).
-  const std::string& violation_text() const { return violation_text_; }
+  /// What broke in the transition from node `id` by `step` with `variant` (flagged
+  /// `violation`), or in the reboot from pending state `id` (explain_pending_reboot), as text.
+  /// Recomputed from the pure model, so it names the transition asked about, whichever thread
+  /// met a broken state first.
+  std::string explain(std::uint32_t id, std::size_t step, std::size_t variant) const;
+  std::string explain_pending_reboot(std::uint32_t id, std::size_t variant) const;
 
  private:
   /// Room for every target's state, left uninitialised: zeroing 1 KiB for every computed
@@ -219,14 +307,16 @@ class ModelSpace {
   std::uint32_t intern_node(const Targets& targets, bool& broken);
   std::uint32_t intern_pending(const Targets& targets, model::TargetIndex reboot_target,
                                bool& broken);
-  /// Interns one target's state; checks it when new.
+  /// Interns one target's state; checks it when new. `broken` is set if it breaks an invariant.
   std::uint32_t intern_target(StateTable& table, model::TargetIndex target,
                               const model::TargetState& state, bool& broken);
   bool check_transition(std::span<const model::TargetState> before, const model::Step& step,
-                        const model::WorldOutcome& done);
-  void note_violation(model::TargetIndex target, const model::TargetState& state,
-                      const model::InvariantViolation& broken);
+                        const model::WorldOutcome& done) const;
+  /// The text of the first violation in `done` (from `before` by `step`), "" if none.
+  std::string describe_violation(std::span<const model::TargetState> before,
+                                 const model::Step& step, const model::WorldOutcome& done) const;
   void grow_nodes(std::size_t size);
+  void grow_pending(std::size_t size);
 
   const model::Plan& plan_;
   const model::World& world_;
@@ -240,13 +330,12 @@ class ModelSpace {
   StateTable nodes_;
   StateTable pending_;
   // Several targets: each target's states, and the tuples over them.
-  std::vector<StateTable> target_states_;
+  std::vector<std::unique_ptr<StateTable>> target_states_;
   TupleTable world_nodes_;
   TupleTable world_pending_;  // the targets' ids, then the target to reboot
-  std::vector<MicroTransition> node_transitions_;
-  std::vector<MicroTransition> pending_transitions_;
-  std::vector<std::uint8_t> classes_;  // per node id: class + 1 without error (low 4 bits), with
-  std::string violation_text_;
+  ReservedArray<MicroTransition> node_transitions_;
+  ReservedArray<MicroTransition> pending_transitions_;
+  ReservedArray<std::uint8_t> classes_;  // per node id: class + 1 without error (low 4 bits), with
 };
 
 }  // namespace svcsim::simulator

@@ -53,6 +53,13 @@ struct ExploreOptions {
   /// Record the graph's nodes and edges (for DOT), at most this many nodes: past it the graph
   /// keeps the first ones and says it is truncated. 0: no graph.
   std::uint64_t graph_state_max = 0;
+  /// Threads that build each wide layer (`explore --threads`). Counts, witnesses and graph
+  /// are the same for every thread count; a recorded graph is always built on one thread.
+  int threads = 1;
+  /// Layers of fewer nodes than this are built on one thread, however many there are: the
+  /// threads' start and the chunks' merge cost more than such a layer. Tests set 0, so that
+  /// small scenarios go through the chunked build too.
+  std::size_t parallel_node_min = 4096;
   /// Build layers by hashing the masks reached, as plans of more than 26 steps do, even for a
   /// short plan: so tests can hold that path to the same answers as the dense one.
   bool sparse_groups = false;

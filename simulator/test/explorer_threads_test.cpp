@@ -1,0 +1,148 @@
+// explore --threads: the chunked layer build must give exactly the serial answer. Every test here
+// forces chunks onto small layers (parallel_node_min = 0), so the shipped scenarios, synthetic
+// chains and RapidCheck-generated scenarios all go through the merge; 1, 2 and 4 threads must
+// agree on every count, every witness and the state and transition figures, and the chunked
+// result must still agree with the brute-force oracle.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "brute_force.hpp"
+#include "scenario_generator.hpp"
+#include "source_dir.hpp"
+#include "world_generator.hpp"
+#include "svcsim/model/assert.hpp"
+#include "svcsim/scenario/loader.hpp"
+#include "svcsim/simulator/explorer.hpp"
+#include "svcsim/simulator/synthetic_chain.hpp"
+
+namespace svcsim::simulator {
+namespace {
+
+const bool assertions_throw = (set_assert_handler(&throwing_assert_handler), true);
+
+scenario::Scenario load(const std::filesystem::path& path) {
+  auto loaded = scenario::load_scenario_file(path.string());
+  if (!loaded) throw std::runtime_error(loaded.error().to_string());
+  return std::move(loaded).value();
+}
+
+/// Everything explore reports but time and memory, as one text: a difference prints in full.
+std::string everything(const ExploreResult& result) {
+  std::string text = fmt::format("status {} orders {} states {} transitions {} model states {}\n",
+                                 static_cast<int>(result.status), result.orders.to_string(),
+                                 result.states, result.transitions, result.model_states);
+  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
+    const RunCounts& runs = result.runs[faults];
+    text += fmt::format("j={} total {}", faults, runs.total.to_string());
+    for (const BigCount& count : runs.classes) text += " " + count.to_string();
+    for (const auto& [code, count] : runs.codes) text += fmt::format(" {:x}={}", code, count.to_string());
+    text += "\n";
+  }
+  for (const Witness& witness : result.witnesses) {
+    text += fmt::format("witness {} {} {} ops: {}\n", witness.for_code,
+                        model::outcome_class_name(witness.outcome_class),
+                        witness.code ? model::hresult(*witness.code) : 0u, witness.operation_count) +
+            witness.command + "\n";
+  }
+  return text + result.violation_text + "\n" + result.violation_command + "\n";
+}
+
+ExploreOptions chunked(int threads, std::optional<int> fault_count_max = std::nullopt) {
+  ExploreOptions options;
+  options.threads = threads;
+  options.parallel_node_min = 0;
+  options.fault_count_max = fault_count_max;
+  return options;
+}
+
+/// 2 and 4 threads give the serial result; returns it.
+std::string expect_same_for_every_thread_count(const scenario::Scenario& scenario,
+                                               std::optional<int> fault_count_max = std::nullopt,
+                                               bool sparse = false) {
+  ExploreOptions serial = chunked(1, fault_count_max);
+  serial.sparse_groups = sparse;
+  const std::string expected = everything(explore(scenario, serial));
+  for (const int threads : {2, 4}) {
+    ExploreOptions options = chunked(threads, fault_count_max);
+    options.sparse_groups = sparse;
+    EXPECT_EQ(everything(explore(scenario, options)), expected) << threads << " threads";
+  }
+  return expected;
+}
+
+TEST(ExplorerThreads, ShippedScenariosAreTheSameOnOneTwoAndFourThreads) {
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const scenario::Scenario scenario = load(entry.path());
+    expect_same_for_every_thread_count(scenario);
+    // With a fault more than the file asks for: more runs stop early, more witnesses compete.
+    expect_same_for_every_thread_count(scenario, scenario.faults.max + 1);
+    ++checked;
+  }
+  EXPECT_GE(checked, 20u);
+}
+
+TEST(ExplorerThreads, SyntheticChainsAreTheSameDenseAndSparse) {
+  for (const int package_count : {6, 9}) {
+    const scenario::Scenario scenario = make_synthetic_chain(
+        {.package_count = package_count, .fault_count_max = 1,
+         .fault_kinds = model::reboot_faults | model::fault_bit(model::Fault::execute_failure)});
+    SCOPED_TRACE(package_count);
+    const std::string dense = expect_same_for_every_thread_count(scenario);
+    expect_same_for_every_thread_count(scenario, std::nullopt, true);
+    EXPECT_NE(dense.find("status 0"), std::string::npos) << dense;
+  }
+}
+
+TEST(ExplorerThreads, TheDefaultThresholdKeepsSmallLayersSerialAndTheSame) {
+  // Without the test threshold a chain of 12 chunks only its widest layers: the mixed build.
+  const scenario::Scenario scenario = make_synthetic_chain({.package_count = 12});
+  ExploreOptions serial;
+  ExploreOptions threaded;
+  threaded.threads = 2;
+  EXPECT_EQ(everything(explore(scenario, threaded)), everything(explore(scenario, serial)));
+}
+
+TEST(ExplorerThreads, AStateLimitStillStopsCleanly) {
+  const scenario::Scenario scenario = make_synthetic_chain({.package_count = 9});
+  ExploreOptions options = chunked(2);
+  options.state_count_max = 100;
+  const ExploreResult result = explore(scenario, options);
+  EXPECT_EQ(result.status, ExploreStatus::incomplete_states);
+}
+
+// RapidCheck: the chunked build on generated scenarios (faults, device properties, tolerate,
+// reboot: never, low reboot bounds) and worlds of several targets agrees with the serial build
+// and with the oracle.
+RC_GTEST_PROP(ExplorerThreadsProperty, ChunkedAgreesWithSerialAndTheOracle, ()) {
+  const auto scenario = *testing::gen_scenario({.package_count_max = 8, .step_count_max = 4,
+                                                .fault_count_max = 2});
+  const int threads = *rc::gen::element(2, 3, 4);
+  const ExploreResult serial = explore(scenario, chunked(1));
+  const ExploreResult threaded = explore(scenario, chunked(threads));
+  RC_ASSERT(everything(threaded) == everything(serial));
+  RC_ASSERT(threaded.status == ExploreStatus::complete);
+  const testing::BruteForceResult oracle = testing::brute_force(scenario, scenario.faults.max);
+  RC_ASSERT(threaded.orders == oracle.orders);
+  for (std::size_t faults = 0; faults < oracle.runs.size(); ++faults) {
+    RC_ASSERT(threaded.runs[faults].total == oracle.runs[faults].total);
+    RC_ASSERT(threaded.runs[faults].classes == oracle.runs[faults].classes);
+    RC_ASSERT(threaded.runs[faults].codes == oracle.runs[faults].codes);
+  }
+}
+
+RC_GTEST_PROP(ExplorerThreadsProperty, WorldsAreTheSameOnSeveralThreads, ()) {
+  const auto scenario = *testing::gen_world_scenario(
+      {.package_count_max = 6, .step_count_max = 3, .fault_count_max = 1});
+  RC_ASSERT(everything(explore(scenario, chunked(3))) == everything(explore(scenario, chunked(1))));
+}
+
+}  // namespace
+}  // namespace svcsim::simulator
