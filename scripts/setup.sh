@@ -16,6 +16,9 @@ packages=(
   libwim-dev wimtools libmspack-dev gcab libpugixml-dev
   gnuplot-nox librsvg2-bin zlib1g-dev
   openssh-client openssh-server
+  # bench/spin_side_by_side.sh: SPIN 6.5.2, the peer the README's figures are measured beside,
+  # and GNU time for each tool's wall time and peak resident set (bench.spin_smoke runs it).
+  spin time
 )
 
 missing=()
