@@ -63,9 +63,11 @@ wall_seconds() {
 rss_mib() {
   awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$1"
 }
-# The svcsim_explore_scaling row: | n | k | states | transitions | model states | seconds | ...
+# The svcsim_explore_scaling row of `threads`:
+#   | n | k | threads | states | transitions | model states | seconds | ...
 scaling_field() {
-  awk -F'|' -v n="$2" -v field="$3" '$2 + 0 == n && $3 + 0 == 0 { gsub(/ /, "", $field); print $field }' "$1"
+  awk -F'|' -v n="$2" -v field="$3" -v threads="${4:-1}" \
+    '$2 + 0 == n && $3 + 0 == 0 && $4 + 0 == threads { gsub(/ /, "", $field); print $field }' "$1"
 }
 
 # "Spin Version 6.5.2 -- 6 December 2019" -> "SPIN 6.5.2"
@@ -83,7 +85,7 @@ for n in "${sizes[@]}"; do
   # SPIN stores that many plus two per end state (bench/README.md).
   "$bench_dir/svcsim_explore_scaling" --from "$n" --to "$n" --repeat 1 --brute-force-to 0 >"$dir/sizing.out" ||
     fail "n = $n: svcsim_explore_scaling failed (sizing pass)"
-  expected="$(scaling_field "$dir/sizing.out" "$n" 4)"
+  expected="$(scaling_field "$dir/sizing.out" "$n" 5)"
   [[ "$expected" =~ ^[0-9]+$ ]] || fail "n = $n: no state count in svcsim_explore_scaling's output"
   bits=10
   while (((1 << bits) < expected)); do bits=$((bits + 1)); done
@@ -108,16 +110,20 @@ for n in "${sizes[@]}"; do
   # pan prints nonsense (1.7e+07 s) for a search shorter than its clock's tick.
   spin_own="$(awk -v wall="$spin_wall" '/^pan: elapsed time/ { print ($4 > wall + 1) ? "n/a" : $4 }' "$dir/pan.out")"
 
-  /usr/bin/time -v -o "$dir/svcsim.time" "$bench_dir/svcsim_explore_scaling" --from "$n" --to "$n" \
-    --repeat 1 --brute-force-to 0 >"$dir/svcsim.out" || fail "n = $n: svcsim_explore_scaling failed"
-  svcsim_states="$(scaling_field "$dir/svcsim.out" "$n" 4)"
-  svcsim_transitions="$(scaling_field "$dir/svcsim.out" "$n" 5)"
-  svcsim_own="$(scaling_field "$dir/svcsim.out" "$n" 7)"
-  svcsim_wall="$(wall_seconds "$dir/svcsim.time")"
-
-  ratio="$(awk -v a="$spin_wall" -v b="$svcsim_wall" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a (svcsim under 0.01 s)" }')"
+  # svcsim on one thread (SPIN's pan is single-threaded), then on every core (explore's default).
   rows+=("| $n | $spin_name | $spin_states | $spin_transitions | $spin_wall | $spin_own | $(rss_mib "$dir/pan.time") | |")
-  rows+=("| $n | svcsim | $svcsim_states | $svcsim_transitions | $svcsim_wall | $svcsim_own | $(rss_mib "$dir/svcsim.time") | $ratio |")
+  for threads in 1 "$(nproc)"; do
+    /usr/bin/time -v -o "$dir/svcsim.time" "$bench_dir/svcsim_explore_scaling" --from "$n" --to "$n" \
+      --repeat 1 --brute-force-to 0 --threads "$threads" >"$dir/svcsim.out" ||
+      fail "n = $n: svcsim_explore_scaling failed"
+    svcsim_states="$(scaling_field "$dir/svcsim.out" "$n" 5 "$threads")"
+    svcsim_transitions="$(scaling_field "$dir/svcsim.out" "$n" 6 "$threads")"
+    svcsim_own="$(scaling_field "$dir/svcsim.out" "$n" 8 "$threads")"
+    svcsim_wall="$(wall_seconds "$dir/svcsim.time")"
+    ratio="$(awk -v a="$spin_wall" -v b="$svcsim_wall" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a (svcsim under 0.01 s)" }')"
+    rows+=("| $n | svcsim, $threads thread(s) | $svcsim_states | $svcsim_transitions | $svcsim_wall | $svcsim_own | $(rss_mib "$dir/svcsim.time") | $ratio |")
+    [[ "$(nproc)" != 1 ]] || break
+  done
   notes+=("n = $n: pan -w$bits -m$depth; spin -a and gcc took $compile_s s (not counted); SPIN stored $((spin_states - svcsim_states)) more states than svcsim")
   rm -rf "$dir"
 done
