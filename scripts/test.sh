@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The project's test command: release build + CTest, then the whole suite again under the
-# address and undefined-behaviour sanitizers, then (when SVCSIM_FUZZ_SECONDS > 0) every libFuzzer
-# target for that many seconds. Stops at the first failure. Ends with one summary line per preset
+# address and undefined-behaviour sanitizers, then (when SVCSIM_TSAN=1) the threaded explorer's
+# and fleet's tests under the thread sanitizer, then (when SVCSIM_FUZZ_SECONDS > 0) every
+# libFuzzer target for that many seconds. Stops at the first failure. Ends with one summary line per preset
 # (tests passed and failed, seconds) and the total time.
 #
 #   scripts/test.sh           everything above
@@ -80,6 +81,14 @@ if ((quick)); then
 fi
 
 run_preset asan
+
+# The thread sanitizer on the tests whose names say Threads or Fleet (the tsan preset builds
+# only the simulator's test binary): opt-in, it adds about six minutes on 2 cores.
+if [[ "${SVCSIM_TSAN:-0}" == 1 ]]; then
+  run_preset tsan
+else
+  echo "test: SVCSIM_TSAN unset: not running the thread sanitizer"
+fi
 
 fuzz_seconds="${SVCSIM_FUZZ_SECONDS:-0}"
 if ! [[ "$fuzz_seconds" =~ ^[0-9]+$ ]]; then

@@ -54,6 +54,7 @@ StateTable::StateTable(bool offline, bool shared)
       hashes_(reservation(1, sizeof(std::uint64_t))),
       broken_(reservation(1, 1)) {
   for (Shard& shard : shards_) shard.index.resize(64);
+  index_bytes_ = shards_.size() * 64 * sizeof(IndexSlot);
 }
 
 template <typename Check>
@@ -110,20 +111,21 @@ void StateTable::grow_index(Shard& shard) {
     while (grown[slot].id_plus_one != 0) slot = (slot + 1) & mask;
     grown[slot] = entry;
   }
+  index_bytes_.fetch_add((grown.size() - shard.index.size()) * sizeof(IndexSlot),
+                         std::memory_order_relaxed);
   shard.index.swap(grown);
 }
 
 std::uint64_t StateTable::bytes() const {
-  std::uint64_t index = 0;
-  for (const Shard& shard : shards_) index += shard.index.capacity() * sizeof(IndexSlot);
-  return images_.bytes() + committed_images_.bytes() + hashes_.bytes() + broken_.bytes() + index;
+  return images_.bytes() + committed_images_.bytes() + hashes_.bytes() + broken_.bytes() +
+         index_bytes_.load(std::memory_order_relaxed);
 }
 
 // --- TupleTable -------------------------------------------------------------------------------
 
 TupleTable::TupleTable(std::size_t width, bool shared)
     : width_(width), shared_(shared), ids_(reservation(width, sizeof(std::uint32_t))),
-      index_(1024) {
+      index_(1024), index_bytes_(1024 * sizeof(std::uint32_t)) {
   SVCSIM_ASSERT(width >= 1);
 }
 
@@ -166,11 +168,12 @@ void TupleTable::grow_index() {
     while (grown[slot] != 0) slot = (slot + 1) & mask;
     grown[slot] = id + 1;
   }
+  index_bytes_.store(grown.size() * sizeof(std::uint32_t), std::memory_order_relaxed);
   index_.swap(grown);
 }
 
 std::uint64_t TupleTable::bytes() const {
-  return ids_.bytes() + index_.capacity() * sizeof(std::uint32_t);
+  return ids_.bytes() + index_bytes_.load(std::memory_order_relaxed);
 }
 
 // --- ModelSpace -------------------------------------------------------------------------------

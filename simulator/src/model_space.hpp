@@ -181,6 +181,7 @@ class StateTable {
   bool offline_;
   bool shared_;
   alignas(64) std::atomic<std::uint32_t> size_{0};  // written per new state: its own line
+  std::atomic<std::uint64_t> index_bytes_{0};  // the shards' indexes, for bytes() on any thread
   std::array<Shard, std::size_t{1} << shard_bits> shards_;
   // States are stored as their live image, plus the committed image for offline targets only
   // (an online target's is always empty): half the bytes for the common case.
@@ -213,6 +214,7 @@ class TupleTable {
   std::atomic<std::uint32_t> size_{0};
   ReservedArray<std::uint32_t> ids_;
   std::vector<std::uint32_t> index_;  // id + 1, 0 = empty
+  std::atomic<std::uint64_t> index_bytes_{0};  // for bytes() on any thread
 };
 
 // classes_ packs a class + 1 (0: not yet classed) in 4 bits, once without an error and once with.
