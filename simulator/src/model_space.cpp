@@ -53,8 +53,28 @@ StateTable::StateTable(bool offline, bool shared)
       committed_images_(offline ? reservation(1, sizeof(model::ServicedImage)) : 0),
       hashes_(reservation(1, sizeof(std::uint64_t))),
       broken_(reservation(1, 1)) {
-  for (Shard& shard : shards_) shard.index.resize(64);
-  index_bytes_ = shards_.size() * 64 * sizeof(IndexSlot);
+  for (Shard& shard : shards_) {
+    shard.tables.push_back(std::make_unique<Index>(64, 0));
+    shard.published.store(shard.tables.back().get(), std::memory_order_release);
+  }
+  index_bytes_ = shards_.size() * 64 * sizeof(std::uint64_t);
+}
+
+std::uint32_t StateTable::find(const Index& table, const model::TargetState& state,
+                               std::uint64_t hash, std::size_t& slot) const {
+  const std::size_t mask = table.size() - 1;
+  const std::uint64_t hash_high = hash & 0xFFFFFFFF00000000ull;
+  for (slot = hash & mask;; slot = (slot + 1) & mask) {
+    // Acquire: a slot is published after its state is written.
+    const std::uint64_t entry = __atomic_load_n(&table[slot], __ATOMIC_ACQUIRE);
+    if (entry == 0) return 0;
+    if ((entry & 0xFFFFFFFF00000000ull) != hash_high) continue;
+    const auto id = static_cast<std::uint32_t>(entry) - 1;
+    if (hashes_[id] == hash && images_[id] == static_cast<const model::ServicedImage&>(state) &&
+        (!offline_ || committed_images_[id] == state.committed)) {
+      return id + 1;
+    }
+  }
 }
 
 template <typename Check>
@@ -62,37 +82,34 @@ StateTable::Interned StateTable::intern(const model::TargetState& state, Check&&
   const std::uint64_t hash = model::hash_state(state);
   // The shard from the top bits, the slot from the low ones: independent within a shard.
   Shard& shard = shards_[hash >> (64 - shard_bits)];
-  const auto hash_high = static_cast<std::uint32_t>(hash >> 32);
-  MaybeLocked locked(shard.lock, shared_);
-  const std::size_t mask = shard.index.size() - 1;
-  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    const IndexSlot entry = shard.index[slot];
-    if (entry.id_plus_one == 0) {
-      SVCSIM_ASSERT(offline_ || state.committed == model::ServicedImage{});
-      const bool broken = check(state);
-      const std::uint32_t id = size_.fetch_add(1, std::memory_order_relaxed);
-      SVCSIM_ASSERT(id != UINT32_MAX);
-      images_.ensure(std::size_t{id} + 1);
-      images_[id] = state;
-      if (offline_) {
-        committed_images_.ensure(std::size_t{id} + 1);
-        committed_images_[id] = state.committed;
-      }
-      hashes_.ensure(std::size_t{id} + 1);
-      hashes_[id] = hash;
-      broken_.ensure(std::size_t{id} + 1);
-      broken_[id] = broken ? 1 : 0;
-      shard.index[slot] = IndexSlot{id + 1, hash_high};
-      if (++shard.count * 2 > shard.index.size()) grow_index(shard);
-      return {id, true, broken};
-    }
-    if (entry.hash_high != hash_high) continue;
-    const std::uint32_t id = entry.id_plus_one - 1;
-    if (hashes_[id] == hash && images_[id] == static_cast<const model::ServicedImage&>(state) &&
-        (!offline_ || committed_images_[id] == state.committed)) {
-      return {id, false, broken_[id] != 0};
-    }
+  std::size_t slot = 0;
+  if (const std::uint32_t found =
+          find(*shard.published.load(std::memory_order_acquire), state, hash, slot)) {
+    return {found - 1, false, broken_[found - 1] != 0};
   }
+  MaybeLocked locked(shard.lock, shared_);
+  Index& table = *shard.tables.back();
+  // Again under the lock: another thread may have added it, or grown the table, meanwhile.
+  if (const std::uint32_t found = find(table, state, hash, slot)) {
+    return {found - 1, false, broken_[found - 1] != 0};
+  }
+  SVCSIM_ASSERT(offline_ || state.committed == model::ServicedImage{});
+  const bool broken = check(state);
+  const std::uint32_t id = size_.fetch_add(1, std::memory_order_relaxed);
+  SVCSIM_ASSERT(id != UINT32_MAX);
+  images_.ensure(std::size_t{id} + 1);
+  images_[id] = state;
+  if (offline_) {
+    committed_images_.ensure(std::size_t{id} + 1);
+    committed_images_[id] = state.committed;
+  }
+  hashes_.ensure(std::size_t{id} + 1);
+  hashes_[id] = hash;
+  broken_.ensure(std::size_t{id} + 1);
+  broken_[id] = broken ? 1 : 0;
+  __atomic_store_n(&table[slot], make_slot(id, hash), __ATOMIC_RELEASE);
+  if (++shard.count * 2 > table.size()) grow_index(shard);
+  return {id, true, broken};
 }
 
 model::TargetState StateTable::state(std::uint32_t id) const {
@@ -103,17 +120,18 @@ model::TargetState StateTable::state(std::uint32_t id) const {
 }
 
 void StateTable::grow_index(Shard& shard) {
-  std::vector<IndexSlot> grown(shard.index.size() * 2);
-  const std::size_t mask = grown.size() - 1;
-  for (const IndexSlot& entry : shard.index) {
-    if (entry.id_plus_one == 0) continue;
-    std::size_t slot = hashes_[entry.id_plus_one - 1] & mask;
-    while (grown[slot].id_plus_one != 0) slot = (slot + 1) & mask;
-    grown[slot] = entry;
+  const Index& old = *shard.tables.back();
+  auto grown = std::make_unique<Index>(old.size() * 2, 0);
+  const std::size_t mask = grown->size() - 1;
+  for (const std::uint64_t entry : old) {
+    if (entry == 0) continue;
+    std::size_t slot = hashes_[static_cast<std::uint32_t>(entry) - 1] & mask;
+    while ((*grown)[slot] != 0) slot = (slot + 1) & mask;
+    (*grown)[slot] = entry;
   }
-  index_bytes_.fetch_add((grown.size() - shard.index.size()) * sizeof(IndexSlot),
-                         std::memory_order_relaxed);
-  shard.index.swap(grown);
+  index_bytes_.fetch_add(grown->size() * sizeof(std::uint64_t), std::memory_order_relaxed);
+  shard.published.store(grown.get(), std::memory_order_release);
+  shard.tables.push_back(std::move(grown));
 }
 
 std::uint64_t StateTable::bytes() const {

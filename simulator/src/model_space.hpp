@@ -163,20 +163,29 @@ class StateTable {
   std::uint64_t bytes() const;
 
  private:
-  // Open addressing: id + 1 (0 = empty) beside 32 bits of the state's hash, so a probe that
-  // meets another state is told apart without loading that state.
-  struct IndexSlot {
-    std::uint32_t id_plus_one = 0;
-    std::uint32_t hash_high = 0;
-  };
+  // Open addressing: a slot is id + 1 (0 = empty) in its low half and 32 bits of the state's
+  // hash in its high half, so a probe that meets another state is told apart without loading
+  // that state. One 64-bit word, read and published atomically.
+  static std::uint64_t make_slot(std::uint32_t id, std::uint64_t hash) {
+    return (hash & 0xFFFFFFFF00000000ull) | (std::uint64_t{id} + 1);
+  }
+  using Index = std::vector<std::uint64_t>;
   // The index is split by the hash's top bits into shards, each with its own lock and table.
+  // A lookup that finds its state reads the table without the lock (most lookups do: the
+  // explorer asks again and again for states it has met); only an insert locks. Grown tables
+  // are kept, not freed, until the StateTable goes, so a reader still on an old one stays safe
+  // (it may miss a state added since, and then looks again under the lock).
   struct alignas(64) Shard {
+    std::atomic<const Index*> published{nullptr};
     ShardLock lock;
-    std::vector<IndexSlot> index;
     std::size_t count = 0;
+    std::vector<std::unique_ptr<Index>> tables;  // the current one last
   };
   static constexpr unsigned shard_bits = 6;
   void grow_index(Shard& shard);
+  /// Probes `table` for `state`; the id + 1, or 0 when an empty slot ends the probe.
+  std::uint32_t find(const Index& table, const model::TargetState& state, std::uint64_t hash,
+                     std::size_t& slot) const;
 
   bool offline_;
   bool shared_;
