@@ -12,6 +12,7 @@
 #include <bit>
 #include <chrono>
 #include <atomic>
+#include <barrier>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -343,10 +344,34 @@ class Explorer {
     stop_after_chunk_.store(SIZE_MAX, std::memory_order_relaxed);
     chunk_transitions_ = 0;
     chunk_layer_bytes_ = current.bytes() + next.bytes();
+    // Phase two copies the chunks into the layer, in parallel too: a serial copy was a fifth of
+    // the time on two threads (n = 20), most of it the kernel filling the layer's fresh pages.
+    std::size_t merged = 0;  // chunks up to the first that stopped
+    std::vector<std::uint64_t> offsets(chunk_count + 1, 0);
+    std::atomic<std::size_t> copied{0};
+    const std::uint64_t link_base = links_.size();
+    const auto make_room = [&]() noexcept {
+      const std::size_t stop = stop_after_chunk_.load(std::memory_order_relaxed);
+      merged = stop < chunk_count ? stop + 1 : chunk_count;
+      for (std::size_t index = 0; index < merged; ++index) {
+        const Chunk<Count>& chunk = *chunks_[index];
+        offsets[index + 1] = offsets[index] + chunk.out.keys.size();
+        for (const std::uint32_t begin : chunk.out.begins) {
+          next.begins.push_back(begin + static_cast<std::uint32_t>(offsets[index]));
+        }
+      }
+      const std::uint64_t total = offsets[merged];
+      SVCSIM_ASSERT(total < UINT32_MAX);
+      next.keys.resize(total);  // left uninitialised (HugePageAllocator): every one is copied
+      next.counts.resize(total);
+      next.operations.resize(total);
+      links_.extend(total);
+    };
+    std::barrier built(threads_, make_room);
     const auto work = [&] {
       for (;;) {
         const std::size_t index = taken.fetch_add(1, std::memory_order_relaxed);
-        if (index >= chunk_count) return;
+        if (index >= chunk_count) break;
         // A chunk after one that stopped is never merged: skip it.
         if (index > stop_after_chunk_.load(std::memory_order_relaxed)) continue;
         Chunk<Count>& chunk = *chunks_[index];
@@ -359,24 +384,25 @@ class Explorer {
           }
         }
       }
+      built.arrive_and_wait();
+      for (;;) {
+        const std::size_t index = copied.fetch_add(1, std::memory_order_relaxed);
+        if (index >= merged) break;
+        const Chunk<Count>& chunk = *chunks_[index];
+        const std::uint64_t at = offsets[index];
+        std::copy(chunk.out.keys.begin(), chunk.out.keys.end(), next.keys.data() + at);
+        std::copy(chunk.out.counts.begin(), chunk.out.counts.end(), next.counts.data() + at);
+        std::copy(chunk.out.operations.begin(), chunk.out.operations.end(),
+                  next.operations.data() + at);
+        links_.copy_in(link_base + at, chunk.links, chunk.links.size());
+      }
     };
     {
       std::vector<std::jthread> workers;
       for (int thread = 1; thread < threads_; ++thread) workers.emplace_back(work);
       work();
     }
-    for (std::size_t index = 0; index < chunk_count; ++index) {
-      Chunk<Count>& chunk = *chunks_[index];
-      const auto offset = static_cast<std::uint32_t>(next.keys.size());
-      for (const std::uint32_t begin : chunk.out.begins) next.begins.push_back(begin + offset);
-      next.keys.insert(next.keys.end(), chunk.out.keys.begin(), chunk.out.keys.end());
-      next.counts.insert(next.counts.end(), chunk.out.counts.begin(), chunk.out.counts.end());
-      next.operations.insert(next.operations.end(), chunk.out.operations.begin(),
-                             chunk.out.operations.end());
-      links_.append(chunk.links, chunk.links.size());
-      main_.merge(chunk.sink);
-      if (!main_.ok()) break;
-    }
+    for (std::size_t index = 0; index < merged; ++index) main_.merge(chunks_[index]->sink);
   }
 
   void build_dense(Sink& sink, const Layer& current, std::size_t layer, std::uint64_t first,

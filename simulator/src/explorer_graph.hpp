@@ -127,15 +127,19 @@ class LinkArena {
   }
   /// Forgets every link but keeps the chunks, for the next layer's (explore --threads).
   void clear() { size_ = 0; }
-  /// Appends `other`'s first `count` links.
-  void append(const LinkArena& other, std::uint64_t count) {
+  /// Makes room for `count` more links, to be written by copy_in (from several threads: the
+  /// chunks are all there before any is written).
+  void extend(std::uint64_t count) {
+    size_ += count;
+    while ((chunks_.size() << chunk_bits) < size_) add_chunk();
+  }
+  /// Writes `other`'s first `count` links at `at` (room made by extend).
+  void copy_in(std::uint64_t at, const LinkArena& other, std::uint64_t count) {
     for (std::uint64_t done = 0; done < count;) {
-      if ((size_ & chunk_mask) == 0 && (size_ >> chunk_bits) == chunks_.size()) add_chunk();
-      const std::uint64_t room = chunk_size - (size_ & chunk_mask);
-      const std::uint64_t from = done & chunk_mask;
-      const std::uint64_t run = std::min({room, chunk_size - from, count - done});
-      std::copy_n(&other[done], run, &(*this)[size_]);
-      size_ += run;
+      const std::uint64_t to = at + done;
+      const std::uint64_t run = std::min({chunk_size - (to & chunk_mask),
+                                          chunk_size - (done & chunk_mask), count - done});
+      std::copy_n(&other[done], run, &(*this)[to]);
       done += run;
     }
   }

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <new>
 #include <type_traits>
+#include <utility>
 
 #include "svcsim/model/assert.hpp"
 
@@ -76,6 +77,17 @@ struct HugePageAllocator {
       return;
     }
     unmap_huge(pointer, mapped_bytes(count));
+  }
+  /// resize() leaves new elements uninitialised (default-initialised, for trivial T): the
+  /// explorer's layers are always written whole before they are read, and zeroing them first
+  /// would be one more pass over fresh memory.
+  template <typename U>
+  void construct(U* pointer) noexcept {
+    ::new (static_cast<void*>(pointer)) U;
+  }
+  template <typename U, typename... Arguments>
+  void construct(U* pointer, Arguments&&... arguments) {
+    ::new (static_cast<void*>(pointer)) U(std::forward<Arguments>(arguments)...);
   }
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const { return true; }
