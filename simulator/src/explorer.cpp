@@ -343,6 +343,7 @@ class Explorer {
     std::atomic<std::size_t> taken{0};
     stop_after_chunk_.store(SIZE_MAX, std::memory_order_relaxed);
     chunk_transitions_ = 0;
+    chunk_states_ = 0;
     chunk_layer_bytes_ = current.bytes() + next.bytes();
     // Phase two copies the chunks into the layer, in parallel too: a serial copy was a fifth of
     // the time on two threads (n = 20), most of it the kernel filling the layer's fresh pages.
@@ -377,7 +378,7 @@ class Explorer {
         Chunk<Count>& chunk = *chunks_[index];
         build_range(chunk.sink, current, layer, next.masks, group_count * index / chunk_count,
                     group_count * (index + 1) / chunk_count);
-        chunk_checkpoint(chunk.sink, layer, chunk.sink.transitions & 0xFFF);
+        chunk_checkpoint(chunk.sink, layer, chunk.sink.transitions & 0xFFF, chunk.sink.states);
         if (!chunk.sink.ok()) {
           std::size_t stop = stop_after_chunk_.load(std::memory_order_relaxed);
           while (index < stop && !stop_after_chunk_.compare_exchange_weak(stop, index)) {
@@ -813,9 +814,15 @@ class Explorer {
   /// A chunk on a worker thread has made `added` more transitions (chunks are small: they count
   /// in 2^12 steps, and at their end, together): past each 2^16 of them, the memory limit from
   /// the resident set (no layer is whole yet), and a progress line.
-  void chunk_checkpoint(Sink& sink, std::size_t layer, std::uint64_t added) {
+  void chunk_checkpoint(Sink& sink, std::size_t layer, std::uint64_t added,
+                        std::uint64_t states_done = 0) {
     const std::lock_guard<std::mutex> locked(checkpoint_mutex_);
     chunk_transitions_ += added;
+    // A finished chunk's states count against --max-states at once (the layer is not whole).
+    chunk_states_ += states_done;
+    if (options_.state_count_max != 0 && main_.states + chunk_states_ > options_.state_count_max) {
+      sink.status = ExploreStatus::incomplete_states;
+    }
     // Counted over every layer built in chunks: a layer may have fewer than 2^16.
     const std::uint64_t before = chunk_ticks_;
     chunk_ticks_ += added;
@@ -1052,6 +1059,7 @@ class Explorer {
   std::mutex checkpoint_mutex_;
   std::uint64_t chunk_transitions_ = 0;  // this layer's, so far
   std::uint64_t chunk_ticks_ = 0;        // every layer's
+  std::uint64_t chunk_states_ = 0;       // this layer's finished chunks' states
   std::uint64_t chunk_layer_bytes_ = 0;
   /// What one more node of a layer costs: its key, count, operation count and parent link.
   static constexpr std::uint64_t bytes_per_node = 8 + sizeof(Count) + 2 + sizeof(Link);
