@@ -16,6 +16,9 @@ packages=(
   libwim-dev wimtools libmspack-dev gcab libpugixml-dev
   gnuplot-nox librsvg2-bin zlib1g-dev
   openssh-client openssh-server
+  # Open MPI: `mpirun -np P svcsim compare ...` splits the fleet between ranks (cluster/); the
+  # build finds it (SVCSIM_MPI=AUTO) and registers the MPI tests, and builds without it otherwise.
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()
