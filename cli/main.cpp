@@ -156,7 +156,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 the result matches the scenario's expect block (or it states none) and no\n"
       "run ends in a --fail-on class; 1 an expectation missed or a --fail-on class reached; 2 bad\n"
-      "scenario file or bad arguments; 3 incomplete (a state or memory limit was reached, or\n"
+      "scenario file or bad arguments (under mpirun: ranks that disagree, or a subcommand\n"
+      "other than compare on several ranks); 3 incomplete (a state or memory limit was reached, or\n"
       "memory ran out); 4 replay: a step did not do what the model predicted; 5 replay: the\n"
       "machine could not be reached; 6 replay: interrupted (--resume continues it); 10 the\n"
       "servicing model violated an invariant (a bug in svcsim).\n"
