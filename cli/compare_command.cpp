@@ -1,20 +1,28 @@
 // `svcsim compare`: loads the scenario, resolves the strategies, simulates the fleet and writes the
 // report, to stdout or atomically to --output (a temporary file renamed into place, so a reader
-// never sees half a report).
+// never sees half a report). Under MPI every rank runs this on the same arguments and simulates
+// its range of devices; the tallies are merged between ranks, and rank 0 alone writes.
 #include "compare_command.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <new>
+#include <optional>
 #include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "compare_output.hpp"
+#include "svcsim/cluster/cluster.hpp"
 #include "svcsim/model/text.hpp"
 #include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/sequence.hpp"
@@ -86,32 +94,59 @@ std::string command_line(const CompareOptions& options, const scenario::Scenario
                      options.seed);
 }
 
-CommandOutcome execute_compare(const CompareOptions& options) {
+/// What the arguments and the scenario file say, checked: all a rank needs to simulate.
+struct CompareRun {
+  scenario::Scenario scenario;
+  std::vector<std::string> names;
+  std::vector<scenario::StrategySpec> strategies;
+  std::uint64_t devices = 0;
+};
+
+/// FNV-1a, 64 bits, continued from `hash`: the fingerprint of what a rank is about to simulate.
+std::uint64_t fingerprint(std::uint64_t hash, std::string_view bytes) {
+  constexpr std::uint64_t prime = 0x100000001b3;
+  for (char byte : bytes) hash = (hash ^ static_cast<unsigned char>(byte)) * prime;
+  return hash;
+}
+
+/// What this rank will simulate, as one number the ranks compare before they start: the scenario
+/// file's bytes, the devices, the seed and the strategies. Never 0, which means "not ready".
+std::uint64_t run_fingerprint(const CompareOptions& options, const CompareRun& run) {
+  std::uint64_t hash = 0xcbf29ce484222325;
+  std::ifstream file(options.scenario_path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << file.rdbuf();
+  hash = fingerprint(hash, bytes.str());
+  hash = fingerprint(hash, fmt::format("\n{} {} {}", run.devices, options.seed, fmt::join(run.names, ",")));
+  return hash == 0 ? 1 : hash;
+}
+
+/// Checks the arguments and loads the scenario; nullopt after one line on stderr (bad input).
+std::optional<CompareRun> prepare_compare(const CompareOptions& options) {
   if (options.threads < 1 || options.threads > thread_count_max) {
     report_error(fmt::format("--threads {}: give a whole number from 1 to {}", options.threads, thread_count_max));
-    return CommandOutcome::bad_input;
+    return std::nullopt;
   }
   if (options.devices && (*options.devices == 0 || *options.devices > scenario::fleet_devices_max)) {
     report_error(fmt::format("--devices {}: give a whole number from 1 to {}", *options.devices,
                              scenario::fleet_devices_max));
-    return CommandOutcome::bad_input;
+    return std::nullopt;
   }
-  const auto loaded = scenario::load_scenario_file(options.scenario_path);
+  auto loaded = scenario::load_scenario_file(options.scenario_path);
   if (!loaded) {
     std::cerr << visible(loaded.error().to_string()) << '\n';
-    return CommandOutcome::bad_input;
+    return std::nullopt;
   }
-  const scenario::Scenario& scenario = loaded.value();
+  CompareRun run{std::move(loaded.value()), {}, {}, 0};
+  const scenario::Scenario& scenario = run.scenario;
   const scenario::Fleet* fleet = scenario.fleet ? &*scenario.fleet : nullptr;
-  std::vector<std::string> names = options.strategies.empty()
-                                       ? default_strategies(scenario)
-                                       : simulator::split_order_list(options.strategies);
-  if (names.empty()) {
+  run.names = options.strategies.empty() ? default_strategies(scenario)
+                                         : simulator::split_order_list(options.strategies);
+  if (run.names.empty()) {
     report_error("--strategies is empty: name at least one strategy");
-    return CommandOutcome::bad_input;
+    return std::nullopt;
   }
-  std::vector<scenario::StrategySpec> strategies;
-  for (const std::string& name : names) {
+  for (const std::string& name : run.names) {
     const auto strategy = scenario::find_strategy(scenario.plan, fleet, name);
     if (!strategy) {
       std::vector<std::string> known;
@@ -121,21 +156,16 @@ CommandOutcome execute_compare(const CompareOptions& options) {
       for (const auto& builtin : scenario::builtin_strategies(scenario.plan)) known.push_back(builtin.name);
       report_error(fmt::format("--strategies: unknown strategy {} (expected one of: {})",
                                model::detail::quote(visible(name)), fmt::join(known, ", ")));
-      return CommandOutcome::bad_input;
+      return std::nullopt;
     }
-    strategies.push_back(*strategy);
+    run.strategies.push_back(*strategy);
   }
+  run.devices = options.devices.value_or(fleet != nullptr ? fleet->devices : scenario::Fleet{}.devices);
+  return run;
+}
 
-  simulator::FleetOptions fleet_options;
-  fleet_options.devices = options.devices.value_or(fleet != nullptr ? fleet->devices : scenario::Fleet{}.devices);
-  fleet_options.seed = options.seed;
-  fleet_options.threads = options.threads;
-
-  CompareReport report;
-  report.scenario = &scenario;
-  report.command = command_line(options, scenario, names, fleet_options.devices);
-  report.fleet = simulator::simulate_fleet(scenario, strategies, fleet_options);
-
+/// Renders the report and writes it to stdout or --output (rank 0 only).
+CommandOutcome write_report(const CompareOptions& options, const CompareReport& report) {
   std::ostringstream text;
   if (options.format == "json") {
     write_compare_json(text, report);
@@ -149,19 +179,72 @@ CommandOutcome execute_compare(const CompareOptions& options) {
   if (options.output.empty()) {
     std::cout << text.str();
     std::cout.flush();
-  } else {
-    write_atomically(options.output, text.str());
+    return CommandOutcome::expectations_met;
   }
-
-  std::uint64_t violations = 0;
-  for (const simulator::StrategyReport& strategy : report.fleet.strategies) violations += strategy.tally.violations;
-  if (violations > 0) {
-    report_error(fmt::format("{} device run{} violated an invariant of the servicing model (a bug in "
-                             "svcsim); `svcsim explore` on the scenario finds a witness",
-                             violations, violations == 1 ? "" : "s"));
-    return CommandOutcome::invariant_violated;
+  try {
+    write_atomically(options.output, text.str());
+  } catch (const std::bad_alloc&) {
+    throw;  // main's exit 3
+  } catch (const std::exception& error) {
+    // Caught here rather than in main: on several ranks the others wait for rank 0's exit code.
+    report_error(visible(error.what()));
+    return CommandOutcome::bad_input;
   }
   return CommandOutcome::expectations_met;
+}
+
+CommandOutcome execute_compare(const CompareOptions& options) {
+  std::optional<CompareRun> run = prepare_compare(options);
+  // Every rank checked the same arguments and loaded the same file; they agree before the first
+  // collective, so that a rank that could not (a file only some nodes see) does not leave the
+  // others waiting in the fleet's reductions, and a rank that read another copy of the file
+  // (a stale one on a node's own disk) does not mix another fleet into the tallies. One rank:
+  // nothing to compare.
+  const std::uint64_t mine = !run ? 0 : cluster::size() == 1 ? 1 : run_fingerprint(options, *run);
+  const std::vector<std::uint64_t> ready = cluster::all_gather(mine);
+  if (!run) return CommandOutcome::bad_input;  // rank 0's line is printed, if it was rank 0's
+  for (std::size_t other = 0; other < ready.size(); ++other) {
+    const std::string file = model::detail::quote(visible(options.scenario_path));
+    if (ready[other] == 0) {
+      report_error(fmt::format("rank {} of {} could not check the arguments or load {}; every rank "
+                               "must read the same files",
+                               other, ready.size(), file));
+      return CommandOutcome::bad_input;
+    }
+    if (ready[other] != ready[0]) {
+      report_error(fmt::format("rank {} of {} read another {} or other arguments than rank 0; every "
+                               "rank must read the same files",
+                               other, ready.size(), file));
+      return CommandOutcome::bad_input;
+    }
+  }
+
+  simulator::FleetOptions fleet_options;
+  fleet_options.devices = run->devices;
+  fleet_options.seed = options.seed;
+  fleet_options.threads = options.threads;
+  fleet_options.partition = cluster::fleet_partition();
+
+  CompareReport report;
+  report.scenario = &run->scenario;
+  report.command = command_line(options, run->scenario, run->names, fleet_options.devices);
+  report.fleet = simulator::simulate_fleet(run->scenario, run->strategies, fleet_options);
+
+  // Every rank holds the whole fleet's tallies now; rank 0 alone writes, and its outcome is every
+  // rank's exit code.
+  CommandOutcome outcome = CommandOutcome::expectations_met;
+  if (cluster::rank() == 0) outcome = write_report(options, report);
+  if (outcome == CommandOutcome::expectations_met) {
+    std::uint64_t violations = 0;
+    for (const simulator::StrategyReport& strategy : report.fleet.strategies) violations += strategy.tally.violations;
+    if (violations > 0) {
+      report_error(fmt::format("{} device run{} violated an invariant of the servicing model (a bug in "
+                               "svcsim); `svcsim explore` on the scenario finds a witness",
+                               violations, violations == 1 ? "" : "s"));
+      outcome = CommandOutcome::invariant_violated;
+    }
+  }
+  return static_cast<CommandOutcome>(cluster::broadcast_from_rank0(static_cast<int>(outcome)));
 }
 
 }  // namespace
@@ -172,7 +255,9 @@ Command register_compare_command(CLI::App& app) {
       "compare", "Compare sequencing strategies and rollout rings over a simulated fleet");
   compare->footer(
       "Each device draws its starting state, defects, regressions, ring and faults from streams\n"
-      "derived from (seed, device index): the same seed gives the same bytes for any --threads.\n"
+      "derived from (seed, device index): the same seed gives the same bytes for any --threads,\n"
+      "and for any number of MPI ranks (mpirun -np P svcsim compare ..., when built with MPI:\n"
+      "each rank simulates a range of devices, rank 0 writes the report).\n"
       "Exit codes: 0 done; 2 bad scenario or arguments, or the report cannot be written; 3 out\n"
       "of memory; 10 a device run violated an invariant of the servicing model.");
   compare->add_option("scenario", options->scenario_path, "Scenario YAML file")->required();
@@ -182,7 +267,8 @@ Command register_compare_command(CLI::App& app) {
       ->type_name("A,B,...");
   compare->add_option("--devices", options->devices, "Devices per strategy (default: fleet.devices, else 10000)");
   compare->add_option("--seed", options->seed, "Run seed (default 1)");
-  compare->add_option("--threads", options->threads, "Threads (default 1; results do not depend on it)");
+  compare->add_option("--threads", options->threads,
+                      "Threads, per MPI rank under mpirun (default 1; results do not depend on it)");
   compare->add_option("--format", options->format, "Output format")
       ->type_name("text|json|csv|html")
       ->check(CLI::IsMember({"text", "json", "csv", "html"}));

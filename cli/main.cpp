@@ -1,11 +1,15 @@
 // The `svcsim` executable: builds the command line, lets the named subcommand run, and turns
-// what it concluded into the documented exit code. No servicing rule lives here.
+// what it concluded into the documented exit code. No servicing rule lives here. Started by
+// mpirun or srun (built with MPI), it is one rank of several: only rank 0 writes, and only
+// `compare` runs on more than one rank.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <cstring>
 #include <exception>
 #include <iostream>
 #include <new>
+#include <streambuf>
 #include <string>
 #include <vector>
 
@@ -16,6 +20,7 @@
 #include "import_command.hpp"
 #include "replay_command.hpp"
 #include "run_command.hpp"
+#include "svcsim/cluster/cluster.hpp"
 #include "svcsim/model/text.hpp"
 #include "text_escape.hpp"
 
@@ -78,11 +83,69 @@ std::string unknown_subcommand(const std::string& word,
   return message + "; see svcsim --help";
 }
 
+/// Swallows what a rank other than 0 writes to std::cout and std::cerr for the life of main: every
+/// rank runs the same command on the same input and would print the same lines (help, errors,
+/// the report). Failed assertions go to C's stderr, untouched, so a bug on any rank still shows.
+/// The streams get their buffers back before main returns, while this buffer still exists.
+class QuietUnlessRankZero {
+ public:
+  QuietUnlessRankZero() {
+    if (svcsim::cluster::rank() == 0) return;
+    out_ = std::cout.rdbuf(&discard_);
+    error_ = std::cerr.rdbuf(&discard_);
+  }
+  ~QuietUnlessRankZero() {
+    if (out_ != nullptr) std::cout.rdbuf(out_);
+    if (error_ != nullptr) std::cerr.rdbuf(error_);
+  }
+  QuietUnlessRankZero(const QuietUnlessRankZero&) = delete;
+  QuietUnlessRankZero& operator=(const QuietUnlessRankZero&) = delete;
+
+ private:
+  class DiscardingBuffer : public std::streambuf {
+   protected:
+    int_type overflow(int_type character) override { return traits_type::not_eof(character); }
+    std::streamsize xsputn(const char*, std::streamsize count) override { return count; }
+  };
+  DiscardingBuffer discard_;
+  std::streambuf* out_ = nullptr;
+  std::streambuf* error_ = nullptr;
+};
+
+/// The one line for a subcommand other than compare started on several ranks.
+std::string single_rank_only(const std::string& subcommand) {
+  return "svcsim: " + subcommand + " runs on one rank only, and this is rank 0 of " +
+         std::to_string(svcsim::cluster::size()) +
+         "; only compare splits its work between MPI ranks: run it without mpirun (or with -np 1)";
+}
+
+/// An exception that reached main: one line, and on several ranks the whole job ends with the
+/// same code, since this rank can no longer keep in step with the others' collectives. Only rank
+/// 0's std::cerr shows, so on several ranks the line goes to C's stderr, naming the rank.
+int unexpected_end(const std::string& message, int code) {
+  if (svcsim::cluster::size() == 1) {
+    std::cerr << "svcsim: " << message << "\n";
+    return code;
+  }
+  std::fprintf(stderr, "svcsim: rank %d of %d: %s\n", svcsim::cluster::rank(), svcsim::cluster::size(),
+               message.c_str());
+  std::fflush(stderr);
+  svcsim::cluster::abort_if_several_ranks(code);
+  return code;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // MPI when a launcher started this process (cluster.hpp); a plain run is rank 0 of 1.
+  const svcsim::cluster::Session session(argc, argv);
+  const QuietUnlessRankZero quiet;
   // The DISM emulator speaks DISM's syntax (/Online, /Add-Package), which CLI11 cannot parse.
   if (int first = 0; svcsim::cli::is_dism_invocation(argc, argv, &first)) {
+    if (svcsim::cluster::size() > 1) {
+      std::cerr << single_rank_only("dism") << "\n";
+      return exit_bad_input;
+    }
     return svcsim::cli::run_dism_command(argc, argv, first);
   }
   CLI::App app{"svcsim: simulate Windows servicing sequences (CBS/DISM) and check them"};
@@ -93,7 +156,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 the result matches the scenario's expect block (or it states none) and no\n"
       "run ends in a --fail-on class; 1 an expectation missed or a --fail-on class reached; 2 bad\n"
-      "scenario file or bad arguments; 3 incomplete (a state or memory limit was reached, or\n"
+      "scenario file or bad arguments (under mpirun: ranks that disagree, or a subcommand\n"
+      "other than compare on several ranks); 3 incomplete (a state or memory limit was reached, or\n"
       "memory ran out); 4 replay: a step did not do what the model predicted; 5 replay: the\n"
       "machine could not be reached; 6 replay: interrupted (--resume continues it); 10 the\n"
       "servicing model violated an invariant (a bug in svcsim).\n"
@@ -141,17 +205,21 @@ int main(int argc, char** argv) {
 
   for (const svcsim::cli::Command& command : commands) {
     if (!command.subcommand->parsed()) continue;
+    // Every rank parsed the same words and refuses alike, before any collective.
+    if (svcsim::cluster::size() > 1 && command.subcommand->get_name() != "compare") {
+      std::cerr << single_rank_only(command.subcommand->get_name()) << "\n";
+      return exit_bad_input;
+    }
     try {
       return exit_code(command.execute());
     } catch (const std::bad_alloc&) {
       // Running out of memory says nothing about the input: the result is incomplete.
-      std::cerr << "svcsim: out of memory; the result is incomplete (explore and check take "
-                   "--max-memory-mib to stop cleanly below what this machine can give)\n";
-      return exit_incomplete;
+      return unexpected_end("out of memory; the result is incomplete (explore and check take "
+                            "--max-memory-mib to stop cleanly below what this machine can give)",
+                            exit_incomplete);
     } catch (const std::exception& error) {
       // User and environment errors may throw at this edge (style.md); they become one line.
-      std::cerr << "svcsim: " << svcsim::cli::visible(error.what()) << "\n";
-      return exit_bad_input;
+      return unexpected_end(svcsim::cli::visible(error.what()), exit_bad_input);
     }
   }
   // require_subcommand(1) makes CLI11 reject a command line without one.

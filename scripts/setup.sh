@@ -19,6 +19,9 @@ packages=(
   # bench/spin_side_by_side.sh: SPIN 6.5.2, the peer the README's figures are measured beside,
   # and GNU time for each tool's wall time and peak resident set (bench.spin_smoke runs it).
   spin time
+  # Open MPI: `mpirun -np P svcsim compare ...` splits the fleet between ranks (cluster/); the
+  # build finds it (SVCSIM_MPI=AUTO) and registers the MPI tests, and builds without it otherwise.
+  openmpi-bin libopenmpi-dev
 )
 
 missing=()

@@ -171,6 +171,19 @@ void StrategyTally::merge(const StrategyTally& other) {
   regressed_devices += other.regressed_devices;
 }
 
+DeviceRange device_range(std::uint64_t count, std::uint64_t part, std::uint64_t part_count) {
+  SVCSIM_ASSERT(part_count >= 1);
+  SVCSIM_ASSERT(part < part_count);
+  // count = quotient * part_count + remainder: the first `remainder` parts get one device more.
+  // No product here exceeds count, so nothing wraps for any count and part_count.
+  const std::uint64_t quotient = count / part_count;
+  const std::uint64_t remainder = count % part_count;
+  const DeviceRange range{part * quotient + std::min(part, remainder),
+                          (part + 1) * quotient + std::min(part + 1, remainder)};
+  SVCSIM_ASSERT(range.first <= range.last && range.last <= count);
+  return range;
+}
+
 std::optional<std::int64_t> histogram_quantile(const std::map<std::int64_t, std::uint64_t>& histogram,
                                                double q) {
   SVCSIM_ASSERT(q > 0.0 && q <= 1.0);
@@ -610,21 +623,25 @@ StrategyPlan make_strategy_plan(const FleetConstants& constants, const scenario:
   return plan;
 }
 
-/// One pass over the fleet on `threads` threads, each over a contiguous range of devices; the
-/// tallies are merged in range order (any order gives the same integers).
+/// One pass over this process's part of the fleet on `threads` threads, each over a contiguous
+/// range of devices; the tallies are merged in range order (any order gives the same integers),
+/// then combined with the other processes' parts into the whole fleet's.
 StrategyTally run_pass(const FleetConstants& constants, const StrategyPlan& plan,
                        const FleetOptions& options, std::optional<int> halt_day, bool ring_pass,
                        std::uint64_t& device_steps) {
+  const FleetPartition& partition = options.partition;
+  const DeviceRange process_range = device_range(options.devices, partition.part, partition.part_count);
+  const std::uint64_t process_devices = process_range.last - process_range.first;
   const auto threads = static_cast<std::uint64_t>(std::max(1, options.threads));
   std::vector<StrategyTally> tallies(threads);
   std::vector<std::uint64_t> steps(threads, 0);
   const auto work = [&](std::uint64_t part) {
     DeviceRunner runner(constants, plan, options.cache);
-    const std::uint64_t first = options.devices * part / threads;
-    const std::uint64_t last = options.devices * (part + 1) / threads;
+    const DeviceRange thread_range = device_range(process_devices, part, threads);
     // The thread's own tally, handed over at the end: neighbours in `tallies` share cache lines.
     StrategyTally tally;
-    for (std::uint64_t device = first; device < last; ++device) {
+    for (std::uint64_t device = process_range.first + thread_range.first;
+         device < process_range.first + thread_range.last; ++device) {
       runner.add_device(options.seed, device, halt_day, ring_pass, tally);
     }
     tallies[part] = std::move(tally);
@@ -642,6 +659,8 @@ StrategyTally run_pass(const FleetConstants& constants, const StrategyPlan& plan
     total.merge(tallies[part]);
     device_steps += steps[part];
   }
+  SVCSIM_ASSERT(total.devices == process_devices);
+  if (partition.combine) total = partition.combine(total);
   SVCSIM_ASSERT(total.devices == options.devices);
   return total;
 }
@@ -653,6 +672,8 @@ FleetReport simulate_fleet(const scenario::Scenario& scenario,
                            const FleetOptions& options) {
   SVCSIM_ASSERT(options.devices > 0);
   SVCSIM_ASSERT(options.threads >= 1);
+  SVCSIM_ASSERT(options.partition.part < options.partition.part_count);
+  SVCSIM_ASSERT(options.partition.part_count == 1 || options.partition.combine);
   const FleetConstants constants = make_constants(scenario);
   FleetReport report;
   report.devices = options.devices;
@@ -670,6 +691,8 @@ FleetReport simulate_fleet(const scenario::Scenario& scenario,
     if (plan.rollout.rings.size() > 1) {
       // Pass 1: each ring's bad rate on the original update decides when the rollout halts: the
       // day after the first ring over the threshold has finished (deferral + deadline + grace).
+      // The rates are the whole fleet's (run_pass combines the processes' parts), so every
+      // process finds the same halt day.
       const StrategyTally rings = run_pass(constants, plan, options, std::nullopt, true, report.device_steps);
       for (std::size_t index = 0; index < plan.rollout.rings.size(); ++index) {
         const RingTally& ring = rings.rings[index];

@@ -1,13 +1,17 @@
 // Checks the fleet engine of `svcsim compare` on shipped scenarios: the order rules, the counts'
 // conservation, that results depend on the seed only (thread counts and the run cache change no
 // tally), that faults drawn at every reboot show as the classes the model gives, and the seed-004
-// trade-off between exposure and blast radius.
+// trade-off between exposure and blast radius; and that the fleet split into parts (as MPI ranks
+// split it), each part run on its own thread and combined after every pass, gives the tallies of
+// one process.
 #include "svcsim/simulator/fleet.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <barrier>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "source_dir.hpp"
@@ -128,6 +132,95 @@ TEST(Fleet, ResultsDependOnTheSeedOnly) {
   options.seed = 2;
   const FleetReport other = simulate_fleet(scenario, chosen, options);
   EXPECT_FALSE(same_tally(one.strategies[0].tally, other.strategies[0].tally));
+}
+
+TEST(Fleet, DeviceRangesCoverTheFleetOnce) {
+  EXPECT_EQ(device_range(10, 0, 4), (DeviceRange{0, 3}));
+  EXPECT_EQ(device_range(10, 1, 4), (DeviceRange{3, 6}));
+  EXPECT_EQ(device_range(10, 2, 4), (DeviceRange{6, 8}));
+  EXPECT_EQ(device_range(10, 3, 4), (DeviceRange{8, 10}));
+  EXPECT_EQ(device_range(2, 3, 4), (DeviceRange{2, 2}));  // more parts than devices: empty parts
+  // The largest fleet, split as far as MPI's int ranks go: no product wraps.
+  constexpr std::uint64_t count_max = scenario::fleet_devices_max;
+  for (std::uint64_t part_count : {std::uint64_t{1}, std::uint64_t{3}, std::uint64_t{1} << 31}) {
+    const DeviceRange first = device_range(count_max, 0, part_count);
+    const DeviceRange last = device_range(count_max, part_count - 1, part_count);
+    EXPECT_EQ(first.first, 0u);
+    EXPECT_EQ(last.last, count_max);
+    if (part_count > 1) {
+      EXPECT_EQ(device_range(count_max, 1, part_count).first, first.last);
+    }
+    EXPECT_EQ(first.last - first.first, count_max / part_count + (count_max % part_count == 0 ? 0 : 1));
+    EXPECT_EQ(last.last - last.first, count_max / part_count);
+  }
+}
+
+/// The parts of one fleet run side by side on threads, each handing its tally of a pass to the
+/// others through a barrier: what cluster/ does between MPI ranks, without MPI.
+class InProcessExchange {
+ public:
+  explicit InProcessExchange(std::size_t part_count)
+      : parts_(part_count), barrier_(static_cast<std::ptrdiff_t>(part_count)) {}
+
+  StrategyTally combine(std::size_t part, const StrategyTally& mine) {
+    parts_[part] = mine;
+    barrier_.arrive_and_wait();  // every part has posted its tally
+    StrategyTally whole;
+    for (const StrategyTally& each : parts_) whole.merge(each);
+    barrier_.arrive_and_wait();  // every part has read them before the next pass posts again
+    return whole;
+  }
+
+ private:
+  std::vector<StrategyTally> parts_;
+  std::barrier<> barrier_;
+};
+
+std::vector<FleetReport> simulate_in_parts(const scenario::Scenario& scenario,
+                                           const std::vector<scenario::StrategySpec>& chosen,
+                                           FleetOptions options, std::size_t part_count) {
+  InProcessExchange exchange(part_count);
+  std::vector<FleetReport> reports(part_count);
+  std::vector<std::thread> parts;
+  for (std::size_t part = 0; part < part_count; ++part) {
+    parts.emplace_back([&, part, options]() mutable {
+      options.partition.part = part;
+      options.partition.part_count = part_count;
+      options.partition.combine = [&exchange, part](const StrategyTally& mine) {
+        return exchange.combine(part, mine);
+      };
+      reports[part] = simulate_fleet(scenario, chosen, options);
+    });
+  }
+  for (std::thread& thread : parts) thread.join();
+  return reports;
+}
+
+TEST(Fleet, PartsCombinedAfterEveryPassGiveOneProcessesTallies) {
+  // autopatch halts on day 1 at seed 4 (SeedFourTradesExposureForBlastRadius): the halt day comes
+  // from the first pass's rings, which each part must see whole.
+  const scenario::Scenario scenario = load("april-2026-server-oob.yaml");
+  const auto chosen = strategies(scenario, {"patch_now", "autopatch", "wait_for_oob", "pilot_then_broad"});
+  for (std::uint64_t devices : {std::uint64_t{3001}, std::uint64_t{3}}) {
+    FleetOptions options;
+    options.devices = devices;
+    const FleetReport whole = simulate_fleet(scenario, chosen, options);
+    if (devices > 1000) {
+      ASSERT_TRUE(whole.strategies[1].halt_day.has_value());
+    }
+    for (std::size_t part_count : {2u, 4u}) {
+      options.threads = part_count == 2 ? 2 : 1;
+      const std::vector<FleetReport> reports = simulate_in_parts(scenario, chosen, options, part_count);
+      for (const FleetReport& report : reports) {
+        ASSERT_EQ(report.strategies.size(), chosen.size());
+        for (std::size_t index = 0; index < chosen.size(); ++index) {
+          EXPECT_EQ(report.strategies[index].tally, whole.strategies[index].tally)
+              << devices << " devices, " << part_count << " parts, strategy " << chosen[index].name;
+          EXPECT_EQ(report.strategies[index].halt_day, whole.strategies[index].halt_day);
+        }
+      }
+    }
+  }
 }
 
 TEST(Fleet, SeedFourTradesExposureForBlastRadius) {

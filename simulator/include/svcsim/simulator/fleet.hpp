@@ -2,11 +2,12 @@
 // its starting state, its defects and regressions, its ring and its faults from streams derived
 // from (run seed, subsystem, device index), runs its strategy's sequence through the same runner
 // and model as `svcsim run`, and adds to tallies that merge associatively, so results depend only
-// on the seed, never on the number of threads.
+// on the seed, never on the number of threads or processes.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,6 +36,8 @@ struct RingTally {
   std::uint64_t devices = 0;
   std::uint64_t original = 0;
   std::uint64_t bad = 0;
+
+  friend bool operator==(const RingTally&, const RingTally&) = default;
 };
 
 /// What one strategy did to the fleet. Every field is an integer count or a map of counts, so
@@ -56,6 +59,7 @@ struct StrategyTally {
   std::uint64_t regressed_devices = 0;
 
   void merge(const StrategyTally& other);
+  friend bool operator==(const StrategyTally&, const StrategyTally&) = default;
 };
 
 struct StrategyReport {
@@ -65,6 +69,32 @@ struct StrategyReport {
   StrategyTally tally;
 };
 
+/// The `part`-th of `part_count` contiguous, near-equal ranges of [0, count): parts differ in size
+/// by at most one. The fleet splits its devices with it between processes, then each process's
+/// range between its threads.
+///
+///   device_range(10, 1, 4) == {3, 6}   // parts [0,3) [3,6) [6,8) [8,10)
+struct DeviceRange {
+  std::uint64_t first = 0;
+  std::uint64_t last = 0;  // one past the last
+  friend bool operator==(const DeviceRange&, const DeviceRange&) = default;
+};
+DeviceRange device_range(std::uint64_t count, std::uint64_t part, std::uint64_t part_count);
+
+/// How the fleet is split between processes (`svcsim compare` under MPI: cluster/). This process
+/// simulates the devices of `device_range(devices, part, part_count)`; after each pass over them
+/// `combine` turns its partial tally into the whole fleet's, and must give every process the same
+/// whole, because the halt rule reads the first pass's rings and the report the second's. A
+/// device's result depends only on (seed, device index), so any split gives the same tallies.
+/// The default is one process holding the whole fleet.
+struct FleetPartition {
+  std::uint64_t part = 0;
+  std::uint64_t part_count = 1;
+  /// Empty: this process's tally is the fleet's (part_count 1). Called once per pass, on every
+  /// process, in the same order.
+  std::function<StrategyTally(const StrategyTally&)> combine;
+};
+
 struct FleetOptions {
   std::uint64_t devices = 1000;
   std::uint64_t seed = 4;
@@ -72,6 +102,7 @@ struct FleetOptions {
   /// Cache each fault-free run per (starting state, device properties, order); off: one
   /// run_sequence per device, the naive baseline the benchmarks compare against.
   bool cache = true;
+  FleetPartition partition;
 };
 
 struct FleetReport {
@@ -79,7 +110,7 @@ struct FleetReport {
   std::uint64_t seed = 0;
   std::vector<std::string> start_labels;
   std::vector<StrategyReport> strategies;
-  std::uint64_t device_steps = 0;  // simulated operations, for the benchmarks' steps per second
+  std::uint64_t device_steps = 0;  // this process's simulated operations, for the benchmarks' steps per second
 };
 
 /// Simulates `options.devices` devices under each strategy (found with scenario::find_strategy;
