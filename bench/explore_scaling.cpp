@@ -4,7 +4,7 @@
 // Each n runs in a child process so that every peak-RSS figure is its own.
 //
 //   svcsim_explore_scaling --from 8 --to 24 [--faults 1] [--brute-force-to 10] [--repeat 3]
-//                          [--threads 1,2]
+//                          [--threads 1,2] [--two-jobs-to 21]
 //
 // With several thread counts, each n runs once per count, side by side, and the rows after the
 // first say how much faster than the first count they were (and whether every count and the
@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   int faults = 0;
   int brute_force_to = 10;
   int repeat = 3;
+  int two_jobs_to = 21;  // past it two explorations at once may not fit in memory (n = 24: 10 GB each)
   std::vector<int> thread_counts{1};
   for (int index = 1; index + 1 < argc; index += 2) {
     const std::string_view name = argv[index];
@@ -168,9 +169,10 @@ int main(int argc, char** argv) {
     else if (name == "--faults") faults = value;
     else if (name == "--brute-force-to") brute_force_to = value;
     else if (name == "--repeat") repeat = value;
+    else if (name == "--two-jobs-to") two_jobs_to = value;
     else {
       std::fprintf(stderr, "usage: %s [--from N] [--to N] [--faults K] [--brute-force-to N] [--repeat R] "
-                           "[--threads T,T...]\n",
+                           "[--threads T,T...] [--two-jobs-to N]\n",
                    argv[0]);
       return 2;
     }
@@ -202,7 +204,9 @@ int main(int argc, char** argv) {
                          index == 0 && versus ? &baseline_s : nullptr,
                          index == 0 && versus ? &baseline : nullptr);
       }
-      if (status == 0 && versus) print_ceiling(package_count, faults, repeat, baseline_s);
+      if (status == 0 && versus && package_count <= two_jobs_to) {
+        print_ceiling(package_count, faults, repeat, baseline_s);
+      }
       std::fflush(stdout);  // _Exit skips stdio's flush, and stdout is often a pipe
       std::_Exit(status);
     }
