@@ -13,6 +13,7 @@
 #include <chrono>
 #include <atomic>
 #include <barrier>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -21,6 +22,7 @@
 #include <fmt/format.h>
 
 #include "explorer_graph.hpp"
+#include "explorer_wire.hpp"
 #include "model_space.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/simulator/policy.hpp"
@@ -48,6 +50,7 @@ struct Sink {
   std::vector<RunCounts> runs;  // per fault count
   std::uint64_t transitions = 0;
   std::uint64_t states = 0;
+  std::uint64_t group_order = 0;  // the serial place of the group being built (witness order)
   ExploreStatus status = ExploreStatus::complete;
   std::array<WitnessEnd, model::outcome_class_count> class_witnesses{};
   WitnessEnd violation_end;
@@ -116,6 +119,7 @@ class Explorer {
       : scenario_(scenario),
         plan_(scenario.plan),
         options_(options),
+        partition_(options.partition),
         world_(scenario::make_world(scenario)),
         step_count_(plan_.steps.size()) {
     result_.fault_count_max = options.fault_count_max.value_or(scenario.faults.max);
@@ -135,6 +139,16 @@ class Explorer {
     // C(26, 13) = 10.4 million groups in the widest layer: 42 MB of group starts, cheaper than
     // hashing masks. Longer plans only ever explore a sparse part of their subsets.
     dense_ = step_count_ <= 26 && !options.sparse_groups;
+    // Several ranks: each builds its own groups, listed and found by hashing, and orders the
+    // witnesses it finds by the group's colex rank, the serial (dense) order.
+    distributed_ = partition_.size > 1;
+    if (distributed_) {
+      SVCSIM_ASSERT_MSG(dense_ && options.graph_state_max == 0 && partition_.exchange &&
+                            partition_.all_gather && partition_.rank >= 0 &&
+                            partition_.rank < partition_.size,
+                        "explore on several ranks: plans of up to 26 steps, without a graph");
+      dense_ = false;
+    }
   }
 
   ExploreResult run() {
@@ -193,16 +207,29 @@ class Explorer {
     }
     SVCSIM_ASSERT(!current.keys.empty() && start_devices_.front() == 0);
     current.begins = {0, static_cast<std::uint32_t>(current.keys.size())};
+    // Several ranks: every rank knows the starts (a witness's device is read off them), one
+    // holds them.
+    if (distributed_ && group_owner(0, partition_.size) != partition_.rank) {
+      current.clear();
+      current.index.clear(1);
+      current.begins = {0};
+    }
     main_.states = current.keys.size();
 
     for (std::size_t layer = 0; layer < step_count_ && ok(); ++layer) {
+      if (distributed_) share(current);
       Layer next = build_next_layer(current, layer);
+      if (distributed_) settle_layer(next, layer);
       retire(current);
       spare_ = std::move(current);
       current = std::move(next);
     }
-    if (ok()) finish_full_layer(current, step_count_);
+    if (ok()) {
+      main_.group_order = 0;  // the last layer is one group
+      finish_full_layer(current, step_count_);
+    }
     retire(current);
+    if (distributed_) merge_ranks();
     build_witnesses();
     return finish(started);
   }
@@ -237,6 +264,7 @@ class Explorer {
     if (!main_.violation_text.empty()) result_.violation_text = main_.violation_text;
     note_memory(0);
     sample_resident();
+    if (distributed_) finish_ranks();
     if (ok()) check_conservation();
     return std::move(result_);
   }
@@ -285,7 +313,11 @@ class Explorer {
     next.keys.reserve(expected);
     next.counts.reserve(expected);
     next.operations.reserve(expected);
-    if (!dense_) list_sparse_groups(current, next);
+    if (distributed_) {
+      list_owned_groups(current, next, layer);
+    } else if (!dense_) {
+      list_sparse_groups(current, next);
+    }
     const std::uint64_t group_count =
         dense_ ? binomial(static_cast<unsigned>(step_count_), static_cast<unsigned>(layer + 1))
                : next.masks.size();
@@ -432,6 +464,7 @@ class Explorer {
       Layer& next = *sink.out;
       const auto group_begin = static_cast<std::uint32_t>(next.keys.size());
       next.begins.push_back(group_begin);
+      sink.group_order = group;
       for (unsigned index = 0; index < count && sink.ok(); ++index) {
         const std::size_t step = positions[index];
         const std::uint64_t previous = mask & ~bit_of(step);
@@ -488,6 +521,7 @@ class Explorer {
       Layer& next = *sink.out;
       const auto group_begin = static_cast<std::uint32_t>(next.keys.size());
       next.begins.push_back(group_begin);
+      sink.group_order = distributed_ ? colex_rank(mask) : group;
       for (std::uint64_t rest = mask; rest != 0 && sink.ok(); rest &= rest - 1) {
         const auto step = static_cast<std::size_t>(std::countr_zero(rest));
         const std::uint64_t previous = mask & ~bit_of(step);
@@ -561,7 +595,7 @@ class Explorer {
       const unsigned faults_op = faults + (op_variant > 0 ? 1u : 0u);
       const unsigned error_op = first_error != 0 ? first_error : error_code(after_op);
       if (after_op.has(micro_flag::violation)) {
-        return report_violation(sink, layer, node, make_choice(step, op_variant, 0), 0,
+        return report_violation(sink, layer, node, done, make_choice(step, op_variant, 0), 0,
                                 space_->explain(id, step, op_variant));
       }
       checkpoint(sink, layer);
@@ -591,7 +625,8 @@ class Explorer {
                 ? plain_reboot
                 : space_->pending_reboot(rebooting, reboot_variant);
         if (after_reboot.has(micro_flag::violation)) {
-          return report_violation(sink, layer, node, make_choice(step, op_variant, reboot_variant), 0,
+          return report_violation(sink, layer, node, done,
+                                  make_choice(step, op_variant, reboot_variant), 0,
                                   space_->explain_pending_reboot(rebooting, reboot_variant));
         }
         const unsigned faults_reboot = faults_op + (reboot_variant > 0 ? 1u : 0u);
@@ -655,7 +690,7 @@ class Explorer {
     bucket.total += runs;
     bucket.classes[static_cast<std::size_t>(outcome_class)] += runs;
     WitnessEnd end{true,  outcome_class, first_error, operations, static_cast<std::uint8_t>(faults),
-                   layer, node,  choice, final_variants};
+                   layer, node,  choice, final_variants, done_mask, sink.group_order};
     auto& by_class = sink.class_witnesses[static_cast<std::size_t>(outcome_class)];
     if (end.improves_on(by_class)) by_class = end;
     if (first_error != 0) {
@@ -722,7 +757,8 @@ class Explorer {
       const MicroTransition after = variant == 0 ? plain : space_->transition(id, reboot, variant);
       const std::uint32_t chosen = variants | static_cast<std::uint32_t>(variant) << (4 * position);
       if (after.has(micro_flag::violation)) {
-        report_violation(sink, layer, node, marker, chosen, space_->explain(id, reboot, variant));
+        report_violation(sink, layer, node, full_mask_, marker, chosen,
+                         space_->explain(id, reboot, variant));
         return;
       }
       ++sink.transitions;
@@ -759,13 +795,14 @@ class Explorer {
   }
 
   [[gnu::noinline, gnu::cold]] void report_violation(Sink& sink, std::size_t layer,
-                                                     std::uint32_t node, std::uint16_t choice,
+                                                     std::uint32_t node, std::uint64_t done,
+                                                     std::uint16_t choice,
                                                      std::uint32_t final_variants,
                                                      std::string text) {
     sink.status = ExploreStatus::invariant_violation;
     sink.violation_text = std::move(text);
-    sink.violation_end =
-        WitnessEnd{true, OutcomeClass::success, 0, 0, 0, layer, node, choice, final_variants};
+    sink.violation_end = WitnessEnd{true, OutcomeClass::success, 0, 0, 0, layer, node, choice,
+                                    final_variants, done, sink.group_order};
   }
 
   /// The serial search's limits (the layers being built are `current` and `next`).
@@ -852,6 +889,331 @@ class Explorer {
     options_.progress(progress);
   }
 
+  // --- Ranks (explore under MPI) -----------------------------------------------------------
+  //
+  // Each rank holds the groups whose mask hashes to it. Before a layer is built, every rank
+  // sends each of its groups to the ranks that build one of the group's successors; a node
+  // travels as its model state (sent once per destination, then by the sender's id), its
+  // faults, first error, count and operations, and its index on its owner, which becomes the
+  // parent in the links built from it. So a link always names a node on the rank holding it,
+  // and a witness walks back rank by rank (link_over_ranks).
+
+  int owner(std::uint64_t mask) const { return group_owner(mask, partition_.size); }
+
+  /// The colex rank of `mask` among the subsets of its size: the dense serial group order.
+  static std::uint64_t colex_rank(std::uint64_t mask) {
+    std::uint64_t rank = 0;
+    unsigned chosen = 0;
+    for (std::uint64_t rest = mask; rest != 0; rest &= rest - 1) {
+      rank += binomial(static_cast<unsigned>(std::countr_zero(rest)), ++chosen);
+    }
+    return rank;
+  }
+
+  /// This rank's groups of layer L+1, in colex order: every subset of L+1 steps it owns with a
+  /// predecessor group here (its own or one received).
+  void list_owned_groups(const Layer& current, Layer& next, std::size_t layer) {
+    next.index.clear(current.masks.size() / static_cast<std::size_t>(partition_.size) + 1);
+    const auto size = static_cast<unsigned>(layer + 1);
+    if (size > step_count_) return;
+    for (std::uint64_t mask = bit_of(size) - 1; mask <= full_mask_;) {
+      if (owner(mask) == partition_.rank) {
+        bool reached = false;
+        for (std::uint64_t rest = mask; rest != 0 && !reached; rest &= rest - 1) {
+          const auto step = static_cast<std::size_t>(std::countr_zero(rest));
+          const std::uint64_t previous = mask & ~bit_of(step);
+          reached = (predecessors_[step] & ~previous) == 0 &&
+                    current.index.find(previous) != UINT32_MAX;
+        }
+        if (reached) {
+          next.index.insert(mask, static_cast<std::uint32_t>(next.masks.size()),
+                            next.masks.size() + 1);
+          next.masks.push_back(mask);
+        }
+      }
+      const std::uint64_t lowest = mask & (~mask + 1);
+      const std::uint64_t ripple = mask + lowest;
+      mask = ripple | (((ripple ^ mask) >> 2) / lowest);
+    }
+  }
+
+  /// Sends this rank's groups of `layer` to the ranks that build their successors and appends
+  /// the groups received to it, after its own (whose indices stay): `owner_index_` maps every
+  /// node to its index on the rank that holds it.
+  void share(Layer& layer) {
+    const auto ranks = static_cast<std::size_t>(partition_.size);
+    const std::size_t own_groups = layer.masks.size();
+    const std::size_t own_nodes = layer.keys.size();
+    sent_.resize(ranks);
+    received_ids_.resize(ranks);
+    std::vector<Bytes> states(ranks);
+    std::vector<Bytes> groups(ranks);
+    std::vector<std::uint64_t> state_counts(ranks, 0);
+    std::vector<std::uint64_t> group_counts(ranks, 0);
+    std::vector<std::size_t> stamp(ranks, SIZE_MAX);
+    const std::size_t width = world_.target_count();
+    for (std::size_t group = 0; group < own_groups; ++group) {
+      const std::uint32_t first = layer.begins[group];
+      const std::uint32_t last = layer.begins[group + 1];
+      if (first == last) continue;
+      const std::uint64_t mask = layer.masks[group];
+      for (std::size_t step = 0; step < step_count_; ++step) {
+        if (!allowed(mask, step)) continue;
+        const auto to = static_cast<std::size_t>(owner(mask | bit_of(step)));
+        if (to == static_cast<std::size_t>(partition_.rank) || stamp[to] == group) continue;
+        stamp[to] = group;
+        ++group_counts[to];
+        ByteWriter out(groups[to]);
+        out.put(mask);
+        out.put(first);
+        out.put(last - first);
+        std::vector<std::uint8_t>& sent = sent_[to];
+        for (std::uint32_t node = first; node < last; ++node) {
+          const std::uint64_t key = layer.keys[node];
+          const std::uint32_t id = key_id(key);
+          if (id >= sent.size()) sent.resize(std::max<std::size_t>(id + 1, sent.size() * 2), 0);
+          if (sent[id] == 0) {
+            sent[id] = 1;
+            ++state_counts[to];
+            ByteWriter state_out(states[to]);
+            state_out.put(id);
+            const model::WorldState state = space_->state(id);
+            SVCSIM_ASSERT(state.targets.size() == width);
+            state_out.put_bytes(state.targets.data(), width * sizeof(model::TargetState));
+          }
+          out.put(id);
+          out.put(static_cast<std::uint8_t>(key_faults(key)));
+          out.put(static_cast<std::uint8_t>(key_error(key)));
+          out.put(layer.operations[node]);
+          out.put(layer.counts[node]);
+        }
+      }
+    }
+    std::vector<Bytes> outgoing(ranks);
+    for (std::size_t to = 0; to < ranks; ++to) {
+      ByteWriter out(outgoing[to]);
+      out.put(state_counts[to]);
+      out.put(group_counts[to]);
+      out.put_bytes(states[to].data(), states[to].size());
+      out.put_bytes(groups[to].data(), groups[to].size());
+      Bytes().swap(states[to]);
+      Bytes().swap(groups[to]);
+    }
+    std::vector<Bytes> incoming = partition_.exchange(outgoing);
+    SVCSIM_ASSERT(incoming.size() == ranks);
+    outgoing.clear();
+
+    owner_index_.resize(own_nodes);
+    for (std::uint32_t node = 0; node < own_nodes; ++node) owner_index_[node] = node;
+    layer.begins.pop_back();
+    model::WorldState state;
+    state.targets.resize(width);
+    for (std::size_t from = 0; from < ranks; ++from) {
+      if (from == static_cast<std::size_t>(partition_.rank)) continue;
+      ByteReader in(incoming[from]);
+      const auto state_count = in.get<std::uint64_t>();
+      const auto group_count = in.get<std::uint64_t>();
+      std::vector<std::uint32_t>& ids = received_ids_[from];
+      for (std::uint64_t index = 0; index < state_count; ++index) {
+        const auto id = in.get<std::uint32_t>();
+        in.get_bytes(state.targets.data(), width * sizeof(model::TargetState));
+        if (id >= ids.size()) ids.resize(std::max<std::size_t>(id + 1, ids.size() * 2), UINT32_MAX);
+        SVCSIM_ASSERT_MSG(ids[id] == UINT32_MAX, "explore: a rank sent a state twice");
+        ids[id] = space_->intern(state);
+      }
+      for (std::uint64_t index = 0; index < group_count; ++index) {
+        const auto mask = in.get<std::uint64_t>();
+        const auto base = in.get<std::uint32_t>();
+        const auto count = in.get<std::uint32_t>();
+        const auto number = static_cast<std::uint32_t>(layer.masks.size());
+        SVCSIM_ASSERT_MSG(layer.index.insert(mask, number, layer.masks.size() + 1),
+                          "explore: a group reached this rank twice");
+        layer.masks.push_back(mask);
+        layer.begins.push_back(static_cast<std::uint32_t>(layer.keys.size()));
+        for (std::uint32_t node = 0; node < count; ++node) {
+          const auto id = in.get<std::uint32_t>();
+          const auto faults = in.get<std::uint8_t>();
+          const auto error = in.get<std::uint8_t>();
+          const auto operations = in.get<std::uint16_t>();
+          const auto paths = in.get<Count>();
+          SVCSIM_ASSERT_MSG(id < ids.size() && ids[id] != UINT32_MAX,
+                            "explore: a rank sent a node before its state");
+          layer.keys.push_back(node_key(ids[id], faults, error));
+          layer.counts.push_back(paths);
+          layer.operations.push_back(operations);
+          owner_index_.push_back(base + node);
+        }
+      }
+      SVCSIM_ASSERT_MSG(in.done(), "explore: a rank's message is longer than it says");
+      Bytes().swap(incoming[from]);
+    }
+    SVCSIM_ASSERT(layer.keys.size() < UINT32_MAX);
+    layer.begins.push_back(static_cast<std::uint32_t>(layer.keys.size()));
+  }
+
+  /// After layer L+1 (`next`) is built from layer L as shared: its links and the ends met
+  /// on the way name their parents by the index on the rank holding them; and the ranks agree
+  /// whether to go on (one rank's stop stops all, the state limit counts every rank's states).
+  void settle_layer(Layer& next, std::size_t layer) {
+    for (std::uint32_t node = 0; node < next.keys.size(); ++node) {
+      Link& link = links_[next.link_base + node];
+      link.parent = owner_index_[link.parent];
+    }
+    const auto localize = [&](WitnessEnd& end) {
+      if (end.found && end.layer == layer) end.node = owner_index_[end.node];
+    };
+    for (WitnessEnd& end : main_.class_witnesses) localize(end);
+    for (WitnessEnd& end : main_.code_witnesses) localize(end);
+    localize(main_.violation_end);
+
+    Bytes mine;
+    ByteWriter out(mine);
+    out.put(main_.status);
+    out.put(main_.states);
+    ExploreStatus agreed = ExploreStatus::complete;
+    std::uint64_t states = 0;
+    for (const Bytes& theirs : partition_.all_gather(mine)) {
+      ByteReader in(theirs);
+      const auto status = in.get<ExploreStatus>();
+      states += in.get<std::uint64_t>();
+      // A violation anywhere is the answer; otherwise the first rank's reason to stop.
+      if (status == ExploreStatus::invariant_violation ||
+          (agreed == ExploreStatus::complete && status != ExploreStatus::complete)) {
+        if (agreed != ExploreStatus::invariant_violation) agreed = status;
+      }
+    }
+    if (agreed == ExploreStatus::complete && options_.state_count_max != 0 &&
+        states > options_.state_count_max) {
+      agreed = ExploreStatus::incomplete_states;
+    }
+    main_.status = agreed;
+  }
+
+  /// Every rank's counts and witness ends, merged in rank order: afterwards every rank holds
+  /// the whole search's, the ones the serial search finds.
+  void merge_ranks() {
+    Bytes mine;
+    ByteWriter out(mine);
+    out.put<std::uint64_t>(main_.runs.size());
+    for (const RunCounts& counts : main_.runs) {
+      out.put_string(counts.total.to_string());
+      for (const BigCount& count : counts.classes) out.put_string(count.to_string());
+      out.put<std::uint64_t>(counts.codes.size());
+      for (const auto& [code, count] : counts.codes) {
+        out.put(code);
+        out.put_string(count.to_string());
+      }
+    }
+    out.put(main_.transitions);
+    out.put(main_.states);
+    out.put(main_.class_witnesses);
+    out.put(main_.code_witnesses);
+    out.put(main_.violation_end);
+    out.put_string(main_.violation_text);
+
+    const ExploreStatus status = main_.status;  // agreed already, layer by layer
+    const std::vector<Bytes> all = partition_.all_gather(mine);
+    main_.reset(main_.runs.size());
+    main_.status = status;
+    const auto big = [](const std::string& text) {
+      const std::optional<BigCount> count = BigCount::from_decimal(text);
+      SVCSIM_ASSERT_MSG(count.has_value(), "explore: a rank sent a count that is not a number");
+      return *count;
+    };
+    for (const Bytes& theirs : all) {
+      ByteReader in(theirs);
+      SVCSIM_ASSERT(in.get<std::uint64_t>() == main_.runs.size());
+      for (RunCounts& counts : main_.runs) {
+        counts.total += big(in.get_string());
+        for (BigCount& count : counts.classes) count += big(in.get_string());
+        const auto codes = in.get<std::uint64_t>();
+        for (std::uint64_t index = 0; index < codes; ++index) {
+          const auto code = in.get<std::uint32_t>();
+          counts.codes[code] += big(in.get_string());
+        }
+      }
+      main_.transitions += in.get<std::uint64_t>();
+      main_.states += in.get<std::uint64_t>();
+      const auto classes = in.get<decltype(main_.class_witnesses)>();
+      const auto codes = in.get<decltype(main_.code_witnesses)>();
+      const auto violation = in.get<WitnessEnd>();
+      std::string violation_text = in.get_string();
+      SVCSIM_ASSERT_MSG(in.done(), "explore: a rank's counts are longer than they say");
+      for (std::size_t index = 0; index < classes.size(); ++index) {
+        if (classes[index].beats(main_.class_witnesses[index])) main_.class_witnesses[index] = classes[index];
+      }
+      for (std::size_t index = 0; index < codes.size(); ++index) {
+        if (codes[index].beats(main_.code_witnesses[index])) main_.code_witnesses[index] = codes[index];
+      }
+      // The violation the serial search stops at: the first met.
+      if (violation.found &&
+          (!main_.violation_end.found || violation.met_before(main_.violation_end))) {
+        main_.violation_end = violation;
+        main_.violation_text = std::move(violation_text);
+      }
+    }
+  }
+
+  /// The link of node `node` of layer `layer` in group `mask`, from the rank that holds it, on
+  /// every rank. Collective.
+  Link link_over_ranks(std::size_t layer, std::uint32_t node, std::uint64_t mask) {
+    SVCSIM_ASSERT(static_cast<std::size_t>(std::popcount(mask)) == layer);
+    Bytes mine;
+    if (owner(mask) == partition_.rank) ByteWriter(mine).put(links_[layer_link_bases_[layer] + node]);
+    const std::vector<Bytes> all = partition_.all_gather(mine);
+    const Bytes& theirs = all[static_cast<std::size_t>(owner(mask))];
+    ByteReader in(theirs);
+    const auto link = in.get<Link>();
+    SVCSIM_ASSERT(in.done());
+    return link;
+  }
+
+  /// The figures only the ranks together know: the distinct model states (a state several
+  /// ranks interned counts once: each goes to the rank its bytes hash to, which counts the
+  /// distinct ones) and the largest rank's memory.
+  void finish_ranks() {
+    const auto ranks = static_cast<std::size_t>(partition_.size);
+    constexpr std::size_t record = 1 + sizeof(model::TargetState);
+    std::vector<Bytes> outgoing(ranks);
+    if (space_) {
+      space_->for_each_state([&](unsigned table, const model::TargetState& state) {
+        const std::uint64_t hash = model::mix_bits(model::hash_state(state) + table);
+        ByteWriter out(outgoing[hash % ranks]);
+        out.put(static_cast<std::uint8_t>(table));
+        out.put(state);
+      });
+    }
+    std::vector<Bytes> incoming = partition_.exchange(outgoing);
+    outgoing.clear();
+    std::vector<const std::uint8_t*> records;
+    for (const Bytes& bytes : incoming) {
+      SVCSIM_ASSERT(bytes.size() % record == 0);
+      for (std::size_t at = 0; at < bytes.size(); at += record) records.push_back(bytes.data() + at);
+    }
+    const auto less = [](const std::uint8_t* left, const std::uint8_t* right) {
+      return std::memcmp(left, right, record) < 0;
+    };
+    const auto same = [](const std::uint8_t* left, const std::uint8_t* right) {
+      return std::memcmp(left, right, record) == 0;
+    };
+    std::sort(records.begin(), records.end(), less);
+    const auto distinct = static_cast<std::uint64_t>(
+        std::unique(records.begin(), records.end(), same) - records.begin());
+
+    Bytes mine;
+    ByteWriter out(mine);
+    out.put(distinct);
+    out.put(result_.peak_bytes);
+    out.put(result_.peak_resident_bytes);
+    result_.model_states = 0;
+    for (const Bytes& theirs : partition_.all_gather(mine)) {
+      ByteReader in(theirs);
+      result_.model_states += in.get<std::uint64_t>();
+      result_.peak_bytes = std::max(result_.peak_bytes, in.get<std::uint64_t>());
+      result_.peak_resident_bytes = std::max(result_.peak_resident_bytes, in.get<std::uint64_t>());
+    }
+  }
+
   // --- Witnesses -------------------------------------------------------------------------
 
   void build_witnesses() {
@@ -891,10 +1253,17 @@ class Explorer {
     if (end.choice != no_final_operation) choices.push_back(end.choice);
     std::size_t layer = end.layer;
     std::uint32_t node = end.node;
+    // The group `node` is in: the steps done before the final choice.
+    std::uint64_t mask = end.done;
+    if (end.choice != no_final_operation && (end.choice >> 8) != final_reboot_step) {
+      mask &= ~bit_of(end.choice >> 8);
+    }
     while (layer > 0) {
-      const Link link = links_[layer_link_bases_[layer] + node];
+      const Link link = distributed_ ? link_over_ranks(layer, node, mask)
+                                     : links_[layer_link_bases_[layer] + node];
       choices.push_back(link.choice);
       node = link.parent;
+      mask &= ~bit_of(link.choice >> 8);
       --layer;
     }
     std::reverse(choices.begin(), choices.end());
@@ -1029,6 +1398,13 @@ class Explorer {
   const scenario::Scenario& scenario_;
   const model::Plan& plan_;
   const ExploreOptions& options_;
+  const ExplorePartition& partition_;
+  bool distributed_ = false;  // several ranks (share, settle_layer, merge_ranks)
+  // Several ranks: per node of the layer being read, its index on the rank holding it; per
+  // rank, the model states sent to it already (by id) and its ids of the states it sent here.
+  std::vector<std::uint32_t> owner_index_;
+  std::vector<std::vector<std::uint8_t>> sent_;
+  std::vector<std::vector<std::uint32_t>> received_ids_;
   model::World world_;
   std::size_t step_count_;
   std::uint64_t full_mask_ = 0;
@@ -1070,6 +1446,11 @@ class Explorer {
 };
 
 }  // namespace
+
+int group_owner(std::uint64_t mask, int size) {
+  SVCSIM_ASSERT(size >= 1);
+  return static_cast<int>(model::mix_bits(mask) % static_cast<std::uint64_t>(size));
+}
 
 /// Whether every path count of this exploration fits in 64 bits: at most n! orders of prefixes
 /// times the placements of up to K faults on at most 2n + 1 operations with every kind.

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "svcsim/model/classify.hpp"
@@ -260,12 +261,29 @@ struct WitnessEnd {
   std::uint32_t node = 0;
   std::uint16_t choice = no_final_operation;
   std::uint32_t final_variants = 0;  // final reboots (at_end): each one's fault variant, 4 bits
+  std::uint64_t done = 0;         // the steps done after the final choice (the group built)
+  std::uint64_t group_order = 0;  // that group's place in the serial order of its layer's groups
 
   bool improves_on(const WitnessEnd& other) const {
     if (!other.found) return true;
     if (operations != other.operations) return operations < other.operations;
     return faults < other.faults;
   }
+  /// Whether the serial search meets this end before `other` (both found): by layer, then by
+  /// the group being built. Ends of one group are always one rank's, which meets them in order.
+  bool met_before(const WitnessEnd& other) const {
+    if (layer != other.layer) return layer < other.layer;
+    return group_order < other.group_order;
+  }
+  /// Among several ranks' ends, the one the serial search keeps: the shortest, then the first.
+  bool beats(const WitnessEnd& other) const {
+    if (!found) return false;
+    if (!other.found) return true;
+    if (improves_on(other)) return true;
+    if (other.improves_on(*this)) return false;
+    return met_before(other);
+  }
 };
+static_assert(std::is_trivially_copyable_v<WitnessEnd>, "ranks send witness ends as bytes");
 
 }  // namespace svcsim::simulator::explorer_detail

@@ -277,6 +277,23 @@ class ModelSpace {
   }
   /// Distinct states: target states (node and pending) with one target, world states with more.
   std::size_t size() const;
+  /// Calls `visit(table, state)` for every state size() counts: `table` says which table holds
+  /// it (one target: 0 node, 1 pending; several: the target's index). Ranks of one exploration
+  /// count the states they hold between them with this (explore under MPI).
+  template <typename Visit>
+  void for_each_state(Visit&& visit) const {
+    if (!several_targets_) {
+      for (std::uint32_t id = 0; id < nodes_.size(); ++id) visit(0u, nodes_.state(id));
+      for (std::uint32_t id = 0; id < pending_.size(); ++id) visit(1u, pending_.state(id));
+      return;
+    }
+    for (std::size_t target = 0; target < target_states_.size(); ++target) {
+      const StateTable& table = *target_states_[target];
+      for (std::uint32_t id = 0; id < table.size(); ++id) {
+        visit(static_cast<unsigned>(target), table.state(id));
+      }
+    }
+  }
   std::uint64_t bytes() const;
 
   /// What broke in the transition from node `id` by `step` with `variant` (flagged

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "brute_force.hpp"
+#include "explore_summary.hpp"
 #include "scenario_generator.hpp"
 #include "source_dir.hpp"
 #include "world_generator.hpp"
@@ -31,26 +32,7 @@ scenario::Scenario load(const std::filesystem::path& path) {
   return std::move(loaded).value();
 }
 
-/// Everything explore reports but time and memory, as one text: a difference prints in full.
-std::string everything(const ExploreResult& result) {
-  std::string text = fmt::format("status {} orders {} states {} transitions {} model states {}\n",
-                                 static_cast<int>(result.status), result.orders.to_string(),
-                                 result.states, result.transitions, result.model_states);
-  for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
-    const RunCounts& runs = result.runs[faults];
-    text += fmt::format("j={} total {}", faults, runs.total.to_string());
-    for (const BigCount& count : runs.classes) text += " " + count.to_string();
-    for (const auto& [code, count] : runs.codes) text += fmt::format(" {:x}={}", code, count.to_string());
-    text += "\n";
-  }
-  for (const Witness& witness : result.witnesses) {
-    text += fmt::format("witness {} {} {} ops: {}\n", witness.for_code,
-                        model::outcome_class_name(witness.outcome_class),
-                        witness.code ? model::hresult(*witness.code) : 0u, witness.operation_count) +
-            witness.command + "\n";
-  }
-  return text + result.violation_text + "\n" + result.violation_command + "\n";
-}
+using testing::everything;
 
 ExploreOptions chunked(int threads, std::optional<int> fault_count_max = std::nullopt) {
   ExploreOptions options;

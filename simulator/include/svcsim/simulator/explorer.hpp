@@ -38,6 +38,27 @@ struct ExploreProgress {
   std::uint64_t group_count = 0;
 };
 
+/// The processes one exploration is split over (`explore` under MPI): rank `rank` of `size`
+/// builds the groups (sets of steps done) whose mask hashes to it, and the ranks swap each
+/// layer's groups with the ranks that build their successors. The collectives come from the
+/// caller (cluster/ over MPI, or threads in tests), so the simulator does not depend on MPI.
+/// Every rank gets the same result, and it is one process's, byte for byte (docs/cluster.md).
+/// Plans of up to 26 steps (the dense groups) without a recorded graph only.
+struct ExplorePartition {
+  using Bytes = std::vector<std::uint8_t>;
+  int rank = 0;
+  int size = 1;
+  /// All to all: `outgoing[d]` goes to rank d; returns what rank s sent here at [s]
+  /// (`outgoing[rank]` stays here). Collective: every rank calls it, as often and in the same
+  /// order.
+  std::function<std::vector<Bytes>(std::vector<Bytes>& outgoing)> exchange;
+  /// Every rank's `mine`, in rank order, on every rank. Collective.
+  std::function<std::vector<Bytes>(const Bytes& mine)> all_gather;
+};
+
+/// The rank that builds the group of `mask` among `size` ranks.
+int group_owner(std::uint64_t mask, int size);
+
 struct ExploreOptions {
   /// Faults per run at most; nullopt: the scenario's faults.max.
   std::optional<int> fault_count_max;
@@ -65,6 +86,10 @@ struct ExploreOptions {
   bool sparse_groups = false;
   /// Called now and then from the search (at most every 2^16 transitions).
   std::function<void(const ExploreProgress&)> progress;
+  /// The ranks this exploration is split over; default: this process alone. With several,
+  /// --max-states counts every rank's states (checked between layers) and --max-memory-mib
+  /// each rank's own memory.
+  ExplorePartition partition;
 };
 
 /// Runs with exactly `faults` faults, by class and by first error code.
@@ -120,6 +145,7 @@ struct ExploreResult {
   std::uint64_t states = 0;               // distinct graph nodes stored
   std::uint64_t transitions = 0;          // edges evaluated (one plan step with its reboot)
   std::uint64_t model_states = 0;         // distinct TargetStates interned
+  // Under several ranks: the largest rank's figures.
   std::uint64_t peak_bytes = 0;           // explorer memory at its peak (tracked)
   std::uint64_t peak_resident_bytes = 0;  // the largest resident set sampled (0: not sampled)
   double elapsed_s = 0;

@@ -1,0 +1,136 @@
+// explore on several ranks (explore under MPI), with the ranks as threads (thread_ranks.hpp):
+// every rank must end with exactly the one-process result, every count, witness and figure,
+// on 2, 3 and 4 ranks, for the shipped scenarios, synthetic chains, worlds and RapidCheck's
+// scenarios, with threads inside the ranks too, and the limits must stop every rank alike.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "brute_force.hpp"
+#include "explore_summary.hpp"
+#include "scenario_generator.hpp"
+#include "source_dir.hpp"
+#include "thread_ranks.hpp"
+#include "world_generator.hpp"
+#include "svcsim/model/assert.hpp"
+#include "svcsim/scenario/loader.hpp"
+#include "svcsim/simulator/explorer.hpp"
+#include "svcsim/simulator/synthetic_chain.hpp"
+
+namespace svcsim::simulator {
+namespace {
+
+using testing::everything;
+using testing::ThreadRanks;
+
+const bool assertions_throw = (set_assert_handler(&throwing_assert_handler), true);
+
+scenario::Scenario load(const std::filesystem::path& path) {
+  auto loaded = scenario::load_scenario_file(path.string());
+  if (!loaded) throw std::runtime_error(loaded.error().to_string());
+  return std::move(loaded).value();
+}
+
+ExploreOptions with_faults(std::optional<int> fault_count_max, int threads = 1) {
+  ExploreOptions options;
+  options.fault_count_max = fault_count_max;
+  options.threads = threads;
+  options.parallel_node_min = 0;
+  return options;
+}
+
+/// Every rank of 2, 3 and 4 gives the one-process result; returns it.
+std::string expect_same_on_every_rank_count(const scenario::Scenario& scenario,
+                                            std::optional<int> fault_count_max = std::nullopt,
+                                            int threads = 1) {
+  const std::string expected = everything(explore(scenario, with_faults(fault_count_max)));
+  for (const int ranks : {2, 3, 4}) {
+    const std::vector<ExploreResult> results =
+        ThreadRanks::explore(scenario, with_faults(fault_count_max, threads), ranks);
+    for (std::size_t rank = 0; rank < results.size(); ++rank) {
+      EXPECT_EQ(everything(results[rank]), expected) << "rank " << rank << " of " << ranks;
+    }
+  }
+  return expected;
+}
+
+TEST(ExplorerRanks, GroupsAreSpreadOverTheRanks) {
+  // The hash spreads the 2^16 groups of a 16-step plan evenly: no rank holds much more than
+  // its share (memory per rank about 1/P of the whole).
+  for (const int ranks : {2, 3, 4}) {
+    std::vector<int> held(static_cast<std::size_t>(ranks), 0);
+    for (std::uint64_t mask = 0; mask < (1u << 16); ++mask) ++held[static_cast<std::size_t>(group_owner(mask, ranks))];
+    for (const int count : held) {
+      EXPECT_NEAR(count, 65536.0 / ranks, 65536.0 / ranks * 0.02) << ranks << " ranks";
+    }
+  }
+}
+
+TEST(ExplorerRanks, ShippedScenariosAreTheSameOnTwoThreeAndFourRanks) {
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const scenario::Scenario scenario = load(entry.path());
+    expect_same_on_every_rank_count(scenario);
+    // With a fault more: more runs stop early, more witnesses compete between ranks.
+    expect_same_on_every_rank_count(scenario, scenario.faults.max + 1);
+    ++checked;
+  }
+  EXPECT_GE(checked, 20u);
+}
+
+TEST(ExplorerRanks, SyntheticChainsAreTheSameWithThreadsInsideTheRanks) {
+  for (const int package_count : {6, 9}) {
+    const scenario::Scenario scenario = make_synthetic_chain(
+        {.package_count = package_count, .fault_count_max = 1,
+         .fault_kinds = model::reboot_faults | model::fault_bit(model::Fault::execute_failure)});
+    SCOPED_TRACE(package_count);
+    const std::string expected = expect_same_on_every_rank_count(scenario, std::nullopt, 2);
+    EXPECT_NE(expected.find("status 0"), std::string::npos) << expected;
+  }
+}
+
+TEST(ExplorerRanks, AStateLimitStopsEveryRankAlike) {
+  const scenario::Scenario scenario = make_synthetic_chain({.package_count = 9});
+  ExploreOptions options = with_faults(std::nullopt);
+  options.state_count_max = 100;
+  for (const ExploreResult& result : ThreadRanks::explore(scenario, options, 3)) {
+    EXPECT_EQ(result.status, ExploreStatus::incomplete_states);
+  }
+}
+
+RC_GTEST_PROP(ExplorerRanksProperty, RanksAgreeWithOneProcessAndTheOracle, ()) {
+  const auto scenario = *testing::gen_scenario({.package_count_max = 8, .step_count_max = 4,
+                                                .fault_count_max = 2});
+  const int ranks = *rc::gen::element(2, 3, 4);
+  const int threads = *rc::gen::element(1, 2);
+  const std::string serial = everything(explore(scenario, with_faults(std::nullopt)));
+  const std::vector<ExploreResult> results =
+      ThreadRanks::explore(scenario, with_faults(std::nullopt, threads), ranks);
+  for (const ExploreResult& result : results) RC_ASSERT(everything(result) == serial);
+  const ExploreResult& result = results.front();
+  RC_ASSERT(result.status == ExploreStatus::complete);
+  const testing::BruteForceResult oracle = testing::brute_force(scenario, scenario.faults.max);
+  RC_ASSERT(result.orders == oracle.orders);
+  for (std::size_t faults = 0; faults < oracle.runs.size(); ++faults) {
+    RC_ASSERT(result.runs[faults].total == oracle.runs[faults].total);
+    RC_ASSERT(result.runs[faults].classes == oracle.runs[faults].classes);
+    RC_ASSERT(result.runs[faults].codes == oracle.runs[faults].codes);
+  }
+}
+
+RC_GTEST_PROP(ExplorerRanksProperty, WorldsAreTheSameOnSeveralRanks, ()) {
+  const auto scenario = *testing::gen_world_scenario(
+      {.package_count_max = 6, .step_count_max = 3, .fault_count_max = 1});
+  const int ranks = *rc::gen::element(2, 4);
+  const std::string serial = everything(explore(scenario, with_faults(std::nullopt)));
+  for (const ExploreResult& result : ThreadRanks::explore(scenario, with_faults(std::nullopt), ranks)) {
+    RC_ASSERT(everything(result) == serial);
+  }
+}
+
+}  // namespace
+}  // namespace svcsim::simulator
