@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "compare_output.hpp"
+#include "limits.hpp"
+#include "ranks.hpp"
 #include "svcsim/cluster/cluster.hpp"
 #include "svcsim/model/text.hpp"
 #include "svcsim/scenario/loader.hpp"
@@ -102,23 +104,11 @@ struct CompareRun {
   std::uint64_t devices = 0;
 };
 
-/// FNV-1a, 64 bits, continued from `hash`: the fingerprint of what a rank is about to simulate.
-std::uint64_t fingerprint(std::uint64_t hash, std::string_view bytes) {
-  constexpr std::uint64_t prime = 0x100000001b3;
-  for (char byte : bytes) hash = (hash ^ static_cast<unsigned char>(byte)) * prime;
-  return hash;
-}
-
-/// What this rank will simulate, as one number the ranks compare before they start: the scenario
-/// file's bytes, the devices, the seed and the strategies. Never 0, which means "not ready".
+/// What this rank will simulate, as one number the ranks compare before they start (ranks.hpp):
+/// the scenario file's bytes, the devices, the seed and the strategies.
 std::uint64_t run_fingerprint(const CompareOptions& options, const CompareRun& run) {
-  std::uint64_t hash = 0xcbf29ce484222325;
-  std::ifstream file(options.scenario_path, std::ios::binary);
-  std::ostringstream bytes;
-  bytes << file.rdbuf();
-  hash = fingerprint(hash, bytes.str());
-  hash = fingerprint(hash, fmt::format("\n{} {} {}", run.devices, options.seed, fmt::join(run.names, ",")));
-  return hash == 0 ? 1 : hash;
+  return input_fingerprint(options.scenario_path, fmt::format("\n{} {} {}", run.devices, options.seed,
+                                                              fmt::join(run.names, ",")));
 }
 
 /// Checks the arguments and loads the scenario; nullopt after one line on stderr (bad input).
@@ -195,29 +185,9 @@ CommandOutcome write_report(const CompareOptions& options, const CompareReport& 
 
 CommandOutcome execute_compare(const CompareOptions& options) {
   std::optional<CompareRun> run = prepare_compare(options);
-  // Every rank checked the same arguments and loaded the same file; they agree before the first
-  // collective, so that a rank that could not (a file only some nodes see) does not leave the
-  // others waiting in the fleet's reductions, and a rank that read another copy of the file
-  // (a stale one on a node's own disk) does not mix another fleet into the tallies. One rank:
-  // nothing to compare.
+  // Every rank checked the same arguments and loaded the same file before the first collective.
   const std::uint64_t mine = !run ? 0 : cluster::size() == 1 ? 1 : run_fingerprint(options, *run);
-  const std::vector<std::uint64_t> ready = cluster::all_gather(mine);
-  if (!run) return CommandOutcome::bad_input;  // rank 0's line is printed, if it was rank 0's
-  for (std::size_t other = 0; other < ready.size(); ++other) {
-    const std::string file = model::detail::quote(visible(options.scenario_path));
-    if (ready[other] == 0) {
-      report_error(fmt::format("rank {} of {} could not check the arguments or load {}; every rank "
-                               "must read the same files",
-                               other, ready.size(), file));
-      return CommandOutcome::bad_input;
-    }
-    if (ready[other] != ready[0]) {
-      report_error(fmt::format("rank {} of {} read another {} or other arguments than rank 0; every "
-                               "rank must read the same files",
-                               other, ready.size(), file));
-      return CommandOutcome::bad_input;
-    }
-  }
+  if (!ranks_agree(mine, options.scenario_path)) return CommandOutcome::bad_input;
 
   simulator::FleetOptions fleet_options;
   fleet_options.devices = run->devices;

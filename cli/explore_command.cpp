@@ -16,6 +16,8 @@
 #include "svcsim/model/assert.hpp"
 #include "fail_on.hpp"
 #include "limits.hpp"
+#include "ranks.hpp"
+#include "svcsim/cluster/cluster.hpp"
 #include "svcsim/scenario/loader.hpp"
 #include "svcsim/simulator/check.hpp"
 #include "svcsim/simulator/explorer.hpp"
@@ -39,19 +41,12 @@ struct ExploreCommandOptions {
   const CLI::Option* fail_on_option = nullptr;
 };
 
-/// Threads at most: far past any machine's cores, small enough to catch a typo.
-constexpr int thread_count_max = 256;
-
-/// The default --threads: every core the process may run on.
-int default_thread_count() {
-  const unsigned cores = std::thread::hardware_concurrency();
-  return static_cast<int>(std::clamp(cores, 1u, static_cast<unsigned>(thread_count_max)));
-}
-
 /// DOT is for looking at: beyond a few thousand states nobody can read the picture.
 constexpr std::uint64_t dot_state_max = 5000;
 /// The explorer's choice field numbers plan steps in 8 bits, one value being reserved.
 constexpr std::size_t explore_step_count_max = 63;
+/// On several ranks: plans whose groups are every subset of the steps (ExplorePartition).
+constexpr std::size_t explore_rank_step_count_max = 26;
 
 /// One updating line on stderr: layers done, an estimate of the time left where the work is
 /// known in advance, states, states per second, memory.
@@ -131,7 +126,7 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
     }
     state_count_max = *parsed;
   }
-  std::uint64_t memory_bytes_max = default_memory_bytes_max();  // 0: unlimited
+  std::uint64_t memory_bytes_max = default_memory_bytes_max(local_rank_count());  // 0: unlimited
   if (options.memory_option != nullptr && options.memory_option->count() > 0) {
     auto parsed = parse_limit(options.memory_mib_max, memory_mib_max);
     if (!parsed) {
@@ -142,16 +137,39 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
   }
 
   auto loaded = scenario::load_scenario_file(options.scenario_path);
-  if (!loaded) {
-    std::cerr << visible(loaded.error().to_string()) << "\n";
-    return CommandOutcome::bad_input;
+  if (!loaded) std::cerr << visible(loaded.error().to_string()) << "\n";
+  // Under mpirun: every rank loaded the same file with the same arguments (ranks.hpp).
+  if (cluster::size() > 1) {
+    const std::uint64_t mine =
+        !loaded ? 0
+                : input_fingerprint(options.scenario_path,
+                                    fmt::format("\n{} {} {} {}", options.fault_count_max.value_or(-1),
+                                                options.format, options.state_count_max,
+                                                options.fail_on));
+    if (!ranks_agree(mine, options.scenario_path)) return CommandOutcome::bad_input;
   }
+  if (!loaded) return CommandOutcome::bad_input;
   const scenario::Scenario& scenario = *loaded;
   if (scenario.plan.steps.size() > explore_step_count_max) {
     std::cerr << fmt::format("svcsim: explore: {}: the plan has {} steps; explore handles at most {}\n",
                              visible(options.scenario_path), scenario.plan.steps.size(),
                              explore_step_count_max);
     return CommandOutcome::bad_input;
+  }
+  if (cluster::size() > 1) {
+    // Several ranks take the dense groups' order as the serial one, and draw no graph.
+    if (scenario.plan.steps.size() > explore_rank_step_count_max) {
+      std::cerr << fmt::format("svcsim: explore: {}: the plan has {} steps; on several MPI ranks "
+                               "explore handles at most {} (run it on one)\n",
+                               visible(options.scenario_path), scenario.plan.steps.size(),
+                               explore_rank_step_count_max);
+      return CommandOutcome::bad_input;
+    }
+    if (options.format == "dot") {
+      std::cerr << "svcsim: explore: --format dot draws a small graph on one rank: run it without "
+                   "mpirun\n";
+      return CommandOutcome::bad_input;
+    }
   }
   auto fail_on = resolve_fail_on(options.fail_on_option, options.fail_on, scenario);
   if (!fail_on) {
@@ -165,7 +183,8 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
   explore_options.memory_bytes_max = memory_bytes_max;
   explore_options.resident_bytes = resident_set_bytes;
   if (options.format == "dot") explore_options.graph_state_max = dot_state_max;
-  explore_options.threads = options.threads.value_or(default_thread_count());
+  explore_options.threads = options.threads.value_or(default_thread_count(local_rank_count()));
+  explore_options.partition = cluster::explore_partition();
   ProgressLine progress_line(options.progress);
   explore_options.progress = [&progress_line](const simulator::ExploreProgress& progress) {
     progress_line.update(progress);
@@ -177,6 +196,8 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
   try {
     report.result = simulator::explore(scenario, explore_options);
   } catch (const std::bad_alloc&) {
+    // On several ranks the others wait in a collective: main ends them all (exit 3).
+    if (cluster::size() > 1) throw;
     // The search's memory is released by now; what is left is enough for one line.
     report_out_of_memory(options, explore_options.memory_bytes_max);
     return CommandOutcome::incomplete;

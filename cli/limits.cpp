@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdio>
 #include <system_error>
+#include <thread>
 
 #include "svcsim/model/text.hpp"
 
@@ -43,9 +44,15 @@ std::uint64_t physical_memory_bytes() {
   return static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
 }
 
-std::uint64_t default_memory_bytes_max() {
+std::uint64_t default_memory_bytes_max(int local_ranks) {
   const std::uint64_t physical = physical_memory_bytes();
-  return physical == 0 ? std::uint64_t{4} << 30 : physical / 2;
+  const std::uint64_t half = physical == 0 ? std::uint64_t{4} << 30 : physical / 2;
+  return half / static_cast<std::uint64_t>(std::max(local_ranks, 1));
+}
+
+int default_thread_count(int local_ranks) {
+  const auto cores = static_cast<int>(std::thread::hardware_concurrency());
+  return std::clamp(cores / std::max(local_ranks, 1), 1, thread_count_max);
 }
 
 std::uint64_t resident_set_bytes() {

@@ -30,12 +30,21 @@ inline constexpr std::uint64_t memory_mib_max = (std::uint64_t{1} << 44) - 1;
 /// The machine's physical memory in bytes (sysconf); 0 when the system does not say.
 std::uint64_t physical_memory_bytes();
 
-/// The default memory limit: half of physical memory (4 GiB when the system does not say).
-std::uint64_t default_memory_bytes_max();
+/// The default memory limit: half of physical memory (4 GiB when the system does not say),
+/// shared between the MPI ranks on this machine (`local_ranks`, 1 run plainly).
+std::uint64_t default_memory_bytes_max(int local_ranks = 1);
 
 /// What the process holds in memory now, in bytes (/proc/self/statm; elsewhere the peak from
 /// getrusage). Cheap: one small read.
 std::uint64_t resident_set_bytes();
+
+/// --threads at most (explore, compare): far past any machine's cores, small enough to catch a
+/// typo.
+inline constexpr int thread_count_max = 256;
+
+/// The default --threads of explore: every core the process may run on, shared between the
+/// MPI ranks on this machine (`local_ranks`, 1 run plainly).
+int default_thread_count(int local_ranks = 1);
 
 /// "11.7 GiB", "300 MiB": a byte count for messages.
 std::string memory_text(std::uint64_t bytes);

@@ -112,11 +112,17 @@ class QuietUnlessRankZero {
   std::streambuf* error_ = nullptr;
 };
 
-/// The one line for a subcommand other than compare started on several ranks.
+/// The one line for a subcommand other than compare and explore started on several ranks.
 std::string single_rank_only(const std::string& subcommand) {
   return "svcsim: " + subcommand + " runs on one rank only, and this is rank 0 of " +
          std::to_string(svcsim::cluster::size()) +
-         "; only compare splits its work between MPI ranks: run it without mpirun (or with -np 1)";
+         "; only compare and explore split their work between MPI ranks: run it without mpirun "
+         "(or with -np 1)";
+}
+
+/// The subcommands that split their work between MPI ranks.
+bool runs_on_ranks(const std::string& subcommand) {
+  return subcommand == "compare" || subcommand == "explore";
 }
 
 /// An exception that reached main: one line, and on several ranks the whole job ends with the
@@ -157,8 +163,8 @@ int main(int argc, char** argv) {
       "Exit codes: 0 the result matches the scenario's expect block (or it states none) and no\n"
       "run ends in a --fail-on class; 1 an expectation missed or a --fail-on class reached; 2 bad\n"
       "scenario file or bad arguments (under mpirun: ranks that disagree, or a subcommand\n"
-      "other than compare on several ranks); 3 incomplete (a state or memory limit was reached, or\n"
-      "memory ran out); 4 replay: a step did not do what the model predicted; 5 replay: the\n"
+      "other than compare and explore on several ranks); 3 incomplete (a state or memory limit\n"
+      "was reached, or memory ran out); 4 replay: a step did not do what the model predicted; 5 replay: the\n"
       "machine could not be reached; 6 replay: interrupted (--resume continues it); 10 the\n"
       "servicing model violated an invariant (a bug in svcsim).\n"
       "svcsim SUBCOMMAND --help describes each subcommand.");
@@ -206,7 +212,7 @@ int main(int argc, char** argv) {
   for (const svcsim::cli::Command& command : commands) {
     if (!command.subcommand->parsed()) continue;
     // Every rank parsed the same words and refuses alike, before any collective.
-    if (svcsim::cluster::size() > 1 && command.subcommand->get_name() != "compare") {
+    if (svcsim::cluster::size() > 1 && !runs_on_ranks(command.subcommand->get_name())) {
       std::cerr << single_rank_only(command.subcommand->get_name()) << "\n";
       return exit_bad_input;
     }

@@ -3,6 +3,7 @@
 // (the checks below only make the intent visible).
 #include "svcsim/cluster/cluster.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
@@ -149,6 +150,118 @@ simulator::FleetPartition fleet_partition() {
   partition.part = static_cast<std::uint64_t>(process_rank);
   partition.part_count = static_cast<std::uint64_t>(process_count);
   if (process_count > 1) partition.combine = merge_over_ranks;
+  return partition;
+}
+
+#if SVCSIM_HAVE_MPI
+namespace {
+
+using Bytes = simulator::ExplorePartition::Bytes;
+
+/// MPI counts bytes in ints: a message past 2 GiB goes in rounds of at most this many bytes
+/// per pair of ranks (explore at n = 24 sends a few hundred MB per pair and layer).
+constexpr std::uint64_t round_bytes_max = std::uint64_t{1} << 30;
+
+std::vector<Bytes> exchange_over_ranks(std::vector<Bytes>& outgoing) {
+  const auto ranks = static_cast<std::size_t>(process_count);
+  SVCSIM_ASSERT(outgoing.size() == ranks);
+  std::vector<std::uint64_t> send_sizes(ranks);
+  for (std::size_t to = 0; to < ranks; ++to) send_sizes[to] = outgoing[to].size();
+  std::vector<std::uint64_t> receive_sizes(ranks);
+  check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T,
+                     MPI_COMM_WORLD),
+        "MPI_Alltoall");
+  std::uint64_t largest = 0;
+  for (std::size_t rank = 0; rank < ranks; ++rank) {
+    largest = std::max({largest, send_sizes[rank], receive_sizes[rank]});
+  }
+  std::uint64_t rounds = (largest + round_bytes_max - 1) / round_bytes_max;
+  check(MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD),
+        "MPI_Allreduce");
+  std::vector<Bytes> incoming(ranks);
+  for (std::size_t from = 0; from < ranks; ++from) incoming[from].resize(receive_sizes[from]);
+  std::vector<int> send_counts(ranks), send_offsets(ranks), receive_counts(ranks), receive_offsets(ranks);
+  Bytes send_buffer;
+  Bytes receive_buffer;
+  for (std::uint64_t round = 0; round < rounds; ++round) {
+    // This round's slice of every pair's message, packed into one buffer each way.
+    const std::uint64_t start = round * round_bytes_max;
+    const auto slice = [&](std::uint64_t size) {
+      return size <= start ? 0 : std::min(size - start, round_bytes_max);
+    };
+    std::uint64_t send_total = 0;
+    std::uint64_t receive_total = 0;
+    for (std::size_t rank = 0; rank < ranks; ++rank) {
+      send_total += slice(send_sizes[rank]);
+      receive_total += slice(receive_sizes[rank]);
+    }
+    SVCSIM_ASSERT_MSG(send_total <= INT_MAX && receive_total <= INT_MAX,
+                      "explore: a round of the exchange passes MPI's int offsets");
+    send_buffer.resize(send_total);
+    receive_buffer.resize(receive_total);
+    int send_at = 0;
+    int receive_at = 0;
+    for (std::size_t rank = 0; rank < ranks; ++rank) {
+      send_counts[rank] = static_cast<int>(slice(send_sizes[rank]));
+      send_offsets[rank] = send_at;
+      if (send_counts[rank] > 0) {
+        std::copy_n(outgoing[rank].data() + start, send_counts[rank], send_buffer.data() + send_at);
+      }
+      send_at += send_counts[rank];
+      receive_counts[rank] = static_cast<int>(slice(receive_sizes[rank]));
+      receive_offsets[rank] = receive_at;
+      receive_at += receive_counts[rank];
+    }
+    check(MPI_Alltoallv(send_buffer.data(), send_counts.data(), send_offsets.data(), MPI_BYTE,
+                        receive_buffer.data(), receive_counts.data(), receive_offsets.data(),
+                        MPI_BYTE, MPI_COMM_WORLD),
+          "MPI_Alltoallv");
+    for (std::size_t rank = 0; rank < ranks; ++rank) {
+      if (receive_counts[rank] > 0) {
+        std::copy_n(receive_buffer.data() + receive_offsets[rank], receive_counts[rank],
+                    incoming[rank].data() + start);
+      }
+    }
+  }
+  return incoming;
+}
+
+std::vector<Bytes> all_gather_over_ranks(const Bytes& mine) {
+  const auto ranks = static_cast<std::size_t>(process_count);
+  const std::vector<std::uint64_t> sizes = all_gather(mine.size());
+  std::vector<int> counts(ranks);
+  std::vector<int> offsets(ranks);
+  std::uint64_t total = 0;
+  for (std::size_t rank = 0; rank < ranks; ++rank) {
+    SVCSIM_ASSERT_MSG(total + sizes[rank] <= INT_MAX, "explore: an all-gather past MPI's int offsets");
+    counts[rank] = static_cast<int>(sizes[rank]);
+    offsets[rank] = static_cast<int>(total);
+    total += sizes[rank];
+  }
+  Bytes gathered(total);
+  check(MPI_Allgatherv(mine.data(), static_cast<int>(mine.size()), MPI_BYTE, gathered.data(),
+                       counts.data(), offsets.data(), MPI_BYTE, MPI_COMM_WORLD),
+        "MPI_Allgatherv");
+  std::vector<Bytes> all(ranks);
+  for (std::size_t rank = 0; rank < ranks; ++rank) {
+    all[rank].assign(gathered.begin() + offsets[rank], gathered.begin() + offsets[rank] + counts[rank]);
+  }
+  return all;
+}
+
+}  // namespace
+#endif
+
+simulator::ExplorePartition explore_partition() {
+  simulator::ExplorePartition partition;
+  partition.rank = process_rank;
+  partition.size = process_count;
+#if SVCSIM_HAVE_MPI
+  if (process_count > 1) {
+    partition.exchange = exchange_over_ranks;
+    partition.all_gather = all_gather_over_ranks;
+  }
+#endif
   return partition;
 }
 

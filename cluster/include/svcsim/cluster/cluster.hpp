@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "svcsim/simulator/explorer.hpp"
 #include "svcsim/simulator/fleet.hpp"
 
 namespace svcsim::cluster {
@@ -49,6 +50,13 @@ simulator::StrategyTally merge_over_ranks(const simulator::StrategyTally& mine);
 /// This rank's part of the fleet and merge_over_ranks to combine the parts: the identity
 /// partition (one part, no combine) on one rank.
 simulator::FleetPartition fleet_partition();
+
+/// This rank and the collectives explore needs on several ranks (an all-to-all of each layer's
+/// groups, an all-gather of counts and witness links): explore under MPI. Without MPI, or on
+/// one rank, the partition of one process, which explore treats as no partition at all.
+///
+///   options.partition = cluster::explore_partition();
+simulator::ExplorePartition explore_partition();
 
 /// Ends every rank with `exit_code` (MPI_Abort) when there are several: this one cannot go on in
 /// step with the others (an unexpected exception), and a rank that left the collectives would
