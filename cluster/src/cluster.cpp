@@ -158,12 +158,15 @@ namespace {
 
 using Bytes = simulator::ExplorePartition::Bytes;
 
-/// MPI counts bytes in ints: a message past 2 GiB goes in rounds of at most this many bytes
-/// per pair of ranks (explore at n = 24 sends a few hundred MB per pair and layer).
-constexpr std::uint64_t round_bytes_max = std::uint64_t{1} << 30;
+/// MPI counts bytes in ints: a message past 1 GiB goes in pieces of at most this many bytes
+/// (explore at n = 24 sends a few hundred MB per pair of ranks and layer).
+constexpr std::uint64_t piece_bytes_max = std::uint64_t{1} << 30;
 
-std::vector<Bytes> exchange_over_ranks(std::vector<Bytes>& outgoing) {
+/// Point to point, straight between the callers' buffers: no packing into one buffer and no
+/// copying out of one, as MPI_Alltoallv would need. The sizes go first (MPI_Alltoall).
+void exchange_over_ranks(const std::vector<Bytes>& outgoing, std::vector<Bytes>& incoming) {
   const auto ranks = static_cast<std::size_t>(process_count);
+  const auto here = static_cast<std::size_t>(process_rank);
   SVCSIM_ASSERT(outgoing.size() == ranks);
   std::vector<std::uint64_t> send_sizes(ranks);
   for (std::size_t to = 0; to < ranks; ++to) send_sizes[to] = outgoing[to].size();
@@ -171,59 +174,34 @@ std::vector<Bytes> exchange_over_ranks(std::vector<Bytes>& outgoing) {
   check(MPI_Alltoall(send_sizes.data(), 1, MPI_UINT64_T, receive_sizes.data(), 1, MPI_UINT64_T,
                      MPI_COMM_WORLD),
         "MPI_Alltoall");
-  std::uint64_t largest = 0;
-  for (std::size_t rank = 0; rank < ranks; ++rank) {
-    largest = std::max({largest, send_sizes[rank], receive_sizes[rank]});
-  }
-  std::uint64_t rounds = (largest + round_bytes_max - 1) / round_bytes_max;
-  check(MPI_Allreduce(MPI_IN_PLACE, &rounds, 1, MPI_UINT64_T, MPI_MAX, MPI_COMM_WORLD),
-        "MPI_Allreduce");
-  std::vector<Bytes> incoming(ranks);
-  for (std::size_t from = 0; from < ranks; ++from) incoming[from].resize(receive_sizes[from]);
-  std::vector<int> send_counts(ranks), send_offsets(ranks), receive_counts(ranks), receive_offsets(ranks);
-  Bytes send_buffer;
-  Bytes receive_buffer;
-  for (std::uint64_t round = 0; round < rounds; ++round) {
-    // This round's slice of every pair's message, packed into one buffer each way.
-    const std::uint64_t start = round * round_bytes_max;
-    const auto slice = [&](std::uint64_t size) {
-      return size <= start ? 0 : std::min(size - start, round_bytes_max);
-    };
-    std::uint64_t send_total = 0;
-    std::uint64_t receive_total = 0;
-    for (std::size_t rank = 0; rank < ranks; ++rank) {
-      send_total += slice(send_sizes[rank]);
-      receive_total += slice(receive_sizes[rank]);
+  incoming.resize(ranks);
+  std::vector<MPI_Request> requests;
+  for (std::size_t from = 0; from < ranks; ++from) {
+    incoming[from].resize(receive_sizes[from]);  // left uninitialised (UninitializedAllocator)
+    if (from == here) {
+      std::copy(outgoing[here].begin(), outgoing[here].end(), incoming[here].begin());
+      continue;
     }
-    SVCSIM_ASSERT_MSG(send_total <= INT_MAX && receive_total <= INT_MAX,
-                      "explore: a round of the exchange passes MPI's int offsets");
-    send_buffer.resize(send_total);
-    receive_buffer.resize(receive_total);
-    int send_at = 0;
-    int receive_at = 0;
-    for (std::size_t rank = 0; rank < ranks; ++rank) {
-      send_counts[rank] = static_cast<int>(slice(send_sizes[rank]));
-      send_offsets[rank] = send_at;
-      if (send_counts[rank] > 0) {
-        std::copy_n(outgoing[rank].data() + start, send_counts[rank], send_buffer.data() + send_at);
-      }
-      send_at += send_counts[rank];
-      receive_counts[rank] = static_cast<int>(slice(receive_sizes[rank]));
-      receive_offsets[rank] = receive_at;
-      receive_at += receive_counts[rank];
-    }
-    check(MPI_Alltoallv(send_buffer.data(), send_counts.data(), send_offsets.data(), MPI_BYTE,
-                        receive_buffer.data(), receive_counts.data(), receive_offsets.data(),
-                        MPI_BYTE, MPI_COMM_WORLD),
-          "MPI_Alltoallv");
-    for (std::size_t rank = 0; rank < ranks; ++rank) {
-      if (receive_counts[rank] > 0) {
-        std::copy_n(receive_buffer.data() + receive_offsets[rank], receive_counts[rank],
-                    incoming[rank].data() + start);
-      }
+    for (std::uint64_t at = 0, piece = 0; at < receive_sizes[from]; at += piece_bytes_max, ++piece) {
+      const auto count = static_cast<int>(std::min(receive_sizes[from] - at, piece_bytes_max));
+      requests.emplace_back();
+      check(MPI_Irecv(incoming[from].data() + at, count, MPI_BYTE, static_cast<int>(from),
+                      static_cast<int>(piece), MPI_COMM_WORLD, &requests.back()),
+            "MPI_Irecv");
     }
   }
-  return incoming;
+  for (std::size_t to = 0; to < ranks; ++to) {
+    if (to == here) continue;
+    for (std::uint64_t at = 0, piece = 0; at < send_sizes[to]; at += piece_bytes_max, ++piece) {
+      const auto count = static_cast<int>(std::min(send_sizes[to] - at, piece_bytes_max));
+      requests.emplace_back();
+      check(MPI_Isend(outgoing[to].data() + at, count, MPI_BYTE, static_cast<int>(to),
+                      static_cast<int>(piece), MPI_COMM_WORLD, &requests.back()),
+            "MPI_Isend");
+    }
+  }
+  check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
+        "MPI_Waitall");
 }
 
 std::vector<Bytes> all_gather_over_ranks(const Bytes& mine) {

@@ -71,6 +71,15 @@ struct Sink {
     violation_text.clear();
   }
 
+  /// Each end of `later` that is strictly shorter than the one kept (it was met after it).
+  template <std::size_t size>
+  static void keep_shorter(std::array<WitnessEnd, size>& kept,
+                           const std::array<WitnessEnd, size>& later) {
+    for (std::size_t index = 0; index < size; ++index) {
+      if (later[index].found && later[index].improves_on(kept[index])) kept[index] = later[index];
+    }
+  }
+
   /// Adds `later`, which comes after everything already here in the serial order: a witness
   /// moves only for a strictly better one, as in the serial search.
   void merge(Sink& later) {
@@ -83,14 +92,8 @@ struct Sink {
       }
       for (const auto& [code, count] : from.codes) into.codes[code] += count;
     }
-    for (std::size_t index = 0; index < class_witnesses.size(); ++index) {
-      const WitnessEnd& end = later.class_witnesses[index];
-      if (end.found && end.improves_on(class_witnesses[index])) class_witnesses[index] = end;
-    }
-    for (std::size_t index = 0; index < code_witnesses.size(); ++index) {
-      const WitnessEnd& end = later.code_witnesses[index];
-      if (end.found && end.improves_on(code_witnesses[index])) code_witnesses[index] = end;
-    }
+    keep_shorter(class_witnesses, later.class_witnesses);
+    keep_shorter(code_witnesses, later.code_witnesses);
     transitions += later.transitions;
     states += later.states;
     if (ok() && !later.ok()) {
@@ -940,16 +943,21 @@ class Explorer {
   /// Sends this rank's groups of `layer` to the ranks that build their successors and appends
   /// the groups received to it, after its own (whose indices stay): `owner_index_` maps every
   /// node to its index on the rank that holds it.
+  ///
+  /// A message is a run of groups: mask, the first node's index on its owner, node count, then
+  /// per node the sender's id of its model state (with `state_follows` set the first time this
+  /// destination gets the state, its bytes following), faults, first error, operations, count.
   void share(Layer& layer) {
+    static constexpr std::uint32_t state_follows = 0x80000000u;
     const auto ranks = static_cast<std::size_t>(partition_.size);
+    const auto here = static_cast<std::size_t>(partition_.rank);
     const std::size_t own_groups = layer.masks.size();
     const std::size_t own_nodes = layer.keys.size();
     sent_.resize(ranks);
     received_ids_.resize(ranks);
-    std::vector<Bytes> states(ranks);
-    std::vector<Bytes> groups(ranks);
-    std::vector<std::uint64_t> state_counts(ranks, 0);
-    std::vector<std::uint64_t> group_counts(ranks, 0);
+    outgoing_.resize(ranks);
+    incoming_.resize(ranks);
+    for (Bytes& bytes : outgoing_) bytes.clear();
     std::vector<std::size_t> stamp(ranks, SIZE_MAX);
     const std::size_t width = world_.target_count();
     for (std::size_t group = 0; group < own_groups; ++group) {
@@ -960,10 +968,9 @@ class Explorer {
       for (std::size_t step = 0; step < step_count_; ++step) {
         if (!allowed(mask, step)) continue;
         const auto to = static_cast<std::size_t>(owner(mask | bit_of(step)));
-        if (to == static_cast<std::size_t>(partition_.rank) || stamp[to] == group) continue;
+        if (to == here || stamp[to] == group) continue;
         stamp[to] = group;
-        ++group_counts[to];
-        ByteWriter out(groups[to]);
+        ByteWriter out(outgoing_[to]);
         out.put(mask);
         out.put(first);
         out.put(last - first);
@@ -971,17 +978,16 @@ class Explorer {
         for (std::uint32_t node = first; node < last; ++node) {
           const std::uint64_t key = layer.keys[node];
           const std::uint32_t id = key_id(key);
+          SVCSIM_ASSERT(id < state_follows);
           if (id >= sent.size()) sent.resize(std::max<std::size_t>(id + 1, sent.size() * 2), 0);
-          if (sent[id] == 0) {
-            sent[id] = 1;
-            ++state_counts[to];
-            ByteWriter state_out(states[to]);
-            state_out.put(id);
+          const bool new_here = sent[id] == 0;
+          sent[id] = 1;
+          out.put(new_here ? id | state_follows : id);
+          if (new_here) {
             const model::WorldState state = space_->state(id);
             SVCSIM_ASSERT(state.targets.size() == width);
-            state_out.put_bytes(state.targets.data(), width * sizeof(model::TargetState));
+            out.put_bytes(state.targets.data(), width * sizeof(model::TargetState));
           }
-          out.put(id);
           out.put(static_cast<std::uint8_t>(key_faults(key)));
           out.put(static_cast<std::uint8_t>(key_error(key)));
           out.put(layer.operations[node]);
@@ -989,39 +995,30 @@ class Explorer {
         }
       }
     }
-    std::vector<Bytes> outgoing(ranks);
-    for (std::size_t to = 0; to < ranks; ++to) {
-      ByteWriter out(outgoing[to]);
-      out.put(state_counts[to]);
-      out.put(group_counts[to]);
-      out.put_bytes(states[to].data(), states[to].size());
-      out.put_bytes(groups[to].data(), groups[to].size());
-      Bytes().swap(states[to]);
-      Bytes().swap(groups[to]);
-    }
-    std::vector<Bytes> incoming = partition_.exchange(outgoing);
-    SVCSIM_ASSERT(incoming.size() == ranks);
-    outgoing.clear();
+    partition_.exchange(outgoing_, incoming_);
+    SVCSIM_ASSERT(incoming_.size() == ranks);
+    // Sent: its memory goes back before the layer grows by what came in (memory per rank
+    // first: that is what ranks are for).
+    for (Bytes& bytes : outgoing_) Bytes().swap(bytes);
 
     owner_index_.resize(own_nodes);
     for (std::uint32_t node = 0; node < own_nodes; ++node) owner_index_[node] = node;
+    // At most this many nodes arrive (a node is at least its fixed part): room for them at
+    // once, not a doubling cascade of fresh pages.
+    std::size_t arriving = 0;
+    for (const Bytes& bytes : incoming_) arriving += bytes.size() / (8 + sizeof(Count));
+    layer.keys.reserve(own_nodes + arriving);
+    layer.counts.reserve(own_nodes + arriving);
+    layer.operations.reserve(own_nodes + arriving);
+    owner_index_.reserve(own_nodes + arriving);
     layer.begins.pop_back();
     model::WorldState state;
     state.targets.resize(width);
     for (std::size_t from = 0; from < ranks; ++from) {
-      if (from == static_cast<std::size_t>(partition_.rank)) continue;
-      ByteReader in(incoming[from]);
-      const auto state_count = in.get<std::uint64_t>();
-      const auto group_count = in.get<std::uint64_t>();
+      if (from == here) continue;
+      ByteReader in(incoming_[from]);
       std::vector<std::uint32_t>& ids = received_ids_[from];
-      for (std::uint64_t index = 0; index < state_count; ++index) {
-        const auto id = in.get<std::uint32_t>();
-        in.get_bytes(state.targets.data(), width * sizeof(model::TargetState));
-        if (id >= ids.size()) ids.resize(std::max<std::size_t>(id + 1, ids.size() * 2), UINT32_MAX);
-        SVCSIM_ASSERT_MSG(ids[id] == UINT32_MAX, "explore: a rank sent a state twice");
-        ids[id] = space_->intern(state);
-      }
-      for (std::uint64_t index = 0; index < group_count; ++index) {
+      while (!in.done()) {
         const auto mask = in.get<std::uint64_t>();
         const auto base = in.get<std::uint32_t>();
         const auto count = in.get<std::uint32_t>();
@@ -1031,24 +1028,28 @@ class Explorer {
         layer.masks.push_back(mask);
         layer.begins.push_back(static_cast<std::uint32_t>(layer.keys.size()));
         for (std::uint32_t node = 0; node < count; ++node) {
-          const auto id = in.get<std::uint32_t>();
+          const auto tagged = in.get<std::uint32_t>();
+          const std::uint32_t id = tagged & ~state_follows;
+          if (id >= ids.size()) ids.resize(std::max<std::size_t>(id + 1, ids.size() * 2), UINT32_MAX);
+          if ((tagged & state_follows) != 0) {
+            in.get_bytes(state.targets.data(), width * sizeof(model::TargetState));
+            SVCSIM_ASSERT_MSG(ids[id] == UINT32_MAX, "explore: a rank sent a state twice");
+            ids[id] = space_->intern(state);
+          }
+          SVCSIM_ASSERT_MSG(ids[id] != UINT32_MAX, "explore: a rank sent a node before its state");
           const auto faults = in.get<std::uint8_t>();
           const auto error = in.get<std::uint8_t>();
-          const auto operations = in.get<std::uint16_t>();
-          const auto paths = in.get<Count>();
-          SVCSIM_ASSERT_MSG(id < ids.size() && ids[id] != UINT32_MAX,
-                            "explore: a rank sent a node before its state");
           layer.keys.push_back(node_key(ids[id], faults, error));
-          layer.counts.push_back(paths);
-          layer.operations.push_back(operations);
+          layer.operations.push_back(in.get<std::uint16_t>());
+          layer.counts.push_back(in.get<Count>());
           owner_index_.push_back(base + node);
         }
       }
-      SVCSIM_ASSERT_MSG(in.done(), "explore: a rank's message is longer than it says");
-      Bytes().swap(incoming[from]);
     }
     SVCSIM_ASSERT(layer.keys.size() < UINT32_MAX);
     layer.begins.push_back(static_cast<std::uint32_t>(layer.keys.size()));
+    // Read into the layer: the next one is built beside it without the messages.
+    for (Bytes& bytes : incoming_) Bytes().swap(bytes);
   }
 
   /// After layer L+1 (`next`) is built from layer L as shared: its links and the ends met
@@ -1067,9 +1068,11 @@ class Explorer {
     localize(main_.violation_end);
 
     Bytes mine;
-    ByteWriter out(mine);
-    out.put(main_.status);
-    out.put(main_.states);
+    {
+      ByteWriter out(mine);
+      out.put(main_.status);
+      out.put(main_.states);
+    }
     ExploreStatus agreed = ExploreStatus::complete;
     std::uint64_t states = 0;
     for (const Bytes& theirs : partition_.all_gather(mine)) {
@@ -1093,23 +1096,25 @@ class Explorer {
   /// the whole search's, the ones the serial search finds.
   void merge_ranks() {
     Bytes mine;
-    ByteWriter out(mine);
-    out.put<std::uint64_t>(main_.runs.size());
-    for (const RunCounts& counts : main_.runs) {
-      out.put_string(counts.total.to_string());
-      for (const BigCount& count : counts.classes) out.put_string(count.to_string());
-      out.put<std::uint64_t>(counts.codes.size());
-      for (const auto& [code, count] : counts.codes) {
-        out.put(code);
-        out.put_string(count.to_string());
+    {
+      ByteWriter out(mine);
+      out.put<std::uint64_t>(main_.runs.size());
+      for (const RunCounts& counts : main_.runs) {
+        out.put_string(counts.total.to_string());
+        for (const BigCount& count : counts.classes) out.put_string(count.to_string());
+        out.put<std::uint64_t>(counts.codes.size());
+        for (const auto& [code, count] : counts.codes) {
+          out.put(code);
+          out.put_string(count.to_string());
+        }
       }
+      out.put(main_.transitions);
+      out.put(main_.states);
+      out.put(main_.class_witnesses);
+      out.put(main_.code_witnesses);
+      out.put(main_.violation_end);
+      out.put_string(main_.violation_text);
     }
-    out.put(main_.transitions);
-    out.put(main_.states);
-    out.put(main_.class_witnesses);
-    out.put(main_.code_witnesses);
-    out.put(main_.violation_end);
-    out.put_string(main_.violation_text);
 
     const ExploreStatus status = main_.status;  // agreed already, layer by layer
     const std::vector<Bytes> all = partition_.all_gather(mine);
@@ -1173,38 +1178,57 @@ class Explorer {
   /// distinct ones) and the largest rank's memory.
   void finish_ranks() {
     const auto ranks = static_cast<std::size_t>(partition_.size);
-    constexpr std::size_t record = 1 + sizeof(model::TargetState);
-    std::vector<Bytes> outgoing(ranks);
-    if (space_) {
-      space_->for_each_state([&](unsigned table, const model::TargetState& state) {
-        const std::uint64_t hash = model::mix_bits(model::hash_state(state) + table);
-        ByteWriter out(outgoing[hash % ranks]);
-        out.put(static_cast<std::uint8_t>(table));
-        out.put(state);
-      });
-    }
-    std::vector<Bytes> incoming = partition_.exchange(outgoing);
-    outgoing.clear();
-    std::vector<const std::uint8_t*> records;
-    for (const Bytes& bytes : incoming) {
-      SVCSIM_ASSERT(bytes.size() % record == 0);
-      for (std::size_t at = 0; at < bytes.size(); at += record) records.push_back(bytes.data() + at);
-    }
+    // A record: the state's hash, its table, its bytes. Sorted by hash first, so bytes are
+    // compared only between states whose hashes are equal.
+    constexpr std::size_t record = 8 + 1 + sizeof(model::TargetState);
     const auto less = [](const std::uint8_t* left, const std::uint8_t* right) {
+      std::uint64_t left_hash = 0;
+      std::uint64_t right_hash = 0;
+      std::memcpy(&left_hash, left, 8);
+      std::memcpy(&right_hash, right, 8);
+      if (left_hash != right_hash) return left_hash < right_hash;
       return std::memcmp(left, right, record) < 0;
     };
     const auto same = [](const std::uint8_t* left, const std::uint8_t* right) {
       return std::memcmp(left, right, record) == 0;
     };
-    std::sort(records.begin(), records.end(), less);
-    const auto distinct = static_cast<std::uint64_t>(
-        std::unique(records.begin(), records.end(), same) - records.begin());
+    // In rounds, a sixteenth of the states each (by their hash's top bits), so the count costs
+    // a few MB beside the search's memory, not a copy of every state at once.
+    constexpr unsigned rounds = 16;
+    std::uint64_t distinct = 0;
+    for (unsigned round = 0; round < rounds; ++round) {
+      outgoing_.assign(ranks, Bytes());
+      if (space_) {
+        space_->for_each_state([&](unsigned table, const model::TargetState& state) {
+          const std::uint64_t hash = model::mix_bits(model::hash_state(state) + table);
+          if ((hash >> 60) != round) return;
+          ByteWriter out(outgoing_[hash % ranks]);
+          out.put(hash);
+          out.put(static_cast<std::uint8_t>(table));
+          out.put(state);
+        });
+      }
+      partition_.exchange(outgoing_, incoming_);
+      std::vector<Bytes>().swap(outgoing_);
+      std::vector<const std::uint8_t*> records;
+      for (const Bytes& bytes : incoming_) {
+        SVCSIM_ASSERT(bytes.size() % record == 0);
+        for (std::size_t at = 0; at < bytes.size(); at += record) records.push_back(bytes.data() + at);
+      }
+      std::sort(records.begin(), records.end(), less);
+      distinct += static_cast<std::uint64_t>(
+          std::unique(records.begin(), records.end(), same) - records.begin());
+      std::vector<Bytes>().swap(incoming_);
+    }
+    sample_resident();
 
     Bytes mine;
-    ByteWriter out(mine);
-    out.put(distinct);
-    out.put(result_.peak_bytes);
-    out.put(result_.peak_resident_bytes);
+    {
+      ByteWriter out(mine);
+      out.put(distinct);
+      out.put(result_.peak_bytes);
+      out.put(result_.peak_resident_bytes);
+    }
     result_.model_states = 0;
     for (const Bytes& theirs : partition_.all_gather(mine)) {
       ByteReader in(theirs);
@@ -1405,6 +1429,8 @@ class Explorer {
   std::vector<std::uint32_t> owner_index_;
   std::vector<std::vector<std::uint8_t>> sent_;
   std::vector<std::vector<std::uint32_t>> received_ids_;
+  std::vector<Bytes> outgoing_;  // per rank: the message to it, while one is being exchanged
+  std::vector<Bytes> incoming_;
   model::World world_;
   std::size_t step_count_;
   std::uint64_t full_mask_ = 0;

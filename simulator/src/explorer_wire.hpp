@@ -3,6 +3,7 @@
 // that runs past its buffer is a bug in svcsim, and asserts.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -10,25 +11,25 @@
 #include <vector>
 
 #include "svcsim/model/assert.hpp"
+#include "svcsim/simulator/explorer.hpp"
 
 namespace svcsim::simulator::explorer_detail {
 
-using Bytes = std::vector<std::uint8_t>;
+using Bytes = ExplorePartition::Bytes;
 
+/// Appends to `out` (which grows by doubling, as a vector does).
 class ByteWriter {
  public:
   explicit ByteWriter(Bytes& out) : out_(out) {}
+
   template <typename Value>
   void put(const Value& value) {
     static_assert(std::is_trivially_copyable_v<Value>);
-    const std::size_t at = out_.size();
-    out_.resize(at + sizeof(Value));
-    std::memcpy(out_.data() + at, &value, sizeof(Value));
+    put_bytes(&value, sizeof(Value));
   }
   void put_bytes(const void* data, std::size_t size) {
-    const std::size_t at = out_.size();
-    out_.resize(at + size);
-    if (size != 0) std::memcpy(out_.data() + at, data, size);
+    const auto* bytes = static_cast<const std::uint8_t*>(data);
+    out_.insert(out_.end(), bytes, bytes + size);
   }
   void put_string(const std::string& text) {
     put<std::uint64_t>(text.size());

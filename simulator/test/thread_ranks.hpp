@@ -26,15 +26,14 @@ class ThreadRanks {
     partition.rank = rank;
     partition.size = static_cast<int>(size_);
     const auto me = static_cast<std::size_t>(rank);
-    partition.exchange = [this, me](std::vector<Bytes>& outgoing) {
-      for (std::size_t to = 0; to < size_; ++to) boxes_[me * size_ + to] = std::move(outgoing[to]);
+    partition.exchange = [this, me](const std::vector<Bytes>& outgoing, std::vector<Bytes>& incoming) {
+      for (std::size_t to = 0; to < size_; ++to) boxes_[me * size_ + to] = &outgoing[to];
       barrier_.arrive_and_wait();
-      std::vector<Bytes> incoming(size_);
+      incoming.resize(size_);
       for (std::size_t from = 0; from < size_; ++from) {
-        incoming[from] = std::move(boxes_[from * size_ + me]);  // only this rank reads it
+        incoming[from] = *boxes_[from * size_ + me];  // the sender's buffer stays put till then
       }
       barrier_.arrive_and_wait();
-      return incoming;
     };
     partition.all_gather = [this, me](const Bytes& mine) {
       gathered_[me] = mine;
@@ -67,7 +66,7 @@ class ThreadRanks {
 
  private:
   std::size_t size_;
-  std::vector<Bytes> boxes_;  // [from * size + to]
+  std::vector<const Bytes*> boxes_;  // [from * size + to]
   std::vector<Bytes> gathered_;
   std::barrier<> barrier_;
 };
