@@ -4,6 +4,7 @@
 # that every run printed the same JSON.
 #
 #   bench/mpi_explore_ranks.sh [N [RANKS...]]     (default: 20, ranks 1 2 4)
+#   FAULTS=1 bench/mpi_explore_ranks.sh 16        (the chain with up to 1 fault a run)
 #
 # Every rank runs on one thread (--threads 1), so the ranks are the only parallelism. Runs under
 # mpirun --allow-run-as-root --oversubscribe (root and 2 cores, as CI). SVCSIM: the svcsim binary
@@ -26,8 +27,9 @@ trap 'rm -rf "$work"' EXIT
 scenario="$work/chain-$n.yaml"
 generator="${SVCSIM_BENCH_DIR:-$root/build/release/bench}/svcsim_synthetic_chain"
 [[ -x "$generator" ]] || { echo "mpi_explore_ranks: $generator is missing: build the release preset" >&2; exit 1; }
-"$generator" "$n" > "$scenario"
-arguments=(explore "$scenario" --threads 1 --faults 0 --format json --no-timing)
+faults="${FAULTS:-0}"
+"$generator" "$n" "$faults" > "$scenario"
+arguments=(explore "$scenario" --threads 1 --faults "$faults" --format json --no-timing)
 format='%e %M'
 
 echo "| run | wall (s) | peak RSS per rank (MiB) |"
