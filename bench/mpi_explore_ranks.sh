@@ -35,7 +35,7 @@ format='%e %M'
 echo "| run | wall (s) | peak RSS per rank (MiB) |"
 echo "| --- | --- | --- |"
 /usr/bin/time -o "$work/plain.time" -f "$format" "$svcsim" "${arguments[@]}" > "$work/plain.json" || true
-read -r wall rss < "$work/plain.time"
+read -r wall rss < <(tail -n 1 "$work/plain.time")  # after "Command exited with ..." if any
 printf '| plain, 1 thread | %s | %.0f |\n' "$wall" "$(echo "$rss / 1024" | bc -l)"
 for count in "${ranks[@]}"; do
   start=$(date +%s.%N)
@@ -46,7 +46,7 @@ for count in "${ranks[@]}"; do
   end=$(date +%s.%N)
   per_rank=()
   for ((rank = 0; rank < count; ++rank)); do
-    read -r _ rss < "$work/rank-$rank.time"
+    read -r _ rss < <(tail -n 1 "$work/rank-$rank.time")
     per_rank+=("$(printf '%.0f' "$(echo "$rss / 1024" | bc -l)")")
   done
   rm -f "$work"/rank-*.time
