@@ -162,6 +162,15 @@ using Bytes = simulator::ExplorePartition::Bytes;
 /// (explore at n = 24 sends a few hundred MB per pair of ranks and layer).
 constexpr std::uint64_t piece_bytes_max = std::uint64_t{1} << 30;
 
+/// Calls `post(offset, bytes, piece number)` for each piece of a message of `size` bytes; a
+/// piece's number is its MPI tag, so the pieces of one message meet in order.
+template <typename Post>
+void for_each_piece(std::uint64_t size, Post&& post) {
+  for (std::uint64_t at = 0, piece = 0; at < size; at += piece_bytes_max, ++piece) {
+    post(at, static_cast<int>(std::min(size - at, piece_bytes_max)), static_cast<int>(piece));
+  }
+}
+
 /// Point to point, straight between the callers' buffers: no packing into one buffer and no
 /// copying out of one, as MPI_Alltoallv would need. The sizes go first (MPI_Alltoall).
 void exchange_over_ranks(const std::vector<Bytes>& outgoing, std::vector<Bytes>& incoming) {
@@ -182,23 +191,21 @@ void exchange_over_ranks(const std::vector<Bytes>& outgoing, std::vector<Bytes>&
       std::copy(outgoing[here].begin(), outgoing[here].end(), incoming[here].begin());
       continue;
     }
-    for (std::uint64_t at = 0, piece = 0; at < receive_sizes[from]; at += piece_bytes_max, ++piece) {
-      const auto count = static_cast<int>(std::min(receive_sizes[from] - at, piece_bytes_max));
+    for_each_piece(receive_sizes[from], [&](std::uint64_t at, int count, int piece) {
       requests.emplace_back();
-      check(MPI_Irecv(incoming[from].data() + at, count, MPI_BYTE, static_cast<int>(from),
-                      static_cast<int>(piece), MPI_COMM_WORLD, &requests.back()),
+      check(MPI_Irecv(incoming[from].data() + at, count, MPI_BYTE, static_cast<int>(from), piece,
+                      MPI_COMM_WORLD, &requests.back()),
             "MPI_Irecv");
-    }
+    });
   }
   for (std::size_t to = 0; to < ranks; ++to) {
     if (to == here) continue;
-    for (std::uint64_t at = 0, piece = 0; at < send_sizes[to]; at += piece_bytes_max, ++piece) {
-      const auto count = static_cast<int>(std::min(send_sizes[to] - at, piece_bytes_max));
+    for_each_piece(send_sizes[to], [&](std::uint64_t at, int count, int piece) {
       requests.emplace_back();
-      check(MPI_Isend(outgoing[to].data() + at, count, MPI_BYTE, static_cast<int>(to),
-                      static_cast<int>(piece), MPI_COMM_WORLD, &requests.back()),
+      check(MPI_Isend(outgoing[to].data() + at, count, MPI_BYTE, static_cast<int>(to), piece,
+                      MPI_COMM_WORLD, &requests.back()),
             "MPI_Isend");
-    }
+    });
   }
   check(MPI_Waitall(static_cast<int>(requests.size()), requests.data(), MPI_STATUSES_IGNORE),
         "MPI_Waitall");
