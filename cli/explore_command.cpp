@@ -45,8 +45,6 @@ struct ExploreCommandOptions {
 constexpr std::uint64_t dot_state_max = 5000;
 /// The explorer's choice field numbers plan steps in 8 bits, one value being reserved.
 constexpr std::size_t explore_step_count_max = 63;
-/// On several ranks: plans whose groups are every subset of the steps (ExplorePartition).
-constexpr std::size_t explore_rank_step_count_max = 26;
 
 /// One updating line on stderr: layers done, an estimate of the time left where the work is
 /// known in advance, states, states per second, memory.
@@ -158,11 +156,11 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
   }
   if (cluster::size() > 1) {
     // Several ranks take the dense groups' order as the serial one, and draw no graph.
-    if (scenario.plan.steps.size() > explore_rank_step_count_max) {
+    if (scenario.plan.steps.size() > simulator::dense_step_count_max) {
       std::cerr << fmt::format("svcsim: explore: {}: the plan has {} steps; on several MPI ranks "
                                "explore handles at most {} (run it on one)\n",
                                visible(options.scenario_path), scenario.plan.steps.size(),
-                               explore_rank_step_count_max);
+                               simulator::dense_step_count_max);
       return CommandOutcome::bad_input;
     }
     if (options.format == "dot") {

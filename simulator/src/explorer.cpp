@@ -71,12 +71,12 @@ struct Sink {
     violation_text.clear();
   }
 
-  /// Each end of `later` that is strictly shorter than the one kept (it was met after it).
-  template <std::size_t size>
-  static void keep_shorter(std::array<WitnessEnd, size>& kept,
-                           const std::array<WitnessEnd, size>& later) {
+  /// Each end of `later` that is `better` than the one kept replaces it.
+  template <std::size_t size, typename Better>
+  static void keep_better(std::array<WitnessEnd, size>& kept,
+                          const std::array<WitnessEnd, size>& later, Better better) {
     for (std::size_t index = 0; index < size; ++index) {
-      if (later[index].found && later[index].improves_on(kept[index])) kept[index] = later[index];
+      if (better(later[index], kept[index])) kept[index] = later[index];
     }
   }
 
@@ -92,8 +92,12 @@ struct Sink {
       }
       for (const auto& [code, count] : from.codes) into.codes[code] += count;
     }
-    keep_shorter(class_witnesses, later.class_witnesses);
-    keep_shorter(code_witnesses, later.code_witnesses);
+    // `later` was met after everything here: only a strictly shorter end wins.
+    const auto shorter = [](const WitnessEnd& end, const WitnessEnd& kept) {
+      return end.found && end.improves_on(kept);
+    };
+    keep_better(class_witnesses, later.class_witnesses, shorter);
+    keep_better(code_witnesses, later.code_witnesses, shorter);
     transitions += later.transitions;
     states += later.states;
     if (ok() && !later.ok()) {
@@ -141,7 +145,7 @@ class Explorer {
     full_mask_ = step_count_ == 64 ? ~std::uint64_t{0} : bit_of(step_count_) - 1;
     // C(26, 13) = 10.4 million groups in the widest layer: 42 MB of group starts, cheaper than
     // hashing masks. Longer plans only ever explore a sparse part of their subsets.
-    dense_ = step_count_ <= 26 && !options.sparse_groups;
+    dense_ = step_count_ <= dense_step_count_max && !options.sparse_groups;
     // Several ranks: each builds its own groups, listed and found by hashing, and orders the
     // witnesses it finds by the group's colex rank, the serial (dense) order.
     distributed_ = partition_.size > 1;
@@ -477,11 +481,16 @@ class Explorer {
       }
       finish_group(sink, group_begin, group);
       groups_done_.fetch_add(1, std::memory_order_relaxed);
-      // Gosper's hack: the next integer with the same number of set bits.
-      const std::uint64_t lowest = mask & (~mask + 1);
-      const std::uint64_t ripple = mask + lowest;
-      mask = ripple | (((ripple ^ mask) >> 2) / lowest);
+      mask = next_of_same_size(mask);
     }
+  }
+
+  /// The next subset of as many steps in colex order (Gosper's hack: the next integer with the
+  /// same number of set bits).
+  static std::uint64_t next_of_same_size(std::uint64_t mask) {
+    const std::uint64_t lowest = mask & (~mask + 1);
+    const std::uint64_t ripple = mask + lowest;
+    return ripple | (((ripple ^ mask) >> 2) / lowest);
   }
 
   /// The subset of `size` steps with colex rank `rank` (the combinatorial number system).
@@ -934,9 +943,7 @@ class Explorer {
           next.masks.push_back(mask);
         }
       }
-      const std::uint64_t lowest = mask & (~mask + 1);
-      const std::uint64_t ripple = mask + lowest;
-      mask = ripple | (((ripple ^ mask) >> 2) / lowest);
+      mask = next_of_same_size(mask);
     }
   }
 
@@ -1080,9 +1087,8 @@ class Explorer {
       const auto status = in.get<ExploreStatus>();
       states += in.get<std::uint64_t>();
       // A violation anywhere is the answer; otherwise the first rank's reason to stop.
-      if (status == ExploreStatus::invariant_violation ||
-          (agreed == ExploreStatus::complete && status != ExploreStatus::complete)) {
-        if (agreed != ExploreStatus::invariant_violation) agreed = status;
+      if (status == ExploreStatus::invariant_violation || agreed == ExploreStatus::complete) {
+        agreed = status;
       }
     }
     if (agreed == ExploreStatus::complete && options_.state_count_max != 0 &&
@@ -1144,12 +1150,9 @@ class Explorer {
       const auto violation = in.get<WitnessEnd>();
       std::string violation_text = in.get_string();
       SVCSIM_ASSERT_MSG(in.done(), "explore: a rank's counts are longer than they say");
-      for (std::size_t index = 0; index < classes.size(); ++index) {
-        if (classes[index].beats(main_.class_witnesses[index])) main_.class_witnesses[index] = classes[index];
-      }
-      for (std::size_t index = 0; index < codes.size(); ++index) {
-        if (codes[index].beats(main_.code_witnesses[index])) main_.code_witnesses[index] = codes[index];
-      }
+      const auto beats = [](const WitnessEnd& end, const WitnessEnd& kept) { return end.beats(kept); };
+      Sink::keep_better(main_.class_witnesses, classes, beats);
+      Sink::keep_better(main_.code_witnesses, codes, beats);
       // The violation the serial search stops at: the first met.
       if (violation.found &&
           (!main_.violation_end.found || violation.met_before(main_.violation_end))) {

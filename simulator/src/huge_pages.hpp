@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "svcsim/model/assert.hpp"
+#include "svcsim/simulator/uninitialized_allocator.hpp"
 
 namespace svcsim::simulator {
 
@@ -52,9 +53,10 @@ inline void unmap_huge(void* table, std::size_t bytes) {
 }
 
 /// A std::vector allocator that puts buffers of 4 MiB and more on huge pages (smaller ones on
-/// the heap, where a 2 MiB page would be mostly waste).
+/// the heap, where a 2 MiB page would be mostly waste). resize() leaves new elements
+/// uninitialised (DefaultInitialising): the explorer's layers are written whole before read.
 template <typename T>
-struct HugePageAllocator {
+struct HugePageAllocator : DefaultInitialising {
   using value_type = T;
   static constexpr std::size_t threshold = std::size_t{4} << 20;
 
@@ -77,17 +79,6 @@ struct HugePageAllocator {
       return;
     }
     unmap_huge(pointer, mapped_bytes(count));
-  }
-  /// resize() leaves new elements uninitialised (default-initialised, for trivial T): the
-  /// explorer's layers are always written whole before they are read, and zeroing them first
-  /// would be one more pass over fresh memory.
-  template <typename U>
-  void construct(U* pointer) noexcept {
-    ::new (static_cast<void*>(pointer)) U;
-  }
-  template <typename U, typename... Arguments>
-  void construct(U* pointer, Arguments&&... arguments) {
-    ::new (static_cast<void*>(pointer)) U(std::forward<Arguments>(arguments)...);
   }
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const { return true; }

@@ -12,17 +12,16 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <map>
 #include <optional>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "svcsim/model/classify.hpp"
 #include "svcsim/scenario/scenario.hpp"
 #include "svcsim/simulator/big_count.hpp"
 #include "svcsim/simulator/sequence.hpp"
+#include "svcsim/simulator/uninitialized_allocator.hpp"
 
 namespace svcsim::simulator {
 
@@ -46,29 +45,9 @@ struct ExploreProgress {
 /// caller (cluster/ over MPI, or threads in tests), so the simulator does not depend on MPI.
 /// Every rank gets the same result, and it is one process's, byte for byte (docs/cluster.md).
 /// Plans of up to 26 steps (the dense groups) without a recorded graph only.
-/// An allocator whose resize leaves new elements uninitialised: a message buffer is written
-/// whole before it is read, and zeroing hundreds of MB a layer only to overwrite them cost
-/// explore on several ranks an eighth of its time.
-template <typename Value>
-struct UninitializedAllocator : std::allocator<Value> {
-  template <typename Other>
-  struct rebind {
-    using other = UninitializedAllocator<Other>;
-  };
-  UninitializedAllocator() = default;
-  template <typename Other>
-  UninitializedAllocator(const UninitializedAllocator<Other>&) noexcept {}  // NOLINT: rebinding
-  template <typename Other>
-  void construct(Other* place) noexcept {
-    ::new (static_cast<void*>(place)) Other;  // default-initialised: no zeroing
-  }
-  template <typename Other, typename... Arguments>
-  void construct(Other* place, Arguments&&... arguments) {
-    ::new (static_cast<void*>(place)) Other(std::forward<Arguments>(arguments)...);
-  }
-};
-
 struct ExplorePartition {
+  /// A message; resize() leaves it unzeroed (zeroing hundreds of MB a layer only to overwrite
+  /// them cost explore on several ranks an eighth of its time).
   using Bytes = std::vector<std::uint8_t, UninitializedAllocator<std::uint8_t>>;
   int rank = 0;
   int size = 1;
@@ -80,6 +59,11 @@ struct ExplorePartition {
   /// Every rank's `mine`, in rank order, on every rank. Collective.
   std::function<std::vector<Bytes>(const Bytes& mine)> all_gather;
 };
+
+/// Plans of at most this many steps have every subset of their steps as a group, in colex
+/// order (C(26, 13) = 10.4 million groups in the widest layer); longer ones find their groups
+/// by hashing. Several ranks need the dense order: they take plans of at most this many steps.
+inline constexpr std::size_t dense_step_count_max = 26;
 
 /// The rank that builds the group of `mask` among `size` ranks.
 int group_owner(std::uint64_t mask, int size);
