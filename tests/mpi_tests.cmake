@@ -87,6 +87,14 @@ add_test(NAME mpi.explore.chain-12-one-fault
                  ${svcsim_mpirun} -- explore
                  scenarios/synthetic/chain-12.yaml --faults 1 --format json --no-timing
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# Messages cut in pieces of 4 KiB, as a message past 1 GiB is cut in pieces of 1 GiB: the pieces
+# must rejoin in order (no test message is 1 GiB; cluster.cpp's SVCSIM_MPI_PIECE_BYTES).
+add_test(NAME mpi.explore.small_pieces
+         COMMAND ${CMAKE_COMMAND} -E env SVCSIM_MPI_PIECE_BYTES=4096
+                 ${svcsim_mpi_identical} $<TARGET_FILE:svcsim> ${CMAKE_CURRENT_BINARY_DIR}/mpi-small-pieces
+                 ${svcsim_mpirun} -- explore
+                 scenarios/synthetic/chain-12.yaml --faults 1 --format json --no-timing
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 # What explore cannot do on several ranks is one line and exit 2 from every rank: a graph.
 add_test(NAME mpi.explore.dot_refused
          COMMAND ${svcsim_expect_exit} 2 --stderr-lines 1

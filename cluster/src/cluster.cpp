@@ -160,14 +160,43 @@ using Bytes = simulator::ExplorePartition::Bytes;
 
 /// MPI counts bytes in ints: a message past 1 GiB goes in pieces of at most this many bytes
 /// (explore at n = 24 sends a few hundred MB per pair of ranks and layer).
-constexpr std::uint64_t piece_bytes_max = std::uint64_t{1} << 30;
+constexpr std::uint64_t piece_bytes_default = std::uint64_t{1} << 30;
+
+/// The piece size: 1 GiB, or SVCSIM_MPI_PIECE_BYTES (tests only: no test message is 1 GiB, so
+/// tests/mpi_tests.cmake sends explore's messages in pieces of a few KiB to check the path that
+/// cuts and rejoins them). Read once; anything but a whole number of bytes from 1 to 1 GiB is a
+/// mistake in the test, and stops the job.
+std::uint64_t piece_bytes_max() {
+  static const std::uint64_t bytes = [] {
+    const char* text = std::getenv("SVCSIM_MPI_PIECE_BYTES");
+    if (text == nullptr) return piece_bytes_default;
+    char* end = nullptr;
+    const unsigned long long value = std::strtoull(text, &end, 10);
+    SVCSIM_ASSERT_MSG(*text != '\0' && *end == '\0' && value >= 1 && value <= piece_bytes_default,
+                      "SVCSIM_MPI_PIECE_BYTES: a number of bytes from 1 to 1073741824");
+    return static_cast<std::uint64_t>(value);
+  }();
+  return bytes;
+}
+
+/// The largest tag this MPI allows (at least 32767 by the standard).
+int tag_upper_bound() {
+  void* value = nullptr;
+  int found = 0;
+  check(MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &value, &found), "MPI_Comm_get_attr");
+  return found != 0 ? *static_cast<int*>(value) : 32767;
+}
 
 /// Calls `post(offset, bytes, piece number)` for each piece of a message of `size` bytes; a
 /// piece's number is its MPI tag, so the pieces of one message meet in order.
 template <typename Post>
 void for_each_piece(std::uint64_t size, Post&& post) {
-  for (std::uint64_t at = 0, piece = 0; at < size; at += piece_bytes_max, ++piece) {
-    post(at, static_cast<int>(std::min(size - at, piece_bytes_max)), static_cast<int>(piece));
+  static const int tag_max = tag_upper_bound();
+  const std::uint64_t piece_bytes = piece_bytes_max();
+  SVCSIM_ASSERT_MSG(size / piece_bytes < static_cast<std::uint64_t>(tag_max),
+                    "explore: a message of more pieces than MPI has tags");
+  for (std::uint64_t at = 0, piece = 0; at < size; at += piece_bytes, ++piece) {
+    post(at, static_cast<int>(std::min(size - at, piece_bytes)), static_cast<int>(piece));
   }
 }
 
