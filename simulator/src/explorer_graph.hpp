@@ -134,13 +134,14 @@ class LinkArena {
     size_ += count;
     while ((chunks_.size() << chunk_bits) < size_) add_chunk();
   }
-  /// Writes `other`'s first `count` links at `at` (room made by extend).
-  void copy_in(std::uint64_t at, const LinkArena& other, std::uint64_t count) {
+  /// Writes `other`'s `count` links from `first` on at `at` (room made by extend).
+  void copy_in(std::uint64_t at, const LinkArena& other, std::uint64_t first, std::uint64_t count) {
     for (std::uint64_t done = 0; done < count;) {
       const std::uint64_t to = at + done;
+      const std::uint64_t from = first + done;
       const std::uint64_t run = std::min({chunk_size - (to & chunk_mask),
-                                          chunk_size - (done & chunk_mask), count - done});
-      std::copy_n(&other[done], run, &(*this)[to]);
+                                          chunk_size - (from & chunk_mask), count - done});
+      std::copy_n(&other[from], run, &(*this)[to]);
       done += run;
     }
   }
