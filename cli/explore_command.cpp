@@ -50,9 +50,12 @@ constexpr std::size_t explore_step_count_max = 63;
 /// known in advance, states, states per second, memory.
 class ProgressLine {
  public:
-  explicit ProgressLine(bool forced) : forced_(forced), terminal_(isatty(STDERR_FILENO) != 0) {}
+  /// `here`: whether this process prints it (rank 0 only, on several ranks).
+  ProgressLine(bool forced, bool here)
+      : forced_(forced), here_(here), terminal_(isatty(STDERR_FILENO) != 0) {}
 
   void update(const simulator::ExploreProgress& progress) {
+    if (!here_) return;
     // Unasked, show it only on a terminal and only once the search has taken a second.
     if (!forced_ && (!terminal_ || progress.elapsed_s < 1.0)) return;
     if (progress.elapsed_s - last_s_ < 0.25) return;
@@ -71,10 +74,13 @@ class ProgressLine {
         estimate = fmt::format(", about {:.0f} s left", progress.elapsed_s * (1 - done) / done);
       }
     }
+    // On several ranks rank 0 alone prints, and the memory is its own.
+    const std::string ranks =
+        progress.ranks > 1 ? fmt::format(" on rank 0 of {}", progress.ranks) : std::string();
     std::cerr << fmt::format("{}explore: layer {}/{} ({}% of layers{})  {} states  {:.2f} M "
-                             "states/s  {} MiB{}",
+                             "states/s  {} MiB{}{}",
                              terminal_ ? "\r" : "", progress.layer, progress.layer_count, percent,
-                             estimate, progress.states, rate / 1e6, progress.bytes >> 20,
+                             estimate, progress.states, rate / 1e6, progress.bytes >> 20, ranks,
                              terminal_ ? "\x1b[K" : "")
               << (terminal_ ? "" : "\n") << std::flush;
     shown_ = true;
@@ -85,6 +91,7 @@ class ProgressLine {
 
  private:
   bool forced_;
+  bool here_;
   bool terminal_;
   bool shown_ = false;
   double last_s_ = -1;
@@ -183,7 +190,8 @@ CommandOutcome execute(const ExploreCommandOptions& options) {
   if (options.format == "dot") explore_options.graph_state_max = dot_state_max;
   explore_options.threads = options.threads.value_or(default_thread_count(local_rank_count()));
   explore_options.partition = cluster::explore_partition();
-  ProgressLine progress_line(options.progress);
+  // One progress line for the whole job, from rank 0: the ranks share one terminal.
+  ProgressLine progress_line(options.progress, cluster::rank() == 0);
   explore_options.progress = [&progress_line](const simulator::ExploreProgress& progress) {
     progress_line.update(progress);
   };

@@ -95,6 +95,14 @@ add_test(NAME mpi.explore.small_pieces
                  ${svcsim_mpirun} -- explore
                  scenarios/synthetic/chain-12.yaml --faults 1 --format json --no-timing
          WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+# --progress on 2 ranks: one stream of lines, rank 0's, each saying so (every rank printed its
+# own before, interleaved on the shared stderr).
+add_test(NAME mpi.explore.progress_from_rank_0
+         COMMAND ${SVCSIM_BASH} -c "set -e; err=$(${svcsim_mpirun_line} -np 2 $0 explore \
+scenarios/synthetic/chain-16-one-fault.yaml --faults 0 --threads 1 --progress --format json 2>&1 >/dev/null); \
+test -n \"$err\"; ! grep -v -E '^explore: layer [0-9]+/16 .* MiB on rank 0 of 2$' <<<\"$err\""
+                 $<TARGET_FILE:svcsim>
+         WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
 # What explore cannot do on several ranks is one line and exit 2 from every rank: a graph.
 add_test(NAME mpi.explore.dot_refused
          COMMAND ${svcsim_expect_exit} 2 --stderr-lines 1

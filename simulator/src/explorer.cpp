@@ -919,9 +919,12 @@ class Explorer {
   void report_progress(std::size_t layer, std::uint64_t transitions) {
     if (!options_.progress) return;
     ExploreProgress progress;
-    progress.states = main_.states;
-    progress.transitions = transitions;
+    // On several ranks: this rank's figures so far, plus the others' as of the last layer
+    // they all finished (exchanged in settle_layer).
+    progress.states = main_.states + other_ranks_states_;
+    progress.transitions = transitions + other_ranks_transitions_;
     progress.bytes = std::max(result_.peak_bytes, result_.peak_resident_bytes);
+    progress.ranks = distributed_ ? partition_.size : 1;
     progress.elapsed_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
     progress.layer = layer;
@@ -1112,13 +1115,16 @@ class Explorer {
       ByteWriter out(mine);
       out.put(main_.status);
       out.put(main_.states);
+      out.put(main_.transitions);
     }
     ExploreStatus agreed = ExploreStatus::complete;
     std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
     for (const Bytes& theirs : partition_.all_gather(mine)) {
       ByteReader in(theirs);
       const auto status = in.get<ExploreStatus>();
       states += in.get<std::uint64_t>();
+      transitions += in.get<std::uint64_t>();
       // A violation anywhere is the answer; otherwise the first rank's reason to stop.
       if (status == ExploreStatus::invariant_violation || agreed == ExploreStatus::complete) {
         agreed = status;
@@ -1129,6 +1135,8 @@ class Explorer {
       agreed = ExploreStatus::incomplete_states;
     }
     main_.status = agreed;
+    other_ranks_states_ = states - main_.states;
+    other_ranks_transitions_ = transitions - main_.transitions;
   }
 
   /// Every rank's counts and witness ends, merged in rank order: afterwards every rank holds
@@ -1495,6 +1503,9 @@ class Explorer {
   // and what the chunks' checkpoints share (under checkpoint_mutex_).
   std::vector<std::unique_ptr<Chunk<Count>>> chunks_;
   std::vector<std::unique_ptr<Workspace<Count>>> workspaces_;  // one per thread
+  // Several ranks: the other ranks' states and transitions after the last layer, for progress.
+  std::uint64_t other_ranks_states_ = 0;
+  std::uint64_t other_ranks_transitions_ = 0;
   std::atomic<std::size_t> stop_after_chunk_{SIZE_MAX};
   std::mutex checkpoint_mutex_;
   std::uint64_t chunk_transitions_ = 0;  // this layer's, so far

@@ -5,8 +5,11 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "brute_force.hpp"
 #include "explore_summary.hpp"
@@ -100,6 +103,30 @@ TEST(ExplorerRanks, AStateLimitStopsEveryRankAlike) {
   for (const ExploreResult& result : ThreadRanks::explore(scenario, options, 3)) {
     EXPECT_EQ(result.status, ExploreStatus::incomplete_states);
   }
+}
+
+TEST(ExplorerRanks, ProgressCountsEveryRanksStates) {
+  // A rank's progress adds the other ranks' states as of the last layer they all finished:
+  // never more than the whole search, and past a rank's own third on three ranks (a rank
+  // reporting only its own states, as before, stayed near a third).
+  const scenario::Scenario scenario = make_synthetic_chain({.package_count = 14});
+  ExploreOptions options = with_faults(std::nullopt);
+  std::mutex mutex;
+  std::vector<ExploreProgress> reports;
+  options.progress = [&](const ExploreProgress& progress) {
+    const std::lock_guard<std::mutex> locked(mutex);
+    reports.push_back(progress);
+  };
+  const std::vector<ExploreResult> results = ThreadRanks::explore(scenario, options, 3);
+  const std::uint64_t total = results.front().states;
+  ASSERT_FALSE(reports.empty());
+  std::uint64_t most = 0;
+  for (const ExploreProgress& progress : reports) {
+    EXPECT_EQ(progress.ranks, 3);
+    EXPECT_LE(progress.states, total);
+    most = std::max(most, progress.states);
+  }
+  EXPECT_GT(most, total / 2) << "of " << total << " states in all";
 }
 
 RC_GTEST_PROP(ExplorerRanksProperty, RanksAgreeWithOneProcessAndTheOracle, ()) {

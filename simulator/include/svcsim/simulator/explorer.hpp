@@ -26,9 +26,12 @@
 namespace svcsim::simulator {
 
 struct ExploreProgress {
+  /// On several ranks: this rank's so far, plus the other ranks' as of the last layer all of
+  /// them finished (so the figure lags by up to a layer, never counts a state twice).
   std::uint64_t states = 0;
   std::uint64_t transitions = 0;
-  std::uint64_t bytes = 0;           // the larger of tracked and resident bytes
+  std::uint64_t bytes = 0;           // the larger of tracked and resident bytes, of this rank
+  int ranks = 1;                     // the ranks the search is split over (explore under MPI)
   double elapsed_s = 0;
   std::size_t layer = 0;             // layers done (plan steps done at the layer being built)
   std::size_t layer_count = 0;
