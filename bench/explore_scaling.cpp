@@ -1,7 +1,8 @@
 // Prints the explorer's scaling curve on synthetic chains as a Markdown table: states,
 // transitions, seconds, states per second and bytes per stored state (the explorer's own tally
 // and the process's peak resident set), and for small n the brute-force oracle's time beside it.
-// Each n runs in a child process so that every peak-RSS figure is its own.
+// Each n runs in a child process, and each run's peak RSS is its own (the peak is restarted
+// before each run).
 //
 //   svcsim_explore_scaling --from 8 --to 24 [--faults 1] [--brute-force-to 10] [--repeat 3]
 //                          [--threads 1,2] [--two-jobs-to 21]
@@ -11,13 +12,15 @@
 // witnesses agreed with it: they must). A last row runs two 1-thread explorations at once: what
 // the machine gives two memory-bound jobs at that moment, beside which the threads' figure is read.
 //
-// Seconds are the best of --repeat runs: on a shared machine the spread between runs of the
-// same binary is wide (measured here: 3.5 to 4.8 M states/s for one n), the fastest is the one
-// least disturbed.
+// Seconds are the best of --repeat rounds, each round running every count (and the two jobs)
+// once, in turn: on a shared machine the spread between runs of the same binary is wide
+// (measured here: 3.5 to 4.8 M states/s for one n), the fastest is the one least disturbed, and
+// rounds spread a busy minute over every count.
 #include <fmt/format.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -44,6 +47,13 @@ long peak_rss_kib() {
   return 0;
 }
 
+/// Restarts the peak above (VmHWM) from the current resident set, so that each run in the
+/// rounds below has its own peak (Linux: "5" to clear_refs).
+void reset_peak_rss() {
+  std::ofstream clear("/proc/self/clear_refs");
+  clear << "5";
+}
+
 /// The result's counts and witnesses, as one comparable string.
 std::string fingerprint(const simulator::ExploreResult& result) {
   std::string text = fmt::format("{} {} {} {}", result.orders.to_string(), result.states,
@@ -64,32 +74,28 @@ constexpr model::FaultSet four_fault_kinds =
     model::fault_bit(model::Fault::startup_failure) |
     model::fault_bit(model::Fault::commit_interrupted);
 
-int run_row(int package_count, int fault_count, int brute_force_to, int repeat, int threads,
-            double baseline_s, const std::string& baseline_fingerprint, double* seconds_out,
-            std::string* fingerprint_out) {
-  const auto scenario = simulator::make_synthetic_chain(
+scenario::Scenario chain(int package_count, int fault_count) {
+  return simulator::make_synthetic_chain(
       {.package_count = package_count, .fault_count_max = fault_count,
        .fault_kinds = fault_count > 0 ? four_fault_kinds : model::FaultSet{0}});
-  simulator::ExploreOptions options;
-  options.threads = threads;
-  simulator::ExploreResult result = simulator::explore(scenario, options);
-  for (int run = 1; run < repeat; ++run) {
-    simulator::ExploreResult again = simulator::explore(scenario, options);
-    if (again.elapsed_s < result.elapsed_s) result = std::move(again);
-  }
+}
+
+/// One row: the best run on `threads` threads, against the first count's (`baseline`, null for
+/// that row itself). Returns 1 if the search did not complete.
+int print_row(const scenario::Scenario& scenario, int package_count, int fault_count,
+              int brute_force_to, int threads, const simulator::ExploreResult& result,
+              long peak_kib, bool versus, const simulator::ExploreResult* baseline) {
   if (result.status != simulator::ExploreStatus::complete) {
     std::printf("| %d | %d | explore did not complete (status %d) |\n", package_count, fault_count,
                 static_cast<int>(result.status));
     return 1;
   }
   const double states = static_cast<double>(result.states);
-  const double rss_bytes = static_cast<double>(peak_rss_kib()) * 1024.0;
-  if (seconds_out != nullptr) *seconds_out = result.elapsed_s;
-  if (fingerprint_out != nullptr) *fingerprint_out = fingerprint(result);
-  std::string versus = seconds_out != nullptr ? " |" : "";
-  if (baseline_s > 0) {
-    versus = fmt::format(" {:.2f}x{} |", baseline_s / result.elapsed_s,
-                         fingerprint(result) == baseline_fingerprint ? "" : " (RESULTS DIFFER)");
+  const double rss_bytes = static_cast<double>(peak_kib) * 1024.0;
+  std::string against = versus ? " |" : "";
+  if (baseline != nullptr) {
+    against = fmt::format(" {:.2f}x{} |", baseline->elapsed_s / result.elapsed_s,
+                          fingerprint(result) == fingerprint(*baseline) ? "" : " (RESULTS DIFFER)");
   }
   std::string brute = "";
   if (package_count <= brute_force_to) {
@@ -106,35 +112,64 @@ int run_row(int package_count, int fault_count, int brute_force_to, int repeat, 
                           package_count, fault_count, threads, result.states, result.transitions,
                           result.model_states, result.elapsed_s, states / result.elapsed_s / 1e6,
                           static_cast<double>(result.peak_bytes) / states, rss_bytes / (1 << 20),
-                          rss_bytes / states, versus, brute)
+                          rss_bytes / states, against, brute)
                   .c_str());
   return 0;
 }
 
-/// What the machine gives two memory-bound jobs: two 1-thread explorations of the same chain at
-/// once, on two threads that share nothing, against one alone. The search waits on memory, and
-/// a shared machine may give two such jobs much less than twice one; read the threads' figure
-/// beside this one. (It is not a strict bound on threads: they share one memo of model states,
-/// so each computes about half the transitions.)
-void print_ceiling(int package_count, int fault_count, int repeat, double alone_s) {
-  const auto scenario = simulator::make_synthetic_chain(
-      {.package_count = package_count, .fault_count_max = fault_count,
-       .fault_kinds = fault_count > 0 ? four_fault_kinds : model::FaultSet{0}});
-  double best_s = 0;
-  for (int run = 0; run < repeat; ++run) {
-    const auto started = std::chrono::steady_clock::now();
-    {
-      std::jthread other([&scenario] { simulator::explore(scenario); });
-      simulator::explore(scenario);
-    }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (run == 0 || seconds < best_s) best_s = seconds;
+/// Seconds for two 1-thread explorations at once, on two threads that share nothing: what the
+/// machine gives two memory-bound jobs at that moment, beside which the threads' figure is read.
+/// (It is not a strict bound on threads: they share one memo of model states, so each computes
+/// about half the transitions.)
+double two_jobs_seconds(const scenario::Scenario& scenario) {
+  const auto started = std::chrono::steady_clock::now();
+  {
+    std::jthread other([&scenario] { simulator::explore(scenario); });
+    simulator::explore(scenario);
   }
-  std::printf("%s\n", fmt::format("| {} | {} | 2 x 1 | two 1-thread explorations at once: {:.3f} s "
-                                  "| | | | | | | | {:.2f}x (their throughput over one alone: what the machine gives two memory-bound jobs now) |",
-                                  package_count, fault_count, best_s, 2 * alone_s / best_s)
-                          .c_str());
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+/// Every thread count (and the two jobs), in rounds: each round runs each once, in turn, so a
+/// busy minute on this shared machine slows every count alike instead of the one that ran then
+/// (all of one count's runs first gave 1.87x one day and 1.58x a minute later). The best of
+/// the rounds is printed for each.
+int run_side_by_side(int package_count, int fault_count, int brute_force_to, int repeat,
+                     const std::vector<int>& thread_counts, bool two_jobs) {
+  const scenario::Scenario scenario = chain(package_count, fault_count);
+  std::vector<simulator::ExploreResult> best(thread_counts.size());
+  std::vector<long> peak_kib(thread_counts.size(), 0);  // the largest of the rounds
+  double two_jobs_best_s = 0;
+  for (int round = 0; round < repeat; ++round) {
+    for (std::size_t index = 0; index < thread_counts.size(); ++index) {
+      simulator::ExploreOptions options;
+      options.threads = thread_counts[index];
+      reset_peak_rss();
+      simulator::ExploreResult result = simulator::explore(scenario, options);
+      peak_kib[index] = std::max(peak_kib[index], peak_rss_kib());
+      if (round == 0 || result.elapsed_s < best[index].elapsed_s) best[index] = std::move(result);
+    }
+    if (two_jobs) {
+      const double seconds = two_jobs_seconds(scenario);
+      if (round == 0 || seconds < two_jobs_best_s) two_jobs_best_s = seconds;
+    }
+  }
+  const bool versus = thread_counts.size() > 1;
+  for (std::size_t index = 0; index < thread_counts.size(); ++index) {
+    if (print_row(scenario, package_count, fault_count, index == 0 ? brute_force_to : 0,
+                  thread_counts[index], best[index], peak_kib[index], versus,
+                  index == 0 ? nullptr : &best.front()) != 0) {
+      return 1;
+    }
+  }
+  if (two_jobs) {
+    std::printf("%s\n", fmt::format("| {} | {} | 2 x 1 | two 1-thread explorations at once: {:.3f} s "
+                                    "| | | | | | | | {:.2f}x (their throughput over one alone: what the machine gives two memory-bound jobs now) |",
+                                    package_count, fault_count, two_jobs_best_s,
+                                    2 * best.front().elapsed_s / two_jobs_best_s)
+                            .c_str());
+  }
+  return 0;
 }
 
 }  // namespace
@@ -194,19 +229,9 @@ int main(int argc, char** argv) {
   for (int package_count = from; package_count <= to; ++package_count) {
     const pid_t child = fork();
     if (child == 0) {
-      // Every thread count in the same child, one after the other (peak RSS is the larger).
-      int status = 0;
-      double baseline_s = 0;
-      std::string baseline;
-      for (std::size_t index = 0; index < thread_counts.size() && status == 0; ++index) {
-        status = run_row(package_count, faults, index == 0 ? brute_force_to : 0, repeat,
-                         thread_counts[index], versus ? baseline_s : 0, baseline,
-                         index == 0 && versus ? &baseline_s : nullptr,
-                         index == 0 && versus ? &baseline : nullptr);
-      }
-      if (status == 0 && versus && package_count <= two_jobs_to) {
-        print_ceiling(package_count, faults, repeat, baseline_s);
-      }
+      // Every thread count in the same child, in rounds (peak RSS is the larger of them).
+      const int status = run_side_by_side(package_count, faults, brute_force_to, repeat,
+                                          thread_counts, versus && package_count <= two_jobs_to);
       std::fflush(stdout);  // _Exit skips stdio's flush, and stdout is often a pipe
       std::_Exit(status);
     }
