@@ -175,9 +175,11 @@ class StateTable {
   // explorer asks again and again for states it has met); only an insert locks. Grown tables
   // are kept, not freed, until the StateTable goes, so a reader still on an old one stays safe
   // (it may miss a state added since, and then looks again under the lock).
+  // `published` has a line of its own: every lookup reads it, and an insert's writes to the
+  // lock and count on a shared line made the other thread's next lookup in the shard a miss.
   struct alignas(64) Shard {
     std::atomic<const Index*> published{nullptr};
-    ShardLock lock;
+    alignas(64) ShardLock lock;
     std::size_t count = 0;
     std::vector<std::unique_ptr<Index>> tables;  // the current one last
   };
