@@ -113,7 +113,8 @@ class alignas(64) ReservedArray {
   ReservedArray& operator=(const ReservedArray&) = delete;
   ReservedArray(ReservedArray&& other) noexcept
       : data_(other.data_), bytes_(other.bytes_), capacity_(other.capacity_),
-        used_(other.used_.load()), advised_(other.advised_.load()) {
+        huge_from_bytes_(other.huge_from_bytes_), used_(other.used_.load()),
+        advised_(other.advised_.load()) {
     other.data_ = nullptr;
     other.bytes_ = 0;
   }
@@ -138,12 +139,16 @@ class alignas(64) ReservedArray {
     }
     count = in_pages;
     // Small tables stay on small pages (a scenario of a few states must not cost 2 MiB a
-    // table); past 8 MiB the rest of the reservation is advised onto huge pages, once.
-    if (count * sizeof(T) >= (std::size_t{8} << 20) && !advised_.load(std::memory_order_relaxed) &&
+    // table); past 8 MiB (or advise_huge_from) the rest of the reservation is advised onto huge
+    // pages, once.
+    if (count * sizeof(T) >= huge_from_bytes_ && !advised_.load(std::memory_order_relaxed) &&
         !advised_.exchange(true)) {
       ::madvise(data_, bytes_, MADV_HUGEPAGE);
     }
   }
+  /// Advise huge pages once `bytes` are in use instead of 8 MiB (a table whose use is spread
+  /// over several stretches of its reservation).
+  void advise_huge_from(std::size_t bytes) { huge_from_bytes_ = bytes; }
   std::size_t used() const { return used_.load(std::memory_order_relaxed); }
   std::uint64_t bytes() const { return std::uint64_t{used()} * sizeof(T); }
 
@@ -152,6 +157,7 @@ class alignas(64) ReservedArray {
   T* data_ = nullptr;
   std::size_t bytes_ = 0;
   std::size_t capacity_ = 0;
+  std::size_t huge_from_bytes_ = std::size_t{8} << 20;
   alignas(64) std::atomic<std::size_t> used_{0};
   std::atomic<bool> advised_{false};
 };

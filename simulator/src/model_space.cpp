@@ -224,12 +224,22 @@ ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
           shared));
     }
   }
+  // Each step's column starts on a huge page: a column's first page is then its own, not the
+  // tail of the one before.
+  step_stride_ = node_transitions_.capacity() / steps_.size();
+  if (step_stride_ >= entries_per_huge_stretch) {
+    step_stride_ = step_stride_ / entries_per_huge_stretch * entries_per_huge_stretch;
+  }
+  // Huge pages once every column has half a huge page's worth (and 8 MiB in all): before
+  // that, they would cost each column 2 MiB of memory for a few kilobytes of transitions.
+  node_transitions_.advise_huge_from(std::max(std::size_t{8} << 20, huge_page_bytes / 2 * steps_.size()));
   // A variant fits in the explorer's 4-bit choice field.
   SVCSIM_ASSERT(kinds_.size() < 15);
   SVCSIM_ASSERT(expected_.targets.size() == world_.target_count());
 }
 
 void ModelSpace::grow_nodes(std::size_t size) {
+  SVCSIM_ASSERT(size * variant_count_ <= step_stride_);
   node_transitions_.ensure(size * column_count_);
   classes_.ensure(size);
 }

@@ -10,10 +10,10 @@
 // targets' ids, interned again: a step changes one target, so most of a world is shared.
 //
 // States live in two kinds of table. *Node* states are where a plan step leaves the world: they
-// get a row of transitions, one per plan step and one per target's reboot. *Pending* states are
+// get transitions, one per plan step and one per target's reboot (a column per step, below). *Pending* states are
 // where an add leaves the world just before the reboot the plan inserts after its 3010: they
 // only ever need that reboot (of the target that asked for it), so they get one column.
-// Measured on the synthetic chains, four states in five are pending ones; giving them no rows
+// Measured on the synthetic chains, four states in five are pending ones; giving them no entries
 // shrinks the table about fivefold.
 //
 // Threads (`explore --threads`): the explorer's workers share one ModelSpace. Reads are the hot
@@ -319,9 +319,17 @@ class ModelSpace {
     };
   };
 
+  // Step-major: the entries of one step (and its fault variants, side by side) for every node
+  // state, then the next step's. The explorer advances a whole group of nodes by one step at a
+  // time, so it reads one step's column at a time: 2.5 MB at n = 20, which the last-level cache
+  // holds, where a row per state spread its reads over the whole 53 MB table. Measured side by
+  // side (n = 20, 4 alternating runs): 4.27 against 4.44 s mean on 1 thread, 2.74 against
+  // 2.79 s on 2.
   std::size_t entry_index(std::uint32_t id, std::size_t step, std::size_t variant) const {
-    return std::size_t{id} * column_count_ + step * variant_count_ + variant;
+    return step * step_stride_ + std::size_t{id} * variant_count_ + variant;
   }
+  // Entries in 3 huge pages: a whole number of 12-byte entries (2 MiB is not).
+  static constexpr std::size_t entries_per_huge_stretch = 3 * huge_page_bytes / sizeof(MicroTransition);
   MicroTransition compute(std::uint32_t id, std::size_t step, std::size_t variant);
   MicroTransition compute_pending_reboot(std::uint32_t id, std::size_t variant);
   /// The cache entry's code, fault sites and policy flags for an outcome (not its target).
@@ -355,6 +363,7 @@ class ModelSpace {
   model::WorldState expected_;
   std::size_t variant_count_ = 1;  // fault variants: none, then each kind
   std::size_t column_count_ = 0;   // per node: steps x variants
+  std::size_t step_stride_ = 0;    // entries from one step's column to the next's
   bool several_targets_ = false;
   // One target: node and pending target states, each its own table (ids = world ids).
   StateTable nodes_;
