@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstdint>
 #include <memory>
@@ -145,7 +146,11 @@ class LinkArena {
       done += run;
     }
   }
-  std::uint64_t bytes() const { return chunks_.size() * chunk_size * sizeof(Link); }
+  /// Safe to call while another thread appends (a worker thread's memory check while worker 0
+  /// of explore --threads writes its chunks straight into the arena).
+  std::uint64_t bytes() const {
+    return mapped_.load(std::memory_order_relaxed) * chunk_size * sizeof(Link);
+  }
 
  private:
   static constexpr unsigned chunk_bits = 18;  // 2 MiB a chunk, one huge page
@@ -157,8 +162,10 @@ class LinkArena {
     auto* chunk = static_cast<Link*>(map_huge(chunk_size * sizeof(Link), false, chunks_.size() >= 2));
     if (chunk == nullptr) throw std::bad_alloc();
     chunks_.push_back(chunk);
+    mapped_.store(chunks_.size(), std::memory_order_relaxed);
   }
   std::vector<Link*> chunks_;
+  std::atomic<std::uint64_t> mapped_{0};  // chunks_.size(), for bytes() on any thread
   std::uint64_t size_ = 0;
 };
 

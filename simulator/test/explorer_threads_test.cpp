@@ -93,11 +93,21 @@ TEST(ExplorerThreads, TheDefaultThresholdKeepsSmallLayersSerialAndTheSame) {
 }
 
 TEST(ExplorerThreads, AStateLimitStillStopsCleanly) {
+  // Limits that fall in different layers and chunks: a chunk of worker 0's, built in place in
+  // the layer, or one of the chunks the other workers build from the back and copy in. A stop
+  // must leave the layer the prefix of chunks up to it (build_in_chunks asserts that).
   const scenario::Scenario scenario = make_synthetic_chain({.package_count = 9});
-  ExploreOptions options = chunked(2);
-  options.state_count_max = 100;
-  const ExploreResult result = explore(scenario, options);
-  EXPECT_EQ(result.status, ExploreStatus::incomplete_states);
+  const std::uint64_t states = explore(scenario, chunked(1)).states;
+  for (const int threads : {2, 3, 4}) {
+    for (std::uint64_t limit = 100; limit < states; limit += states / 7) {
+      SCOPED_TRACE(fmt::format("{} threads, at most {} states", threads, limit));
+      ExploreOptions options = chunked(threads);
+      options.state_count_max = limit;
+      const ExploreResult result = explore(scenario, options);
+      EXPECT_EQ(result.status, ExploreStatus::incomplete_states);
+      EXPECT_LE(result.states, states);
+    }
+  }
 }
 
 // RapidCheck: the chunked build on generated scenarios (faults, device properties, tolerate,
