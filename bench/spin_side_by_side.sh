@@ -2,12 +2,16 @@
 # SPIN 6.5.2 beside svcsim's explorer on the same synthetic chain, in one run (issue 12).
 #
 #   bench/spin_side_by_side.sh [N...]      (default: 16 18 20)
+#   ROUNDS=R bench/spin_side_by_side.sh ... (default 1)
 #
 # For each n: svcsim_synthetic_chain writes the chain, bench/spin/synthetic_chain_pml.py turns it
 # into Promela, `spin -a -o2` and `gcc -O2 -DSAFETY -DNOREDUCE -DMEMLIM=<MiB>` build pan, and
 # `pan -w<bits> -m<depth>` searches it with a hash table of 2^bits >= the state count; right
-# after, svcsim_explore_scaling explores the same chain. Both run under /usr/bin/time -v. Prints
-# one Markdown table; bench/README.md says what it measures and its caveats.
+# after, svcsim_explore_scaling explores the same chain. Both run under /usr/bin/time -v. With
+# ROUNDS=R each n runs R rounds of the three (SPIN, svcsim on 1 thread, on every core) in turn,
+# and each row is the best wall time of its rounds: a busy minute on a shared machine then slows
+# every tool alike instead of one. Prints one Markdown table; bench/README.md says what it
+# measures and its caveats.
 #
 # SVCSIM_BENCH_DIR: where svcsim_explore_scaling and svcsim_synthetic_chain are (default
 # build/release/bench). Exit 2 (one line) when spin is not installed; 1 on any other failure.
@@ -37,6 +41,8 @@ for tool in svcsim_explore_scaling svcsim_synthetic_chain; do
     fail "$bench_dir/$tool is missing: build it (cmake --build build/release --target $tool) or set SVCSIM_BENCH_DIR"
 done
 
+rounds="${ROUNDS:-1}"
+[[ "$rounds" =~ ^[0-9]+$ ]] && ((rounds >= 1 && rounds <= 20)) || fail "ROUNDS must be a whole number from 1 to 20, got '$rounds'"
 sizes=("$@")
 ((${#sizes[@]} > 0)) || sizes=(16 18 20)
 for n in "${sizes[@]}"; do
@@ -99,30 +105,47 @@ for n in "${sizes[@]}"; do
     fail "n = $n: gcc could not compile pan.c: $(tail -1 "$dir/gcc.out")"
   compile_s="$(awk -v a="$compile_started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
 
-  (cd "$dir" && /usr/bin/time -v -o pan.time ./pan -w"$bits" -m"$depth" >pan.out 2>&1) ||
-    fail "n = $n: pan failed: $(tail -3 "$dir/pan.out" | tr '\n' ' ')"
-  if ! grep -q 'errors: 0' "$dir/pan.out" || grep -qE 'max search depth too small|MEMLIM|out of memory' "$dir/pan.out"; then
-    fail "n = $n: pan's search is not complete: $(grep -E 'errors:|depth|MEMLIM|memory' "$dir/pan.out" | head -3 | tr '\n' ' ')"
-  fi
-  spin_states="$(awk '/states, stored$/ {print $1}' "$dir/pan.out")"
-  spin_transitions="$(awk '/transitions \(= stored\+matched\)/ {print $1}' "$dir/pan.out")"
-  spin_wall="$(wall_seconds "$dir/pan.time")"
-  # pan prints nonsense (1.7e+07 s) for a search shorter than its clock's tick.
-  spin_own="$(awk -v wall="$spin_wall" '/^pan: elapsed time/ { print ($4 > wall + 1) ? "n/a" : $4 }' "$dir/pan.out")"
+  # The best of `rounds` runs of one tool: its wall time, and the files of that run kept as
+  # best.* (the tool's output and /usr/bin/time's).
+  best_wall=()
+  keep_if_best() {  # keep_if_best KEY WALL OUT TIME
+    if [[ -z "${best_wall[$1]:-}" ]] || awk -v a="$2" -v b="${best_wall[$1]}" 'BEGIN { exit !(a < b) }'; then
+      best_wall[$1]="$2"
+      cp "$3" "$dir/best$1.out"
+      cp "$4" "$dir/best$1.time"
+    fi
+  }
+  thread_counts=(1)
+  [[ "$(nproc)" == 1 ]] || thread_counts+=("$(nproc)")
+  for ((round = 1; round <= rounds; round++)); do
+    (cd "$dir" && /usr/bin/time -v -o pan.time ./pan -w"$bits" -m"$depth" >pan.out 2>&1) ||
+      fail "n = $n: pan failed: $(tail -3 "$dir/pan.out" | tr '\n' ' ')"
+    if ! grep -q 'errors: 0' "$dir/pan.out" || grep -qE 'max search depth too small|MEMLIM|out of memory' "$dir/pan.out"; then
+      fail "n = $n: pan's search is not complete: $(grep -E 'errors:|depth|MEMLIM|memory' "$dir/pan.out" | head -3 | tr '\n' ' ')"
+    fi
+    keep_if_best 0 "$(wall_seconds "$dir/pan.time")" "$dir/pan.out" "$dir/pan.time"
+    # svcsim on one thread (SPIN's pan is single-threaded), then on every core (explore's default).
+    for threads in "${thread_counts[@]}"; do
+      /usr/bin/time -v -o "$dir/svcsim.time" "$bench_dir/svcsim_explore_scaling" --from "$n" --to "$n" \
+        --repeat 1 --brute-force-to 0 --threads "$threads" >"$dir/svcsim.out" ||
+        fail "n = $n: svcsim_explore_scaling failed"
+      keep_if_best "$threads" "$(wall_seconds "$dir/svcsim.time")" "$dir/svcsim.out" "$dir/svcsim.time"
+    done
+  done
 
-  # svcsim on one thread (SPIN's pan is single-threaded), then on every core (explore's default).
-  rows+=("| $n | $spin_name | $spin_states | $spin_transitions | $spin_wall | $spin_own | $(rss_mib "$dir/pan.time") | |")
-  for threads in 1 "$(nproc)"; do
-    /usr/bin/time -v -o "$dir/svcsim.time" "$bench_dir/svcsim_explore_scaling" --from "$n" --to "$n" \
-      --repeat 1 --brute-force-to 0 --threads "$threads" >"$dir/svcsim.out" ||
-      fail "n = $n: svcsim_explore_scaling failed"
-    svcsim_states="$(scaling_field "$dir/svcsim.out" "$n" 5 "$threads")"
-    svcsim_transitions="$(scaling_field "$dir/svcsim.out" "$n" 6 "$threads")"
-    svcsim_own="$(scaling_field "$dir/svcsim.out" "$n" 8 "$threads")"
-    svcsim_wall="$(wall_seconds "$dir/svcsim.time")"
+  spin_states="$(awk '/states, stored$/ {print $1}' "$dir/best0.out")"
+  spin_transitions="$(awk '/transitions \(= stored\+matched\)/ {print $1}' "$dir/best0.out")"
+  spin_wall="${best_wall[0]}"
+  # pan prints nonsense (1.7e+07 s) for a search shorter than its clock's tick.
+  spin_own="$(awk -v wall="$spin_wall" '/^pan: elapsed time/ { print ($4 > wall + 1) ? "n/a" : $4 }' "$dir/best0.out")"
+  rows+=("| $n | $spin_name | $spin_states | $spin_transitions | $spin_wall | $spin_own | $(rss_mib "$dir/best0.time") | |")
+  for threads in "${thread_counts[@]}"; do
+    svcsim_states="$(scaling_field "$dir/best$threads.out" "$n" 5 "$threads")"
+    svcsim_transitions="$(scaling_field "$dir/best$threads.out" "$n" 6 "$threads")"
+    svcsim_own="$(scaling_field "$dir/best$threads.out" "$n" 8 "$threads")"
+    svcsim_wall="${best_wall[$threads]}"
     ratio="$(awk -v a="$spin_wall" -v b="$svcsim_wall" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "n/a (svcsim under 0.01 s)" }')"
-    rows+=("| $n | svcsim, $threads thread(s) | $svcsim_states | $svcsim_transitions | $svcsim_wall | $svcsim_own | $(rss_mib "$dir/svcsim.time") | $ratio |")
-    [[ "$(nproc)" != 1 ]] || break
+    rows+=("| $n | svcsim, $threads thread(s) | $svcsim_states | $svcsim_transitions | $svcsim_wall | $svcsim_own | $(rss_mib "$dir/best$threads.time") | $ratio |")
   done
   notes+=("n = $n: pan -w$bits -m$depth; spin -a and gcc took $compile_s s (not counted); SPIN stored $((spin_states - svcsim_states)) more states than svcsim")
   rm -rf "$dir"
@@ -132,6 +155,6 @@ echo "| n | tool | states stored | transitions | wall s | own clock s | peak RSS
 echo "|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${rows[@]}"
 echo
-echo "$spin_name: spin -a -o2; gcc -O2 -DSAFETY -DNOREDUCE -DMEMLIM=$memlim_mib (MiB)"
+echo "$spin_name: spin -a -o2; gcc -O2 -DSAFETY -DNOREDUCE -DMEMLIM=$memlim_mib (MiB); each row the best wall time of $rounds round(s)"
 printf '%s\n' "${notes[@]}"
 echo "load average before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
