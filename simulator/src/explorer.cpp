@@ -497,7 +497,8 @@ class Explorer {
         const auto at = static_cast<std::ptrdiff_t>(offsets[index]);
         const auto first = static_cast<std::ptrdiff_t>(chunk.node_first);
         const auto last = static_cast<std::ptrdiff_t>(chunk.node_last);
-        std::copy(from.out.keys.begin() + first, from.out.keys.begin() + last, next.keys.begin() + at);
+        std::copy(from.out.keys.begin() + first, from.out.keys.begin() + last,
+                  next.keys.begin() + at);
         std::copy(from.out.counts.begin() + first, from.out.counts.begin() + last,
                   next.counts.begin() + at);
         std::copy(from.out.operations.begin() + first, from.out.operations.begin() + last,
@@ -554,7 +555,9 @@ class Explorer {
       finish_group(sink, group_begin, group);
       // For --progress only: counted every 256 groups, not on every group (a line both
       // threads of --threads 2 would write a million times at n = 20).
-      if (((group + 1 - first) & 0xFF) == 0) groups_done_.fetch_add(0x100, std::memory_order_relaxed);
+      if (((group + 1 - first) & 0xFF) == 0) {
+        groups_done_.fetch_add(0x100, std::memory_order_relaxed);
+      }
       mask = next_of_same_size(mask);
     }
     groups_done_.fetch_add((group - first) & 0xFF, std::memory_order_relaxed);

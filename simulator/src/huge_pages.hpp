@@ -134,8 +134,10 @@ class alignas(64) ReservedArray {
     // Recorded a page of entries at a time: the kernel backs whole pages anyway, and a record
     // per entry was a compare-and-swap on a line both of explore's threads write, once per new
     // model state and table (about a tenth of the CPU explore --threads 2 spent interning).
-    const std::size_t in_pages = std::min(capacity_, (count + per_page - 1) / per_page * per_page);
-    while (count > used && !used_.compare_exchange_weak(used, in_pages, std::memory_order_relaxed)) {
+    const std::size_t in_pages =
+        std::min(capacity_, (count + per_page - 1) / per_page * per_page);
+    while (count > used &&
+           !used_.compare_exchange_weak(used, in_pages, std::memory_order_relaxed)) {
     }
     count = in_pages;
     // Small tables stay on small pages (a scenario of a few states must not cost 2 MiB a

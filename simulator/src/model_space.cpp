@@ -232,7 +232,8 @@ ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
   }
   // Huge pages once every column has half a huge page's worth (and 8 MiB in all): before
   // that, they would cost each column 2 MiB of memory for a few kilobytes of transitions.
-  node_transitions_.advise_huge_from(std::max(std::size_t{8} << 20, huge_page_bytes / 2 * steps_.size()));
+  node_transitions_.advise_huge_from(
+      std::max(std::size_t{8} << 20, huge_page_bytes / 2 * steps_.size()));
   // A variant fits in the explorer's 4-bit choice field.
   SVCSIM_ASSERT(kinds_.size() < 15);
   SVCSIM_ASSERT(expected_.targets.size() == world_.target_count());

@@ -10,11 +10,11 @@
 // targets' ids, interned again: a step changes one target, so most of a world is shared.
 //
 // States live in two kinds of table. *Node* states are where a plan step leaves the world: they
-// get transitions, one per plan step and one per target's reboot (a column per step, below). *Pending* states are
-// where an add leaves the world just before the reboot the plan inserts after its 3010: they
-// only ever need that reboot (of the target that asked for it), so they get one column.
-// Measured on the synthetic chains, four states in five are pending ones; giving them no entries
-// shrinks the table about fivefold.
+// get transitions, one per plan step and one per target's reboot (a column per step, below).
+// *Pending* states are where an add leaves the world just before the reboot the plan inserts
+// after its 3010: they only ever need that reboot (of the target that asked for it), so they
+// get one entry per fault variant. Measured on the synthetic chains, four states in five are
+// pending ones; giving them no place in the step columns shrinks the table about fivefold.
 //
 // Threads (`explore --threads`): the explorer's workers share one ModelSpace. Reads are the hot
 // path and take no lock: every table sits at a fixed address (huge_pages.hpp), and a transition
@@ -329,7 +329,8 @@ class ModelSpace {
     return step * step_stride_ + std::size_t{id} * variant_count_ + variant;
   }
   // Entries in 3 huge pages: a whole number of 12-byte entries (2 MiB is not).
-  static constexpr std::size_t entries_per_huge_stretch = 3 * huge_page_bytes / sizeof(MicroTransition);
+  static constexpr std::size_t entries_per_huge_stretch =
+      3 * huge_page_bytes / sizeof(MicroTransition);
   MicroTransition compute(std::uint32_t id, std::size_t step, std::size_t variant);
   MicroTransition compute_pending_reboot(std::uint32_t id, std::size_t variant);
   /// The cache entry's code, fault sites and policy flags for an outcome (not its target).
