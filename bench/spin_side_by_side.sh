@@ -76,6 +76,19 @@ scaling_field() {
     '$2 + 0 == n && $3 + 0 == 0 && $4 + 0 == threads { gsub(/ /, "", $field); print $field }' "$1"
 }
 
+# The best of `rounds` runs of one tool (KEY: 0 for SPIN, else svcsim's thread count): its wall
+# time in best_wall[KEY], and that run's files kept as $dir/bestKEY.{out,time}.
+keep_if_best() {  # keep_if_best KEY WALL OUT TIME
+  if [[ -z "${best_wall[$1]:-}" ]] || awk -v a="$2" -v b="${best_wall[$1]}" 'BEGIN { exit !(a < b) }'; then
+    best_wall[$1]="$2"
+    cp "$3" "$dir/best$1.out"
+    cp "$4" "$dir/best$1.time"
+  fi
+}
+# svcsim on one thread (SPIN's pan is single-threaded), then on every core (explore's default).
+thread_counts=(1)
+[[ "$(nproc)" == 1 ]] || thread_counts+=("$(nproc)")
+
 # "Spin Version 6.5.2 -- 6 December 2019" -> "SPIN 6.5.2"
 spin_name="SPIN $(spin -V | awk '{print $3; exit}')"
 rows=()
@@ -105,18 +118,7 @@ for n in "${sizes[@]}"; do
     fail "n = $n: gcc could not compile pan.c: $(tail -1 "$dir/gcc.out")"
   compile_s="$(awk -v a="$compile_started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')"
 
-  # The best of `rounds` runs of one tool: its wall time, and the files of that run kept as
-  # best.* (the tool's output and /usr/bin/time's).
-  best_wall=()
-  keep_if_best() {  # keep_if_best KEY WALL OUT TIME
-    if [[ -z "${best_wall[$1]:-}" ]] || awk -v a="$2" -v b="${best_wall[$1]}" 'BEGIN { exit !(a < b) }'; then
-      best_wall[$1]="$2"
-      cp "$3" "$dir/best$1.out"
-      cp "$4" "$dir/best$1.time"
-    fi
-  }
-  thread_counts=(1)
-  [[ "$(nproc)" == 1 ]] || thread_counts+=("$(nproc)")
+  best_wall=()  # this n's best wall time per tool (keep_if_best)
   for ((round = 1; round <= rounds; round++)); do
     (cd "$dir" && /usr/bin/time -v -o pan.time ./pan -w"$bits" -m"$depth" >pan.out 2>&1) ||
       fail "n = $n: pan failed: $(tail -3 "$dir/pan.out" | tr '\n' ' ')"
@@ -124,7 +126,6 @@ for n in "${sizes[@]}"; do
       fail "n = $n: pan's search is not complete: $(grep -E 'errors:|depth|MEMLIM|memory' "$dir/pan.out" | head -3 | tr '\n' ' ')"
     fi
     keep_if_best 0 "$(wall_seconds "$dir/pan.time")" "$dir/pan.out" "$dir/pan.time"
-    # svcsim on one thread (SPIN's pan is single-threaded), then on every core (explore's default).
     for threads in "${thread_counts[@]}"; do
       /usr/bin/time -v -o "$dir/svcsim.time" "$bench_dir/svcsim_explore_scaling" --from "$n" --to "$n" \
         --repeat 1 --brute-force-to 0 --threads "$threads" >"$dir/svcsim.out" ||
