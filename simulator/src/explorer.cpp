@@ -277,7 +277,7 @@ class Explorer {
     return placements;
   }
 
-  /// A finished layer keeps only its parent links (8 bytes a node, in the arena), for witnesses.
+  /// A finished layer keeps only its parent links (6 bytes a node, in the arena), for witnesses.
   void retire(const Layer& layer) { layer_link_bases_.push_back(layer.link_base); }
 
   ExploreResult finish(std::chrono::steady_clock::time_point started) {
@@ -699,9 +699,8 @@ class Explorer {
       }
       if (!after_op.has(micro_flag::reboot_follows)) {
         add_node(sink, group_begin, node_key(after_op.next, faults_op, error_op), count,
-                 Link{node, make_choice(step, op_variant, 0),
-                      static_cast<std::uint16_t>(operations + 1)},
-                 current, node, step, op_variant, 0);
+                 Link{node, make_choice(step, op_variant, 0)},
+                 static_cast<std::uint16_t>(operations + 1), current, step, op_variant, 0);
         continue;
       }
       const std::uint32_t rebooting = after_op.next;
@@ -731,8 +730,7 @@ class Explorer {
           continue;
         }
         add_node(sink, group_begin, node_key(after_reboot.next, faults_reboot, error_reboot), count,
-                 Link{node, choice, operations_reboot}, current, node, step, op_variant,
-                 reboot_variant);
+                 Link{node, choice}, operations_reboot, current, step, op_variant, reboot_variant);
       }
     }
   }
@@ -741,9 +739,12 @@ class Explorer {
     return transition.has(micro_flag::error) ? transition.code + 1u : 0u;
   }
 
+  /// Adds a path of `count` runs, `operations` long, to the node `key` of the group being built:
+  /// a new node, or more runs for one met already (which takes `link` if the path is shorter).
   void add_node(Sink& sink, std::uint32_t group_begin, std::uint64_t key, Count count,
-                Link link, const Layer& current, std::uint32_t parent, std::size_t step,
+                Link link, std::uint16_t operations, const Layer& current, std::size_t step,
                 std::size_t op_variant, std::size_t reboot_variant) {
+    const std::uint32_t parent = link.parent;
     Layer& next = *sink.out;
     if (const std::int64_t position = sink.table->find(key); position >= 0) {
       const auto index = group_begin + static_cast<std::uint32_t>(position);
@@ -752,8 +753,8 @@ class Explorer {
         sink.status = ExploreStatus::count_overflow;
       }
       // Keep the shortest path's link (the arena is touched only when a shorter one appears).
-      if (link.operations < next.operations[index]) {
-        next.operations[index] = link.operations;
+      if (operations < next.operations[index]) {
+        next.operations[index] = operations;
         (*sink.links)[sink.link_base + index] = link;
       }
       if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
@@ -763,7 +764,7 @@ class Explorer {
     next.keys.push_back(key);
     next.counts.push_back(count);
     sink.links->push_back(link);
-    next.operations.push_back(link.operations);
+    next.operations.push_back(operations);
     if (recording_ && graph_full()) stop_recording();
     if (recording_) {
       next.graph_ids.push_back(add_graph_node(key, false));

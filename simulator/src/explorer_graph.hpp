@@ -49,12 +49,15 @@ static_assert(model::fault_count <= 16, "a fault variant is 4 bits of a choice")
 static_assert(64 < final_reboot_step, "a plan step (at most 64) is 8 bits of a choice");
 static_assert(model::result_code_slot_count + 1 <= 0xFF, "a first error is 8 bits of a node key");
 
-struct Link {
+/// A node's parent: its index in the layer before and the choice that led here. Six bytes,
+/// packed: the explorer keeps one for every node of every layer (for witnesses), the largest
+/// thing it keeps (178 MiB at n = 20 with 8 bytes). The shortest path's length, which decides
+/// which parent is kept, stays in the layer being built (Layer::operations), not here.
+struct [[gnu::packed]] Link {
   std::uint32_t parent = UINT32_MAX;
   std::uint16_t choice = 0;
-  std::uint16_t operations = 0;  // operations executed on the shortest path found
 };
-static_assert(sizeof(Link) == 8);
+static_assert(sizeof(Link) == 6 && std::is_trivially_copyable_v<Link>);
 
 /// mask -> group number, open addressing; deterministic (no iteration over it).
 class MaskIndex {
@@ -107,7 +110,7 @@ class MaskIndex {
 };
 
 /// Parent links of every layer, appended in one chunked arena: a link is never moved or copied
-/// once written, so a finished layer costs exactly 8 bytes a node and no page is touched twice.
+/// once written, so a finished layer costs exactly 6 bytes a node and no page is touched twice.
 class LinkArena {
  public:
   LinkArena() = default;
@@ -153,13 +156,15 @@ class LinkArena {
   }
 
  private:
-  static constexpr unsigned chunk_bits = 18;  // 2 MiB a chunk, one huge page
+  // 6 MiB a chunk: three huge pages exactly (2^20 links of 6 bytes).
+  static constexpr unsigned chunk_bits = 20;
+  static_assert(((std::uint64_t{1} << chunk_bits) * sizeof(Link)) % huge_page_bytes == 0);
   static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
   static constexpr std::uint64_t chunk_mask = chunk_size - 1;
   void add_chunk() {
     // Raw, zeroed storage; every slot is written by push_back before it is read. The first
-    // chunks stay on small pages, so a small space stays small.
-    auto* chunk = static_cast<Link*>(map_huge(chunk_size * sizeof(Link), false, chunks_.size() >= 2));
+    // chunk stays on small pages, so a small space stays small.
+    auto* chunk = static_cast<Link*>(map_huge(chunk_size * sizeof(Link), false, chunks_.size() >= 1));
     if (chunk == nullptr) throw std::bad_alloc();
     chunks_.push_back(chunk);
     mapped_.store(chunks_.size(), std::memory_order_relaxed);
