@@ -246,6 +246,8 @@ class Explorer {
     for (std::size_t layer = 0; layer < step_count_ && ok(); ++layer) {
       if (distributed_) share(current);
       Layer next = build_next_layer(current, layer);
+      // Every worker of the layer has joined: no thread reads the memo now.
+      space_->release_retired();
       if (distributed_) settle_layer(next, layer);
       retire(current);
       spare_ = std::move(current);

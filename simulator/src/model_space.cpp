@@ -132,6 +132,20 @@ void StateTable::grow_index(Shard& shard) {
   index_bytes_.fetch_add(grown->size() * sizeof(std::uint64_t), std::memory_order_relaxed);
   shard.published.store(grown.get(), std::memory_order_release);
   shard.tables.push_back(std::move(grown));
+  // No other thread can be probing the old table of a table that is not shared.
+  if (!shared_) release_retired(shard);
+}
+
+void StateTable::release_retired(Shard& shard) {
+  for (std::size_t index = 0; index + 1 < shard.tables.size(); ++index) {
+    index_bytes_.fetch_sub(shard.tables[index]->size() * sizeof(std::uint64_t),
+                           std::memory_order_relaxed);
+  }
+  shard.tables.erase(shard.tables.begin(), shard.tables.end() - 1);
+}
+
+void StateTable::release_retired() {
+  for (Shard& shard : shards_) release_retired(shard);
 }
 
 std::uint64_t StateTable::bytes() const {
@@ -472,6 +486,12 @@ std::size_t ModelSpace::size() const {
   std::size_t total = 0;
   for (const auto& table : target_states_) total += table->size();
   return total;
+}
+
+void ModelSpace::release_retired() {
+  nodes_.release_retired();
+  pending_.release_retired();
+  for (const auto& table : target_states_) table->release_retired();
 }
 
 std::uint64_t ModelSpace::bytes() const {
