@@ -13,6 +13,7 @@
 #include <chrono>
 #include <atomic>
 #include <barrier>
+#include <malloc.h>
 #include <cstring>
 #include <memory>
 #include <mutex>
@@ -175,6 +176,12 @@ class Explorer {
                             partition_.rank < partition_.size,
                         "explore on several ranks: plans of up to 26 steps, without a graph");
       dense_ = false;
+      // A rank's layer messages are large, short-lived heap buffers, and glibc raises its mmap
+      // threshold to the largest block freed (up to 32 MiB): after the first big message, the
+      // rest stayed in the heap when freed, and a rank's RSS grew past what it used. A fixed
+      // threshold gives every block of 1 MiB or more back when freed. Measured at n = 20 on
+      // 2 ranks: peak RSS 533 and 502 MB before, 466 and 465 MB after, the same JSON.
+      mallopt(M_MMAP_THRESHOLD, 1 << 20);
     }
   }
 
