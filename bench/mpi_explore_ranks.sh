@@ -39,9 +39,12 @@ read -r wall rss < <(tail -n 1 "$work/plain.time")  # after "Command exited with
 printf '| plain, 1 thread | %s | %.0f |\n' "$wall" "$(echo "$rss / 1024" | bc -l)"
 for count in "${ranks[@]}"; do
   start=$(date +%s.%N)
-  # Each rank times itself into its own file, named by the rank mpirun gives it.
+  # Each rank times itself into its own file, named by the rank mpirun gives it. The rank
+  # exits 0 whatever explore said (1 when it found failures, as one fault a run does): mpirun
+  # kills the other ranks when one exits non-zero, sometimes before they wrote their file. The
+  # JSON, compared below, is what says whether the run was right.
   mpirun --allow-run-as-root --oversubscribe --quiet -np "$count" \
-    bash -c 'exec /usr/bin/time -o "$0/rank-$OMPI_COMM_WORLD_RANK.time" -f "$1" "${@:2}"' \
+    bash -c '/usr/bin/time -o "$0/rank-$OMPI_COMM_WORLD_RANK.time" -f "$1" "${@:2}"; exit 0' \
     "$work" "$format" "$svcsim" "${arguments[@]}" > "$work/np$count.json" 2>/dev/null || true
   end=$(date +%s.%N)
   per_rank=()
