@@ -4,7 +4,7 @@
 // mask). Layer L+1 is built mask by mask: for a mask M', every node of every predecessor group
 // M' \ {s} is advanced by step s, and the results merge in a small table that stays in L1 cache.
 // Path counts add up along the way (dynamic programming over the DAG); a run that stops early is
-// counted once per order that completes its prefix. Only 8 bytes per node (a parent link for
+// counted once per order that completes its prefix. Only 6 bytes per node (a parent link for
 // witnesses) outlive their layer.
 #include "svcsim/simulator/explorer.hpp"
 
@@ -1077,6 +1077,24 @@ class Explorer {
     for (Bytes& bytes : outgoing_) bytes.clear();
     std::vector<std::size_t> stamp(ranks, SIZE_MAX);
     const std::size_t width = world_.target_count();
+    // Room for the most each message can hold (every state's bytes following), reserved at
+    // once: a reservation is address space, and only the pages written are ever touched. A
+    // message grown by doubling instead wrote each byte about twice more into fresh pages
+    // (buffers of 1 MiB or more are mappings of their own here, see the constructor).
+    std::vector<std::size_t> most(ranks, 0);
+    for (std::size_t group = 0; group < own_groups; ++group) {
+      const std::uint64_t mask = layer.masks[group];
+      const std::size_t nodes = layer.begins[group + 1] - layer.begins[group];
+      for (std::size_t step = 0; step < step_count_ && nodes != 0; ++step) {
+        if (!allowed(mask, step)) continue;
+        const auto to = static_cast<std::size_t>(owner(mask | bit_of(step)));
+        if (to == here || stamp[to] == group) continue;
+        stamp[to] = group;
+        most[to] += 16 + nodes * (8 + sizeof(Count) + width * sizeof(model::TargetState));
+      }
+    }
+    for (std::size_t to = 0; to < ranks; ++to) outgoing_[to].reserve(most[to]);
+    std::fill(stamp.begin(), stamp.end(), SIZE_MAX);
     for (std::size_t group = 0; group < own_groups; ++group) {
       const std::uint32_t first = layer.begins[group];
       const std::uint32_t last = layer.begins[group + 1];
@@ -1112,6 +1130,7 @@ class Explorer {
         }
       }
     }
+    for (std::size_t to = 0; to < ranks; ++to) SVCSIM_ASSERT(outgoing_[to].size() <= most[to]);
     partition_.exchange(outgoing_, incoming_);
     SVCSIM_ASSERT(incoming_.size() == ranks);
     // Sent: its memory goes back before the layer grows by what came in (memory per rank
