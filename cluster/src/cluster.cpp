@@ -215,7 +215,7 @@ void exchange_over_ranks(const std::vector<Bytes>& outgoing, std::vector<Bytes>&
   incoming.resize(ranks);
   std::vector<MPI_Request> requests;
   for (std::size_t from = 0; from < ranks; ++from) {
-    incoming[from].resize(receive_sizes[from]);  // left uninitialised (UninitializedAllocator)
+    incoming[from].resize(receive_sizes[from]);  // left uninitialised (HugePageAllocator)
     if (from == here) {
       std::copy(outgoing[here].begin(), outgoing[here].end(), incoming[here].begin());
       continue;

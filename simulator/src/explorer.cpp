@@ -175,12 +175,12 @@ class Explorer {
                             partition_.rank < partition_.size,
                         "explore on several ranks: plans of up to 26 steps, without a graph");
       dense_ = false;
-      // A layer message of 1 MiB or more is a mapping of its own, on huge pages, and leaves
-      // the rank when freed (UninitializedAllocator). A fixed 1 MiB mmap threshold for the
-      // whole process (mallopt) gave the same memory back, but every other buffer of that size
-      // then came in fresh small pages each layer: n = 20, this machine, 2 ranks 11.3 s and
-      // 418 MB a rank with it, 8.7 s and 423 MB with glibc's default, 8.1 s and 415 to 424 MB
-      // with the allocator; 4 ranks 23.5 s and 360, 16.5 s and 412, 18.0 s and 365 MB.
+      // A big layer message is a mapping of its own, on huge pages, and leaves the rank when
+      // freed (Bytes' HugePageAllocator). A fixed 1 MiB mmap threshold for the whole process
+      // (mallopt) gave the same memory back, but every other buffer of that size then came in
+      // fresh small pages each layer: n = 20, this machine, 2 ranks 11.3 s and 418 MB a rank
+      // with it, 8.7 s and 423 MB with glibc's default, 8.1 s and 415 to 424 MB with the
+      // messages mapped; 4 ranks 23.5 s and 360, 17.0 s and 412, 18.0 s and 365 MB.
     }
   }
 
@@ -1074,36 +1074,41 @@ class Explorer {
     outgoing_.resize(ranks);
     incoming_.resize(ranks);
     for (Bytes& bytes : outgoing_) bytes.clear();
-    std::vector<std::size_t> stamp(ranks, SIZE_MAX);
     const std::size_t width = world_.target_count();
-    // Room for the most each message can hold (every state's bytes following), reserved at
-    // once: a reservation is address space, and only the pages written are ever touched. A
-    // message grown by doubling instead wrote each byte about twice more into fresh pages
-    // (a message of 1 MiB or more is a mapping of its own, see UninitializedAllocator).
-    std::vector<std::size_t> most(ranks, 0);
-    for (std::size_t group = 0; group < own_groups; ++group) {
-      const std::uint64_t mask = layer.masks[group];
-      const std::size_t nodes = layer.begins[group + 1] - layer.begins[group];
-      for (std::size_t step = 0; step < step_count_ && nodes != 0; ++step) {
-        if (!allowed(mask, step)) continue;
-        const auto to = static_cast<std::size_t>(owner(mask | bit_of(step)));
-        if (to == here || stamp[to] == group) continue;
-        stamp[to] = group;
-        most[to] += 16 + nodes * (8 + sizeof(Count) + width * sizeof(model::TargetState));
-      }
-    }
-    for (std::size_t to = 0; to < ranks; ++to) outgoing_[to].reserve(most[to]);
-    std::fill(stamp.begin(), stamp.end(), SIZE_MAX);
-    for (std::size_t group = 0; group < own_groups; ++group) {
-      const std::uint32_t first = layer.begins[group];
-      const std::uint32_t last = layer.begins[group + 1];
-      if (first == last) continue;
+    // Calls `visit(to)` once for each other rank that builds a successor of own group `group`.
+    // `stamp[to] == group` marks a rank already visited for this group; a pass starts afresh.
+    std::vector<std::size_t> stamp;
+    const auto for_each_destination = [&](std::size_t group, auto&& visit) {
       const std::uint64_t mask = layer.masks[group];
       for (std::size_t step = 0; step < step_count_; ++step) {
         if (!allowed(mask, step)) continue;
         const auto to = static_cast<std::size_t>(owner(mask | bit_of(step)));
         if (to == here || stamp[to] == group) continue;
         stamp[to] = group;
+        visit(to);
+      }
+    };
+    // Room for the most each message can hold (every state's bytes following), reserved at
+    // once: a reservation is address space, and only the pages written are ever touched. A
+    // message grown by doubling instead wrote each byte about twice more into fresh pages
+    // (a big message is a mapping of its own, see HugePageAllocator).
+    std::vector<std::size_t> most(ranks, 0);
+    stamp.assign(ranks, SIZE_MAX);
+    for (std::size_t group = 0; group < own_groups; ++group) {
+      const std::size_t nodes = layer.begins[group + 1] - layer.begins[group];
+      if (nodes == 0) continue;
+      for_each_destination(group, [&](std::size_t to) {
+        most[to] += 16 + nodes * (8 + sizeof(Count) + width * sizeof(model::TargetState));
+      });
+    }
+    for (std::size_t to = 0; to < ranks; ++to) outgoing_[to].reserve(most[to]);
+    stamp.assign(ranks, SIZE_MAX);
+    for (std::size_t group = 0; group < own_groups; ++group) {
+      const std::uint32_t first = layer.begins[group];
+      const std::uint32_t last = layer.begins[group + 1];
+      if (first == last) continue;
+      const std::uint64_t mask = layer.masks[group];
+      for_each_destination(group, [&](std::size_t to) {
         ByteWriter out(outgoing_[to]);
         out.put(mask);
         out.put(first);
@@ -1127,7 +1132,7 @@ class Explorer {
           out.put(layer.operations[node]);
           out.put(layer.counts[node]);
         }
-      }
+      });
     }
     for (std::size_t to = 0; to < ranks; ++to) SVCSIM_ASSERT(outgoing_[to].size() <= most[to]);
     partition_.exchange(outgoing_, incoming_);

@@ -21,7 +21,7 @@
 #include "svcsim/scenario/scenario.hpp"
 #include "svcsim/simulator/big_count.hpp"
 #include "svcsim/simulator/sequence.hpp"
-#include "svcsim/simulator/uninitialized_allocator.hpp"
+#include "svcsim/simulator/huge_page_allocator.hpp"
 
 namespace svcsim::simulator {
 
@@ -51,7 +51,7 @@ struct ExploreProgress {
 struct ExplorePartition {
   /// A message; resize() leaves it unzeroed (zeroing hundreds of MB a layer only to overwrite
   /// them cost explore on several ranks an eighth of its time).
-  using Bytes = std::vector<std::uint8_t, UninitializedAllocator<std::uint8_t>>;
+  using Bytes = std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>>;
   int rank = 0;
   int size = 1;
   /// All to all: `outgoing[d]` goes to rank d, and `incoming[s]` becomes what rank s sent here
