@@ -1344,13 +1344,13 @@ class Explorer {
     for (unsigned round = 0; round < rounds; ++round) {
       outgoing_.assign(ranks, Bytes());
       if (space_) {
-        space_->for_each_state([&](unsigned table, const model::TargetState& state) {
-          const std::uint64_t hash = model::mix_bits(model::hash_state(state) + table);
+        space_->for_each_state([&](unsigned table, std::uint64_t state_hash, auto&& state) {
+          const std::uint64_t hash = model::mix_bits(state_hash + table);
           if ((hash >> 60) != round) return;
           ByteWriter out(outgoing_[hash % ranks]);
           out.put(hash);
           out.put(static_cast<std::uint8_t>(table));
-          out.put(state);
+          out.put(state());
         });
       }
       partition_.exchange(outgoing_, incoming_);

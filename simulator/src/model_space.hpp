@@ -159,6 +159,8 @@ class StateTable {
   template <typename Check>
   Interned intern(const model::TargetState& state, Check&& check);
   model::TargetState state(std::uint32_t id) const;
+  /// model::hash_state(state(id)), stored when the state was interned.
+  std::uint64_t hash(std::uint32_t id) const { return hashes_[id]; }
   std::size_t size() const { return size_.load(std::memory_order_acquire); }
   std::uint64_t bytes() const;
   /// Frees the index tables that growing replaced. A shared table keeps them until this call,
@@ -285,21 +287,26 @@ class ModelSpace {
   }
   /// Distinct states: target states (node and pending) with one target, world states with more.
   std::size_t size() const;
-  /// Calls `visit(table, state)` for every state size() counts: `table` says which table holds
-  /// it (one target: 0 node, 1 pending; several: the target's index). Ranks of one exploration
-  /// count the states they hold between them with this (explore under MPI).
+  /// Calls `visit(table, hash, state)` for every state size() counts: `table` says which table
+  /// holds it (one target: 0 node, 1 pending; several: the target's index), `hash` is
+  /// model::hash_state of it, kept since it was interned, and `state()` copies it out. Ranks of
+  /// one exploration count the states they hold between them with this (explore under MPI), in
+  /// rounds picked by the hash: the stored hash spares hashing every state once a round (15% of
+  /// rank 0's time on 2 ranks, n = 20), and a state is copied only in its own round.
   template <typename Visit>
   void for_each_state(Visit&& visit) const {
+    const auto visit_table = [&](unsigned number, const StateTable& table) {
+      for (std::uint32_t id = 0; id < table.size(); ++id) {
+        visit(number, table.hash(id), [&] { return table.state(id); });
+      }
+    };
     if (!several_targets_) {
-      for (std::uint32_t id = 0; id < nodes_.size(); ++id) visit(0u, nodes_.state(id));
-      for (std::uint32_t id = 0; id < pending_.size(); ++id) visit(1u, pending_.state(id));
+      visit_table(0u, nodes_);
+      visit_table(1u, pending_);
       return;
     }
     for (std::size_t target = 0; target < target_states_.size(); ++target) {
-      const StateTable& table = *target_states_[target];
-      for (std::uint32_t id = 0; id < table.size(); ++id) {
-        visit(static_cast<unsigned>(target), table.state(id));
-      }
+      visit_table(static_cast<unsigned>(target), *target_states_[target]);
     }
   }
   std::uint64_t bytes() const;
