@@ -345,9 +345,7 @@ class Explorer {
         return next;
       }
     }
-    next.keys.reserve(expected);
-    next.counts.reserve(expected);
-    next.operations.reserve(expected);
+    next.reserve_nodes(expected);
     if (distributed_) {
       list_owned_groups(current, next, layer);
     } else if (!dense_) {
@@ -372,6 +370,7 @@ class Explorer {
     growth_ = current.keys.empty() ? 1.0
                                    : static_cast<double>(next.keys.size()) /
                                          static_cast<double>(current.keys.size());
+    if (growth_ < 1.0) trim_workspaces();
     check_limits(current, next);
     return next;
   }
@@ -525,6 +524,18 @@ class Explorer {
       work(0);
     }
     for (std::size_t index = 0; index < merged; ++index) main_.merge(chunks_[index]->sink);
+  }
+
+  /// Past the widest layer the layers shrink: a worker's buffers keep room for as many nodes
+  /// as it built in this layer (its chunks are copied into the layer already), not the widest
+  /// layer's share, whose pages would otherwise stay resident to the end of the search.
+  void trim_workspaces() {
+    for (const auto& workspace : workspaces_) {
+      const std::size_t built = workspace->out.keys.size();
+      workspace->out.clear();
+      workspace->out.reserve_nodes(built);
+      workspace->links.clear_keeping(built);
+    }
   }
 
   void build_dense(Sink& sink, const Layer& current, std::size_t layer, std::uint64_t first,
@@ -1148,10 +1159,8 @@ class Explorer {
     // once, not a doubling cascade of fresh pages.
     std::size_t arriving = 0;
     for (const Bytes& bytes : incoming_) arriving += bytes.size() / (8 + sizeof(Count));
-    received_.keys.reserve(arriving);
-    received_.counts.reserve(arriving);
-    received_.operations.reserve(arriving);
-    owner_index_.reserve(arriving);
+    received_.reserve_nodes(arriving);
+    Layer::fit_buffer(owner_index_, arriving);
     model::WorldState state;
     state.targets.resize(width);
     for (std::size_t from = 0; from < ranks; ++from) {
