@@ -258,6 +258,15 @@ class Explorer {
       retire(current);
       spare_ = std::move(current);
       current = std::move(next);
+      // On ranks, the layer's exchange is where a rank's memory peaks: its messages out and in
+      // beside everything else. The groups received and the spare buffers are not needed until
+      // the next layer is built: give their pages back now rather than hold them through the
+      // exchange (mapped again afterwards, they come from pages the process just freed).
+      if (distributed_) {
+        spare_ = Layer();
+        received_ = Layer();
+        std::vector<std::uint32_t>().swap(owner_index_);
+      }
     }
     if (ok()) {
       main_.group_order = 0;  // the last layer is one group
