@@ -231,9 +231,10 @@ class Explorer {
         result_.violation_command = reproduce_command(scenario_, {}, device_placements(subset));
         return finish(started);
       }
-      current.keys.push_back(node_word(node_key(space_->intern(start), cost, 0), 0));
+      current.keys.push_back(node_key(space_->intern(start), cost, 0));
       current.counts.push_back(1);
       links_.push_back(Link{});
+      current.operations.push_back(0);
       start_devices_.push_back(static_cast<model::DeviceBits>(subset));
       if (recording_) current.graph_ids.push_back(add_graph_node(current.keys.back(), false));
     }
@@ -473,6 +474,7 @@ class Explorer {
                     links_.size() == link_base + offsets[in_place]);
       next.keys.resize(total);  // left uninitialised (HugePageAllocator): every one is copied
       next.counts.resize(total);
+      next.operations.resize(total);
       links_.extend(total - offsets[in_place]);
       copied.store(in_place, std::memory_order_relaxed);
     };
@@ -517,6 +519,8 @@ class Explorer {
                   next.keys.begin() + at);
         std::copy(from.out.counts.begin() + first, from.out.counts.begin() + last,
                   next.counts.begin() + at);
+        std::copy(from.out.operations.begin() + first, from.out.operations.begin() + last,
+                  next.operations.begin() + at);
         links_.copy_in(link_base + offsets[index], from.links, chunk.node_first,
                        chunk.node_last - chunk.node_first);
       }
@@ -709,7 +713,7 @@ class Explorer {
     const unsigned faults = key_faults(key);
     const unsigned first_error = key_error(key);
     const Count count = current.counts[node];
-    const std::uint16_t operations = word_operations(key);
+    const std::uint16_t operations = current.operations[node];
     const auto budget = static_cast<unsigned>(result_.fault_count_max);
     const MicroTransition plain = space_->transition(id, step, 0);
 
@@ -788,17 +792,18 @@ class Explorer {
         sink.status = ExploreStatus::count_overflow;
       }
       // Keep the shortest path's link (the arena is touched only when a shorter one appears).
-      if (std::uint64_t& word = next.keys[index]; operations < word_operations(word)) {
-        word = with_operations(word, operations);
+      if (operations < next.operations[index]) {
+        next.operations[index] = operations;
         (*sink.links)[sink.link_base + index] = link;
       }
       if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
       return;
     }
     sink.table->claim(key, static_cast<std::uint32_t>(next.keys.size()) - group_begin);
-    next.keys.push_back(node_word(key, operations));
+    next.keys.push_back(key);
     next.counts.push_back(count);
     sink.links->push_back(link);
+    next.operations.push_back(operations);
     if (recording_ && graph_full()) stop_recording();
     if (recording_) {
       next.graph_ids.push_back(add_graph_node(key, false));
@@ -858,7 +863,7 @@ class Explorer {
         }
       }
       final_reboots(main_, current, layer, node, id, key_faults(key), key_error(key),
-                    current.counts[node], word_operations(key), 0, 0);
+                    current.counts[node], current.operations[node], 0, 0);
     }
   }
 
@@ -1144,7 +1149,7 @@ class Explorer {
           }
           out.put(static_cast<std::uint8_t>(key_faults(key)));
           out.put(static_cast<std::uint8_t>(key_error(key)));
-          out.put(word_operations(key));
+          out.put(layer.operations[node]);
           out.put(layer.counts[node]);
         }
       });
@@ -1192,8 +1197,8 @@ class Explorer {
           SVCSIM_ASSERT_MSG(ids[id] != UINT32_MAX, "explore: a rank sent a node before its state");
           const auto faults = in.get<std::uint8_t>();
           const auto error = in.get<std::uint8_t>();
-          const auto operations = in.get<std::uint16_t>();
-          received_.keys.push_back(node_word(node_key(ids[id], faults, error), operations));
+          received_.keys.push_back(node_key(ids[id], faults, error));
+          received_.operations.push_back(in.get<std::uint16_t>());
           received_.counts.push_back(in.get<Count>());
           owner_index_.push_back(base + node);
         }
@@ -1630,9 +1635,8 @@ class Explorer {
   std::uint64_t chunk_ticks_ = 0;        // every layer's
   std::uint64_t chunk_states_ = 0;       // this layer's finished chunks' states
   std::uint64_t chunk_layer_bytes_ = 0;
-  /// What one more node of a layer costs: its key and operation count (one word), its count
-  /// and its parent link.
-  static constexpr std::uint64_t bytes_per_node = 8 + sizeof(Count) + sizeof(Link);
+  /// What one more node of a layer costs: its key, count, operation count and parent link.
+  static constexpr std::uint64_t bytes_per_node = 8 + sizeof(Count) + 2 + sizeof(Link);
   std::unordered_map<std::uint64_t, std::uint32_t> terminal_graph_ids_;  // lookup only
   std::chrono::steady_clock::time_point started_;
   ExploreResult result_;

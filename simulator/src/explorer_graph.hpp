@@ -34,26 +34,6 @@ constexpr std::uint32_t key_id(std::uint64_t key) { return static_cast<std::uint
 constexpr unsigned key_faults(std::uint64_t key) { return static_cast<unsigned>(key >> 32 & 0xFF); }
 constexpr unsigned key_error(std::uint64_t key) { return static_cast<unsigned>(key >> 40 & 0xFF); }
 
-// A layer keeps a node's key and the operation count of its shortest path in one word: the key
-// in the low 48 bits, the count in the top 16. One array instead of two: 2 bytes a node less
-// in every layer, message and received group (16 instead of 18 at n = 20), and one stream less
-// in the explorer's inner loop. key_id, key_faults and key_error read a word as a key.
-constexpr std::uint64_t node_word(std::uint64_t key, std::uint16_t operations) {
-  return key | std::uint64_t{operations} << 48;
-}
-constexpr std::uint16_t word_operations(std::uint64_t word) {
-  return static_cast<std::uint16_t>(word >> 48);
-}
-constexpr std::uint64_t with_operations(std::uint64_t word, std::uint16_t operations) {
-  return node_word(word & 0x0000FFFFFFFFFFFFull, operations);
-}
-static_assert(node_key(UINT32_MAX, 0xFF, 0xFF) >> 48 == 0, "a node key is 48 bits of a word");
-static_assert(key_error(node_word(node_key(7, 0xFF, 0xFF), 0xFFFF)) == 0xFF &&
-                  key_faults(node_word(node_key(7, 0xFF, 0xFF), 0xFFFF)) == 0xFF &&
-                  key_id(node_word(node_key(7, 0xFF, 0xFF), 0xFFFF)) == 7 &&
-                  word_operations(with_operations(node_word(node_key(7, 1, 2), 9), 3)) == 3,
-              "the operation count must not reach a key's fields");
-
 // How a node was reached: the parent's index in the previous layer and the choice made.
 // choice = step << 8 | operation fault variant << 4 | inserted-reboot fault variant.
 constexpr std::uint16_t final_reboot_step = 0xFF;
@@ -213,10 +193,11 @@ struct Layer {
   std::vector<std::uint64_t> masks;    // per group
   std::vector<std::uint32_t> begins;   // per group, plus one past the end
   MaskIndex index;
-  // per node: its key and the length of its shortest path (the link's), as node_word
-  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> keys;
+  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> keys;  // per node
   std::vector<Count, HugePageAllocator<Count>> counts;  // per node: paths (prefixes x placements)
   std::uint64_t link_base = 0;         // the arena index of node 0's link
+  // per node: length of its shortest path (the link's)
+  std::vector<std::uint16_t, HugePageAllocator<std::uint16_t>> operations;
   std::vector<std::uint32_t> graph_ids;  // per node, only while recording the graph
 
   /// Room for `nodes` nodes in an empty layer. A buffer much larger than that is given back
@@ -226,9 +207,10 @@ struct Layer {
   /// the widest one was built. (A buffer handed back and mapped again in the same process
   /// costs little: the kernel gives it pages the process just freed.)
   void reserve_nodes(std::size_t nodes) {
-    SVCSIM_ASSERT(keys.empty() && counts.empty());
+    SVCSIM_ASSERT(keys.empty() && counts.empty() && operations.empty());
     fit_buffer(keys, nodes);
     fit_buffer(counts, nodes);
+    fit_buffer(operations, nodes);
   }
   /// `buffer` (empty) with room for `size` elements, and not much more.
   template <typename Buffer>
@@ -243,12 +225,13 @@ struct Layer {
     begins.clear();
     keys.clear();
     counts.clear();
+    operations.clear();
     graph_ids.clear();
   }
 
   std::uint64_t bytes() const {
     return masks.capacity() * 8 + begins.capacity() * 4 + index.bytes() + keys.capacity() * 8 +
-           counts.capacity() * sizeof(Count) +
+           counts.capacity() * sizeof(Count) + operations.capacity() * 2 +
            graph_ids.capacity() * 4;
   }
 };
