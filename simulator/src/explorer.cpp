@@ -1075,10 +1075,10 @@ class Explorer {
   /// groups, and a parent link numbers their nodes after its own nodes; `owner_index_` maps
   /// each received node to its index on the rank that holds it.
   ///
-  /// The received groups have a layer of their own, not the end of `layer`, so that the layer
-  /// whose buffers the next layer reuses (spare_) holds a rank's own share, not a whole layer,
-  /// and nothing is copied to make room: at n = 20, peak RSS per rank fell from 465 to 408 MB
-  /// on 2 ranks and from about 490 to 351 MB on 4.
+  /// The received groups have a layer of their own, not the end of `layer`, so that a rank's
+  /// layer buffers hold its own share, not a whole layer, and nothing is copied to make room:
+  /// at n = 20, peak RSS per rank fell from 465 to 408 MB on 2 ranks and from about 490 to
+  /// 351 MB on 4. They are freed once the layer built from them is settled (run()).
   ///
   /// A message is a run of groups: mask, the first node's index on its owner, node count, then
   /// per node the sender's id of its model state (with `state_follows` set the first time this
@@ -1603,7 +1603,9 @@ class Explorer {
   std::vector<model::TargetIndex> final_due_;  // finish_full_layer: the targets to reboot
   Sink main_;          // the serial search's sink; chunks merge into it, layer by layer
   GroupTable main_table_;  // main_'s merge table
-  Layer spare_;        // the layer before last, whose buffers the next layer reuses
+  // The layer before last, whose buffers the next layer reuses (ranks free it after each
+  // layer instead: run()).
+  Layer spare_;
   // Ranks: the groups of the layer before that other ranks sent (share), and how many nodes
   // of that layer are this rank's own (parent links number the received ones after them).
   Layer received_;
