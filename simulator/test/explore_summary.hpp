@@ -17,7 +17,8 @@ inline std::string everything(const ExploreResult& result) {
   for (std::size_t faults = 0; faults < result.runs.size(); ++faults) {
     const RunCounts& runs = result.runs[faults];
     text += fmt::format("j={} total {}", faults, runs.total.to_string());
-    for (const BigCount& count : runs.classes) text += " " + count.to_string();
+    // fmt, not " " + string: GCC 12 warns a false -Wrestrict on that concatenation here.
+    for (const BigCount& count : runs.classes) text += fmt::format(" {}", count.to_string());
     for (const auto& [code, count] : runs.codes) text += fmt::format(" {:x}={}", code, count.to_string());
     text += "\n";
   }
