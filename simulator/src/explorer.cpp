@@ -1162,14 +1162,14 @@ class Explorer {
     for (Bytes& bytes : outgoing_) Bytes().swap(bytes);
 
     own_nodes_ = own_nodes;
-    received_.clear();
-    owner_index_.clear();
+    // Empty: run() frees them once the layer built from the last ones is settled.
+    SVCSIM_ASSERT(received_.masks.empty() && owner_index_.empty());
     // At most this many nodes arrive (a node is at least its fixed part): room for them at
     // once, not a doubling cascade of fresh pages.
     std::size_t arriving = 0;
     for (const Bytes& bytes : incoming_) arriving += bytes.size() / (8 + sizeof(Count));
     received_.reserve_nodes(arriving);
-    Layer::fit_buffer(owner_index_, arriving);
+    owner_index_.reserve(arriving);
     model::WorldState state;
     state.targets.resize(width);
     for (std::size_t from = 0; from < ranks; ++from) {

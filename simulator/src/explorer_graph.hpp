@@ -212,12 +212,6 @@ struct Layer {
     fit_buffer(counts, nodes);
     fit_buffer(operations, nodes);
   }
-  /// `buffer` (empty) with room for `size` elements, and not much more.
-  template <typename Buffer>
-  static void fit_buffer(Buffer& buffer, std::size_t size) {
-    if (buffer.capacity() > size + size / 4) Buffer().swap(buffer);
-    buffer.reserve(size);
-  }
 
   /// Empties the layer but keeps its buffers, so the next layer reuses the pages.
   void clear() {
@@ -233,6 +227,14 @@ struct Layer {
     return masks.capacity() * 8 + begins.capacity() * 4 + index.bytes() + keys.capacity() * 8 +
            counts.capacity() * sizeof(Count) + operations.capacity() * 2 +
            graph_ids.capacity() * 4;
+  }
+
+ private:
+  /// `buffer` (empty) with room for `size` elements, and not much more.
+  template <typename Buffer>
+  static void fit_buffer(Buffer& buffer, std::size_t size) {
+    if (buffer.capacity() > size + size / 4) Buffer().swap(buffer);
+    buffer.reserve(size);
   }
 };
 
