@@ -4,8 +4,8 @@
 // mask). Layer L+1 is built mask by mask: for a mask M', every node of every predecessor group
 // M' \ {s} is advanced by step s, and the results merge in a small table that stays in L1 cache.
 // Path counts add up along the way (dynamic programming over the DAG); a run that stops early is
-// counted once per order that completes its prefix. Only 6 bytes per node (a parent link for
-// witnesses) outlive their layer.
+// counted once per order that completes its prefix. Only 4 bytes per node (a parent link for
+// witnesses) and a few per group (where it starts) outlive their layer.
 #include "svcsim/simulator/explorer.hpp"
 
 #include <algorithm>
@@ -211,6 +211,7 @@ class Explorer {
     // Layer 0: one node per device a run may be on (v2, servicing-model.md §2): the properties
     // every device has, plus any subset of the listed ones that the fault budget allows, each
     // listed property costing one fault. Without listed properties, the one start of v1.
+    links_.set_escape_from(options_.link_escape_from);
     Layer current;
     current.masks.push_back(0);
     current.index.clear(1);
@@ -233,7 +234,7 @@ class Explorer {
       }
       current.keys.push_back(node_key(space_->intern(start), cost, 0));
       current.counts.push_back(1);
-      links_.push_back(Link{});
+      links_.push_back(0, 0);
       current.operations.push_back(0);
       start_devices_.push_back(static_cast<model::DeviceBits>(subset));
       if (recording_) current.graph_ids.push_back(add_graph_node(current.keys.back(), false));
@@ -254,7 +255,7 @@ class Explorer {
       Layer next = build_next_layer(current, layer);
       // Every worker of the layer has joined: no thread reads the memo now.
       space_->release_retired();
-      if (distributed_) settle_layer(next, layer);
+      if (distributed_) settle_layer(layer);
       retire(current);
       spare_ = std::move(current);
       current = std::move(next);
@@ -294,8 +295,17 @@ class Explorer {
     return placements;
   }
 
-  /// A finished layer keeps only its parent links (6 bytes a node, in the arena), for witnesses.
-  void retire(const Layer& layer) { layer_link_bases_.push_back(layer.link_base); }
+  /// A finished layer keeps only its parent links (4 bytes a node, in the arena) and where its
+  /// groups start (a few bytes a group), for witnesses.
+  void retire(const Layer& layer) {
+    layer_link_bases_.push_back(layer.link_base);
+    const std::size_t groups = layer.begins.empty() ? 0 : layer.begins.size() - 1;
+    directories_.push_back(dense_ ? GroupDirectory::dense({layer.begins.begin(),
+                                                           layer.begins.begin() +
+                                                               static_cast<std::ptrdiff_t>(groups)})
+                                  : GroupDirectory::sparse(layer.masks, layer.begins));
+    directory_bytes_ += directories_.back().bytes();
+  }
 
   ExploreResult finish(std::chrono::steady_clock::time_point started) {
     result_.elapsed_s =
@@ -414,6 +424,7 @@ class Explorer {
     while (chunks_.size() < chunk_count) chunks_.push_back(std::make_unique<Chunk<Count>>());
     while (workspaces_.size() < static_cast<std::size_t>(threads_)) {
       workspaces_.push_back(std::make_unique<Workspace<Count>>());
+      workspaces_.back()->links.set_escape_from(links_.escape_from());
     }
     for (const auto& workspace : workspaces_) {
       workspace->out.clear();
@@ -675,7 +686,8 @@ class Explorer {
       space_->prefetch(key_id(current.keys[node]), step);
     }
     for (std::uint32_t node = first; node < last && sink.ok(); ++node) {
-      expand(sink, current, layer, node, node + parent_base, step, mask, group_begin);
+      expand(sink, current, layer, node, node + parent_base, node - first, step, mask,
+             group_begin);
     }
   }
 
@@ -704,9 +716,11 @@ class Explorer {
   // Inlined into pull_group's loop: a call per node cost a fifth of expand's instructions in
   // saving and restoring registers (cachegrind, synthetic chain n = 16). Its rare paths
   // (terminal, report_violation, graph recording, checkpoint's slow part) stay out of line.
-  /// `parent` is how the parent links and witness ends name the node (`node` but on ranks).
+  /// `parent` is how the witness ends and the graph name the node (`node` but on ranks);
+  /// `position` is its place in its group, which is how a parent link names it.
   [[gnu::always_inline]] void expand(Sink& sink, const Layer& current, std::size_t layer,
-                                     std::uint32_t node, std::uint32_t parent, std::size_t step,
+                                     std::uint32_t node, std::uint32_t parent,
+                                     std::uint32_t position, std::size_t step,
                                      std::uint64_t done, std::uint32_t group_begin) {
     const std::uint64_t key = current.keys[node];
     const std::uint32_t id = key_id(key);
@@ -738,7 +752,7 @@ class Explorer {
       }
       if (!after_op.has(micro_flag::reboot_follows)) {
         add_node(sink, group_begin, node_key(after_op.next, faults_op, error_op), count,
-                 Link{parent, make_choice(step, op_variant, 0)},
+                 parent, position, make_choice(step, op_variant, 0),
                  static_cast<std::uint16_t>(operations + 1), current, step, op_variant, 0);
         continue;
       }
@@ -769,7 +783,8 @@ class Explorer {
           continue;
         }
         add_node(sink, group_begin, node_key(after_reboot.next, faults_reboot, error_reboot), count,
-                 Link{parent, choice}, operations_reboot, current, step, op_variant, reboot_variant);
+                 parent, position, choice, operations_reboot, current, step, op_variant,
+                 reboot_variant);
       }
     }
   }
@@ -780,10 +795,12 @@ class Explorer {
 
   /// Adds a path of `count` runs, `operations` long, to the node `key` of the group being built:
   /// a new node, or more runs for one met already (which takes `link` if the path is shorter).
-  void add_node(Sink& sink, std::uint32_t group_begin, std::uint64_t key, Count count,
-                Link link, std::uint16_t operations, const Layer& current, std::size_t step,
+  /// `parent` is the parent's index (for the graph), `parent_position` its place in its group.
+  /// Inlined into expand: as a call it cost 15% more instructions (cachegrind, n = 16).
+  [[gnu::always_inline]] void add_node(Sink& sink, std::uint32_t group_begin, std::uint64_t key, Count count,
+                std::uint32_t parent, std::uint32_t parent_position, std::uint16_t choice,
+                std::uint16_t operations, const Layer& current, std::size_t step,
                 std::size_t op_variant, std::size_t reboot_variant) {
-    const std::uint32_t parent = link.parent;
     Layer& next = *sink.out;
     if (const std::int64_t position = sink.table->find(key); position >= 0) {
       const auto index = group_begin + static_cast<std::uint32_t>(position);
@@ -794,7 +811,7 @@ class Explorer {
       // Keep the shortest path's link (the arena is touched only when a shorter one appears).
       if (operations < next.operations[index]) {
         next.operations[index] = operations;
-        (*sink.links)[sink.link_base + index] = link;
+        sink.links->set(sink.link_base + index, parent_position, choice);
       }
       if (recording_) add_graph_edge(current, parent, next.graph_ids[index], step, op_variant, reboot_variant);
       return;
@@ -802,7 +819,7 @@ class Explorer {
     sink.table->claim(key, static_cast<std::uint32_t>(next.keys.size()) - group_begin);
     next.keys.push_back(key);
     next.counts.push_back(count);
-    sink.links->push_back(link);
+    sink.links->push_back(parent_position, choice);
     next.operations.push_back(operations);
     if (recording_ && graph_full()) stop_recording();
     if (recording_) {
@@ -961,7 +978,7 @@ class Explorer {
 
   std::uint64_t note_memory(std::uint64_t layers_bytes) {
     std::uint64_t bytes = layers_bytes + received_.bytes() + (space_ ? space_->bytes() : 0);
-    bytes += links_.bytes();
+    bytes += links_.bytes() + directory_bytes_;
     result_.peak_bytes = std::max(result_.peak_bytes, bytes);
     return bytes;
   }
@@ -1029,9 +1046,10 @@ class Explorer {
   // Each rank holds the groups whose mask hashes to it. Before a layer is built, every rank
   // sends each of its groups to the ranks that build one of the group's successors; a node
   // travels as its model state (sent once per destination, then by the sender's id), its
-  // faults, first error, count and operations, and its index on its owner, which becomes the
-  // parent in the links built from it. So a link always names a node on the rank holding it,
-  // and a witness walks back rank by rank (link_over_ranks).
+  // faults, first error, count and operations, and its group's start on its owner, so that a
+  // witness end met here names its node as the owner does. A link names its parent by its
+  // position in its group, the same on every rank, and a witness walks back rank by rank
+  // (link_over_ranks, group_begin_over_ranks).
 
   int owner(std::uint64_t mask) const { return group_owner(mask, partition_.size); }
 
@@ -1211,17 +1229,15 @@ class Explorer {
     for (Bytes& bytes : incoming_) Bytes().swap(bytes);
   }
 
-  /// After layer L+1 (`next`) is built from layer L as shared: its links and the ends met
-  /// on the way name their parents by the index on the rank holding them; and the ranks agree
-  /// whether to go on (one rank's stop stops all, the state limit counts every rank's states).
-  void settle_layer(Layer& next, std::size_t layer) {
+  /// After layer L+1 is built from layer L as shared: the ends met on the way name
+  /// their parents by the index on the rank holding them (a link needs nothing: the position it
+  /// names is the same on every rank, which receives a group's nodes in its owner's order); and
+  /// the ranks agree whether to go on (one rank's stop stops all, the state limit counts every
+  /// rank's states).
+  void settle_layer(std::size_t layer) {
     const auto owner_of = [&](std::uint32_t parent) {
       return parent < own_nodes_ ? parent : owner_index_[parent - own_nodes_];
     };
-    for (std::uint32_t node = 0; node < next.keys.size(); ++node) {
-      Link& link = links_[next.link_base + node];
-      link.parent = owner_of(link.parent);
-    }
     const auto localize = [&](WitnessEnd& end) {
       if (end.found && end.layer == layer) end.node = owner_of(end.node);
     };
@@ -1322,18 +1338,43 @@ class Explorer {
     }
   }
 
-  /// The link of node `node` of layer `layer` in group `mask`, from the rank that holds it, on
-  /// every rank. Collective.
-  Link link_over_ranks(std::size_t layer, std::uint32_t node, std::uint64_t mask) {
+  /// The choice of node `node`'s link, in layer `layer` and group `mask`, and its parent's
+  /// position in its group, from the rank that holds the node, on every rank. Collective.
+  std::pair<std::uint16_t, std::uint32_t> link_over_ranks(std::size_t layer, std::uint32_t node,
+                                                          std::uint64_t mask) {
     SVCSIM_ASSERT(static_cast<std::size_t>(std::popcount(mask)) == layer);
     Bytes mine;
-    if (owner(mask) == partition_.rank) ByteWriter(mine).put(links_[layer_link_bases_[layer] + node]);
+    if (owner(mask) == partition_.rank) {
+      const std::uint64_t index = layer_link_bases_[layer] + node;
+      ByteWriter out(mine);
+      out.put(links_.choice(index));
+      out.put(links_.position(index));
+    }
     const std::vector<Bytes> all = partition_.all_gather(mine);
-    const Bytes& theirs = all[static_cast<std::size_t>(owner(mask))];
-    ByteReader in(theirs);
-    const auto link = in.get<Link>();
+    ByteReader in(all[static_cast<std::size_t>(owner(mask))]);
+    const auto choice = in.get<std::uint16_t>();
+    const auto position = in.get<std::uint32_t>();
     SVCSIM_ASSERT(in.done());
-    return link;
+    return {choice, position};
+  }
+
+  /// Where group `mask` of retired layer `layer` starts on the rank that holds it, on every
+  /// rank. Collective.
+  std::uint32_t group_begin_over_ranks(std::size_t layer, std::uint64_t mask) {
+    Bytes mine;
+    if (owner(mask) == partition_.rank) ByteWriter(mine).put(group_begin(layer, mask));
+    const std::vector<Bytes> all = partition_.all_gather(mine);
+    ByteReader in(all[static_cast<std::size_t>(owner(mask))]);
+    const auto begin = in.get<std::uint32_t>();
+    SVCSIM_ASSERT(in.done());
+    return begin;
+  }
+
+  /// Where group `mask` of retired layer `layer` starts in it (on ranks: in this rank's share).
+  std::uint32_t group_begin(std::size_t layer, std::uint64_t mask) const {
+    SVCSIM_ASSERT(layer < directories_.size() &&
+                  static_cast<std::size_t>(std::popcount(mask)) == layer);
+    return directories_[layer].begin_of(mask, dense_ ? colex_rank(mask) : 0);
   }
 
   /// The figures only the ranks together know: the distinct model states (a state several
@@ -1446,12 +1487,19 @@ class Explorer {
       mask &= ~bit_of(end.choice >> 8);
     }
     while (layer > 0) {
-      const Link link = distributed_ ? link_over_ranks(layer, node, mask)
-                                     : links_[layer_link_bases_[layer] + node];
-      choices.push_back(link.choice);
-      node = link.parent;
-      mask &= ~bit_of(link.choice >> 8);
+      std::uint16_t choice = 0;
+      std::uint32_t position = 0;
+      if (distributed_) {
+        std::tie(choice, position) = link_over_ranks(layer, node, mask);
+      } else {
+        const std::uint64_t index = layer_link_bases_[layer] + node;
+        choice = links_.choice(index);
+        position = links_.position(index);
+      }
+      choices.push_back(choice);
+      mask &= ~bit_of(choice >> 8);
       --layer;
+      node = position + (distributed_ ? group_begin_over_ranks(layer, mask) : group_begin(layer, mask));
     }
     std::reverse(choices.begin(), choices.end());
 
@@ -1614,6 +1662,8 @@ class Explorer {
   bool dense_ = false; // groups are all subsets in colex order (plans of up to 26 steps)
   LinkArena links_;                          // every layer's parent links, appended
   std::vector<std::uint64_t> layer_link_bases_;  // per retired layer: where its links start
+  std::vector<GroupDirectory> directories_;      // per retired layer: where its groups start
+  std::uint64_t directory_bytes_ = 0;
   std::vector<BigCount> factorials_;  // 0! .. n!
   bool recording_ = false;
   /// The two layers being worked on, for the checkpoints inside a layer (null between layers).

@@ -8,6 +8,8 @@
 #include <bit>
 #include <cstdint>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
 #include <type_traits>
 #include <vector>
 
@@ -50,15 +52,21 @@ static_assert(model::fault_count <= 16, "a fault variant is 4 bits of a choice")
 static_assert(64 < final_reboot_step, "a plan step (at most 64) is 8 bits of a choice");
 static_assert(model::result_code_slot_count + 1 <= 0xFF, "a first error is 8 bits of a node key");
 
-/// A node's parent: its index in the layer before and the choice that led here. Six bytes,
-/// packed: the explorer keeps one for every node of every layer (for witnesses), the largest
-/// thing it keeps (178 MiB at n = 20 with 8 bytes). The shortest path's length, which decides
-/// which parent is kept, stays in the layer being built (Layer::operations), not here.
-struct [[gnu::packed]] Link {
-  std::uint32_t parent = UINT32_MAX;
+/// A node's parent: its position in its own group of the layer before (the group is the node's
+/// mask less the choice's step) and the choice that led here. Four bytes: the explorer keeps one
+/// for every node of every layer (for witnesses), the largest thing it keeps (133 MiB at n = 20
+/// with the parent's index in the whole layer, 6 bytes packed; 178 MiB with 8). A group's
+/// start in a retired layer is kept apart (GroupDirectory), a few bytes a group, not a node.
+/// A position that does not fit 16 bits is `position_escaped`, and the arena keeps the true one
+/// aside (LinkArena::escapes_): groups that large are rare, and the escape keeps them exact.
+/// The shortest path's length, which decides which parent is kept, stays in the layer being
+/// built (Layer::operations), not here.
+struct Link {
+  std::uint16_t position = 0;
   std::uint16_t choice = 0;
 };
-static_assert(sizeof(Link) == 6 && std::is_trivially_copyable_v<Link>);
+static_assert(sizeof(Link) == 4 && std::is_trivially_copyable_v<Link>);
+constexpr std::uint16_t position_escaped = 0xFFFF;
 
 /// mask -> group number, open addressing; deterministic (no iteration over it).
 class MaskIndex {
@@ -111,7 +119,8 @@ class MaskIndex {
 };
 
 /// Parent links of every layer, appended in one chunked arena: a link is never moved or copied
-/// once written, so a finished layer costs exactly 6 bytes a node and no page is touched twice.
+/// once written, so a finished layer costs exactly 4 bytes a node and no page is touched twice.
+/// Positions from escape_from() on (0xFFFF but in tests) are kept in a side table.
 class LinkArena {
  public:
   LinkArena() = default;
@@ -122,21 +131,45 @@ class LinkArena {
   }
 
   std::uint64_t size() const { return size_; }
-  void push_back(const Link& link) {
+  /// Appends the link of a node whose parent is at `position` in its group.
+  [[gnu::always_inline]] void push_back(std::uint32_t position, std::uint16_t choice) {
     if ((size_ & chunk_mask) == 0 && (size_ >> chunk_bits) == chunks_.size()) add_chunk();
-    chunks_[size_ >> chunk_bits][size_ & chunk_mask] = link;
+    slot(size_) = Link{pack(size_, position), choice};
     ++size_;
   }
-  Link& operator[](std::uint64_t index) { return chunks_[index >> chunk_bits][index & chunk_mask]; }
-  const Link& operator[](std::uint64_t index) const {
-    return chunks_[index >> chunk_bits][index & chunk_mask];
+  /// Replaces link `index` (a shorter path to its node was found).
+  [[gnu::always_inline]] void set(std::uint64_t index, std::uint32_t position, std::uint16_t choice) {
+    slot(index) = Link{pack(index, position), choice};
   }
+  std::uint16_t choice(std::uint64_t index) const { return slot(index).choice; }
+  /// The parent's position in its group, escaped or not.
+  std::uint32_t position(std::uint64_t index) const {
+    const Link link = slot(index);
+    if (link.position != position_escaped) return link.position;
+    const auto found = escapes_.find(index);
+    SVCSIM_ASSERT_MSG(found != escapes_.end(), "explore: an escaped parent link has no position");
+    return found->second;
+  }
+  /// The stored link itself (position_escaped for an escaped position).
+  Link operator[](std::uint64_t index) const { return slot(index); }
+  /// Positions from `first` on are escaped: 0xFFFF (what 16 bits cannot hold) but in tests,
+  /// which lower it to send every path through the side table.
+  void set_escape_from(std::uint32_t first) {
+    SVCSIM_ASSERT(first <= position_escaped && size_ == 0);
+    escape_from_ = first;
+  }
+  std::uint32_t escape_from() const { return escape_from_; }
+  std::uint64_t escaped() const { return escaped_.load(std::memory_order_relaxed); }
+
   /// Forgets every link but keeps the chunks, for the next layer's (explore --threads).
-  void clear() { size_ = 0; }
+  void clear() {
+    size_ = 0;
+    clear_escapes();
+  }
   /// Forgets every link and gives back the chunks beyond those `links` links fill: a worker's
   /// arena past the widest layer (explore --threads), where the layers shrink.
   void clear_keeping(std::uint64_t links) {
-    size_ = 0;
+    clear();
     const std::uint64_t kept = (links + chunk_size - 1) >> chunk_bits;
     while (chunks_.size() > kept) {
       unmap_huge(chunks_.back(), chunk_size * sizeof(Link));
@@ -150,29 +183,59 @@ class LinkArena {
     size_ += count;
     while ((chunks_.size() << chunk_bits) < size_) add_chunk();
   }
-  /// Writes `other`'s `count` links from `first` on at `at` (room made by extend).
+  /// Writes `other`'s `count` links from `first` on at `at` (room made by extend), escaped
+  /// positions included. Several threads may copy into one arena at once.
   void copy_in(std::uint64_t at, const LinkArena& other, std::uint64_t first, std::uint64_t count) {
     for (std::uint64_t done = 0; done < count;) {
       const std::uint64_t to = at + done;
       const std::uint64_t from = first + done;
       const std::uint64_t run = std::min({chunk_size - (to & chunk_mask),
                                           chunk_size - (from & chunk_mask), count - done});
-      std::copy_n(&other[from], run, &(*this)[to]);
+      std::copy_n(&other.slot(from), run, &slot(to));
       done += run;
     }
+    if (other.escapes_.empty()) [[likely]] return;
+    const std::lock_guard lock(escapes_lock_);
+    for (const auto& [index, position] : other.escapes_) {
+      if (index < first || index - first >= count || other.slot(index).position != position_escaped) {
+        continue;
+      }
+      escapes_[at + (index - first)] = position;
+    }
+    escaped_.store(escapes_.size(), std::memory_order_relaxed);
   }
   /// Safe to call while another thread appends (a worker thread's memory check while worker 0
   /// of explore --threads writes its chunks straight into the arena).
   std::uint64_t bytes() const {
-    return mapped_.load(std::memory_order_relaxed) * chunk_size * sizeof(Link);
+    // An escape costs a hash node and its bucket: about 40 bytes.
+    return mapped_.load(std::memory_order_relaxed) * chunk_size * sizeof(Link) + escaped() * 40;
   }
 
  private:
-  // 6 MiB a chunk: three huge pages exactly (2^20 links of 6 bytes).
+  // 4 MiB a chunk: two huge pages exactly (2^20 links of 4 bytes).
   static constexpr unsigned chunk_bits = 20;
   static_assert(((std::uint64_t{1} << chunk_bits) * sizeof(Link)) % huge_page_bytes == 0);
   static constexpr std::uint64_t chunk_size = std::uint64_t{1} << chunk_bits;
   static constexpr std::uint64_t chunk_mask = chunk_size - 1;
+  Link& slot(std::uint64_t index) { return chunks_[index >> chunk_bits][index & chunk_mask]; }
+  const Link& slot(std::uint64_t index) const {
+    return chunks_[index >> chunk_bits][index & chunk_mask];
+  }
+  /// The 16 bits link `index` stores for `position`: itself, or the escape, recorded aside.
+  [[gnu::always_inline]] std::uint16_t pack(std::uint64_t index, std::uint32_t position) {
+    if (position < escape_from_) [[likely]] return static_cast<std::uint16_t>(position);
+    return escape(index, position);
+  }
+  // Out of line: the explorer's inner loop inlines pack, and this would make it too big to.
+  [[gnu::noinline]] std::uint16_t escape(std::uint64_t index, std::uint32_t position) {
+    escapes_[index] = position;
+    escaped_.store(escapes_.size(), std::memory_order_relaxed);
+    return position_escaped;
+  }
+  void clear_escapes() {
+    escapes_.clear();
+    escaped_.store(0, std::memory_order_relaxed);
+  }
   void add_chunk() {
     // Raw, zeroed storage; every slot is written by push_back before it is read. The first
     // chunk stays on small pages, so a small space stays small.
@@ -184,6 +247,61 @@ class LinkArena {
   std::vector<Link*> chunks_;
   std::atomic<std::uint64_t> mapped_{0};  // chunks_.size(), for bytes() on any thread
   std::uint64_t size_ = 0;
+  std::uint32_t escape_from_ = position_escaped;
+  // Arena index -> position, for the links whose position is escaped. A stale entry (its link
+  // since replaced by one that fits) is never read: only an escaped link looks here.
+  std::unordered_map<std::uint64_t, std::uint32_t> escapes_;
+  std::mutex escapes_lock_;  // copy_in from several threads
+  std::atomic<std::uint64_t> escaped_{0};  // escapes_.size(), for bytes() on any thread
+};
+
+/// Where each group of a retired layer starts, for witnesses: a parent link names its parent by
+/// the position in its group, and the group is the child's mask less the step. Dense layers
+/// keep one start per subset (found by colex rank); sparse ones, their masks sorted beside their
+/// starts (found by binary search). About 4 bytes a group dense, 12 sparse.
+class GroupDirectory {
+ public:
+  /// Dense: `begins[r]` is where the group of colex rank r starts.
+  static GroupDirectory dense(std::vector<std::uint32_t> begins) {
+    GroupDirectory directory;
+    directory.begins_ = std::move(begins);
+    directory.dense_ = true;
+    return directory;
+  }
+  /// Sparse: group g is `masks[g]` and starts at `begins[g]`.
+  static GroupDirectory sparse(const std::vector<std::uint64_t>& masks,
+                               const std::vector<std::uint32_t>& begins) {
+    SVCSIM_ASSERT(begins.size() >= masks.size());
+    std::vector<std::uint32_t> order(masks.size());
+    for (std::uint32_t group = 0; group < order.size(); ++group) order[group] = group;
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t left, std::uint32_t right) { return masks[left] < masks[right]; });
+    GroupDirectory directory;
+    directory.masks_.reserve(order.size());
+    directory.begins_.reserve(order.size());
+    for (const std::uint32_t group : order) {
+      directory.masks_.push_back(masks[group]);
+      directory.begins_.push_back(begins[group]);
+    }
+    return directory;
+  }
+  /// The start of the group of `mask`; `colex_rank` is that mask's rank (dense only).
+  std::uint32_t begin_of(std::uint64_t mask, std::uint64_t colex_rank) const {
+    if (dense_) {
+      SVCSIM_ASSERT(colex_rank < begins_.size());
+      return begins_[colex_rank];
+    }
+    const auto found = std::lower_bound(masks_.begin(), masks_.end(), mask);
+    SVCSIM_ASSERT_MSG(found != masks_.end() && *found == mask,
+                      "explore: a parent link names a group its layer does not hold");
+    return begins_[static_cast<std::size_t>(found - masks_.begin())];
+  }
+  std::uint64_t bytes() const { return begins_.capacity() * 4 + masks_.capacity() * 8; }
+
+ private:
+  bool dense_ = false;
+  std::vector<std::uint64_t> masks_;  // sparse: sorted
+  std::vector<std::uint32_t> begins_;
 };
 
 /// One layer of the graph. `Count` is the per-node path count: u64 when every count provably

@@ -96,6 +96,22 @@ TEST(ExplorerRanks, SyntheticChainsAreTheSameWithThreadsInsideTheRanks) {
   }
 }
 
+TEST(ExplorerRanks, EscapedParentPositionsGiveTheSameWitnesses) {
+  // A witness walks back rank by rank: each link's position, escaped or not, is read on the
+  // rank holding the node, and the parent group's start on the rank holding that group.
+  const scenario::Scenario scenario = make_synthetic_chain(
+      {.package_count = 7, .fault_count_max = 1,
+       .fault_kinds = model::reboot_faults | model::fault_bit(model::Fault::execute_failure)});
+  const std::string expected = everything(explore(scenario, with_faults(std::nullopt)));
+  ExploreOptions escaped = with_faults(std::nullopt, 2);
+  escaped.link_escape_from = 1;
+  for (const int ranks : {2, 3}) {
+    for (const ExploreResult& result : ThreadRanks::explore(scenario, escaped, ranks)) {
+      EXPECT_EQ(everything(result), expected) << ranks << " ranks";
+    }
+  }
+}
+
 TEST(ExplorerRanks, AStateLimitStopsEveryRankAlike) {
   const scenario::Scenario scenario = make_synthetic_chain({.package_count = 9});
   ExploreOptions options = with_faults(std::nullopt);

@@ -83,6 +83,40 @@ TEST(ExplorerThreads, SyntheticChainsAreTheSameDenseAndSparse) {
   }
 }
 
+TEST(ExplorerThreads, EscapedParentPositionsGiveTheSameWitnesses) {
+  // A parent link keeps its parent's place in its group in 16 bits and sends wider places
+  // through a side table (LinkArena). With the escape lowered to 1 every place but the first
+  // takes that path, serial and chunked (where the workers' tables are copied into the layer's),
+  // dense and sparse: every witness must come out the same.
+  const auto check = [](const scenario::Scenario& scenario, std::optional<int> fault_count_max) {
+    for (const bool sparse : {false, true}) {
+      ExploreOptions plain = chunked(1, fault_count_max);
+      plain.sparse_groups = sparse;
+      const std::string expected = everything(explore(scenario, plain));
+      for (const int threads : {1, 2}) {
+        ExploreOptions escaped = chunked(threads, fault_count_max);
+        escaped.sparse_groups = sparse;
+        escaped.link_escape_from = 1;
+        EXPECT_EQ(everything(explore(scenario, escaped)), expected)
+            << threads << " threads, sparse " << sparse;
+      }
+    }
+  };
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const scenario::Scenario scenario = load(entry.path());
+    check(scenario, scenario.faults.max + 1);
+    ++checked;
+  }
+  EXPECT_GE(checked, 20u);
+  check(make_synthetic_chain({.package_count = 8, .fault_count_max = 1,
+                              .fault_kinds = model::reboot_faults |
+                                             model::fault_bit(model::Fault::execute_failure)}),
+        std::nullopt);
+}
+
 TEST(ExplorerThreads, TheDefaultThresholdKeepsSmallLayersSerialAndTheSame) {
   // Without the test threshold a chain of 12 chunks only its widest layers: the mixed build.
   const scenario::Scenario scenario = make_synthetic_chain({.package_count = 12});

@@ -96,6 +96,10 @@ struct ExploreOptions {
   /// Build layers by hashing the masks reached, as plans of more than 26 steps do, even for a
   /// short plan: so tests can hold that path to the same answers as the dense one.
   bool sparse_groups = false;
+  /// A parent link stores its parent's position in its group in 16 bits; positions from this
+  /// one on are kept in a side table instead (0xFFFF: those 16 bits cannot hold). Tests lower
+  /// it, so that witnesses through escaped positions are held to the same answers.
+  std::uint32_t link_escape_from = 0xFFFF;
   /// Called now and then from the search (at most every 2^16 transitions).
   std::function<void(const ExploreProgress&)> progress;
   /// The ranks this exploration is split over; default: this process alone. With several,
