@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -34,11 +35,16 @@ scenario::Scenario load(const std::filesystem::path& path) {
 
 using testing::everything;
 
-ExploreOptions chunked(int threads, std::optional<int> fault_count_max = std::nullopt) {
+/// `link_escape_from`: see ExploreOptions (0xFFFF, the default, escapes only what 16 bits
+/// cannot hold).
+ExploreOptions chunked(int threads, std::optional<int> fault_count_max = std::nullopt,
+                       bool sparse = false, std::uint32_t link_escape_from = 0xFFFF) {
   ExploreOptions options;
   options.threads = threads;
   options.parallel_node_min = 0;
   options.fault_count_max = fault_count_max;
+  options.sparse_groups = sparse;
+  options.link_escape_from = link_escape_from;
   return options;
 }
 
@@ -46,13 +52,10 @@ ExploreOptions chunked(int threads, std::optional<int> fault_count_max = std::nu
 std::string expect_same_for_every_thread_count(const scenario::Scenario& scenario,
                                                std::optional<int> fault_count_max = std::nullopt,
                                                bool sparse = false) {
-  ExploreOptions serial = chunked(1, fault_count_max);
-  serial.sparse_groups = sparse;
-  const std::string expected = everything(explore(scenario, serial));
+  const std::string expected = everything(explore(scenario, chunked(1, fault_count_max, sparse)));
   for (const int threads : {2, 4}) {
-    ExploreOptions options = chunked(threads, fault_count_max);
-    options.sparse_groups = sparse;
-    EXPECT_EQ(everything(explore(scenario, options)), expected) << threads << " threads";
+    EXPECT_EQ(everything(explore(scenario, chunked(threads, fault_count_max, sparse))), expected)
+        << threads << " threads";
   }
   return expected;
 }
@@ -90,14 +93,10 @@ TEST(ExplorerThreads, EscapedParentPositionsGiveTheSameWitnesses) {
   // dense and sparse: every witness must come out the same.
   const auto check = [](const scenario::Scenario& scenario, std::optional<int> fault_count_max) {
     for (const bool sparse : {false, true}) {
-      ExploreOptions plain = chunked(1, fault_count_max);
-      plain.sparse_groups = sparse;
-      const std::string expected = everything(explore(scenario, plain));
+      const std::string expected = everything(explore(scenario, chunked(1, fault_count_max, sparse)));
       for (const int threads : {1, 2}) {
-        ExploreOptions escaped = chunked(threads, fault_count_max);
-        escaped.sparse_groups = sparse;
-        escaped.link_escape_from = 1;
-        EXPECT_EQ(everything(explore(scenario, escaped)), expected)
+        EXPECT_EQ(everything(explore(scenario, chunked(threads, fault_count_max, sparse, 1))),
+                  expected)
             << threads << " threads, sparse " << sparse;
       }
     }
