@@ -125,6 +125,12 @@ TEST(ExplorerGroupDirectory, FindsAGroupsStartDenseOrSparse) {
   EXPECT_EQ(sparse.begin_of(0b0011, 0), 5u);
   EXPECT_EQ(sparse.begin_of(0b0110, 0), 7u);
   EXPECT_GT(sparse.bytes(), 0u);
+
+  // A rank's groups, listed in colex order (numeric order): found by binary search.
+  const GroupDirectory ranked = GroupDirectory::sparse({0b0011, 0b0101, 0b0110, 0b1001}, {0, 2, 2, 3, 8});
+  EXPECT_EQ(ranked.begin_of(0b0011, 0), 0u);
+  EXPECT_EQ(ranked.begin_of(0b0110, 0), 2u);
+  EXPECT_EQ(ranked.begin_of(0b1001, 0), 3u);
 }
 
 }  // namespace
