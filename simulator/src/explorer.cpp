@@ -268,7 +268,7 @@ class Explorer {
       if (distributed_) {
         spare_ = Layer();
         received_ = Layer();
-        std::vector<std::uint32_t>().swap(owner_index_);
+        std::vector<std::uint32_t>().swap(received_bases_);
       }
     }
     if (ok()) {
@@ -1092,8 +1092,8 @@ class Explorer {
 
   /// Sends this rank's groups of `layer` to the ranks that build their successors, and reads
   /// the groups received into `received_`. `layer.index` numbers them after the rank's own
-  /// groups, and a parent link numbers their nodes after its own nodes; `owner_index_` maps
-  /// each received node to its index on the rank that holds it.
+  /// groups, and the explorer numbers their nodes after its own nodes; `received_bases_` keeps
+  /// where each received group starts on the rank that holds it (owner_of).
   ///
   /// The received groups have a layer of their own, not the end of `layer`, so that a rank's
   /// layer buffers hold its own share, not a whole layer, and nothing is copied to make room:
@@ -1183,13 +1183,12 @@ class Explorer {
 
     own_nodes_ = own_nodes;
     // Empty: run() frees them once the layer built from the last ones is settled.
-    SVCSIM_ASSERT(received_.masks.empty() && owner_index_.empty());
+    SVCSIM_ASSERT(received_.masks.empty() && received_bases_.empty());
     // At most this many nodes arrive (a node is at least its fixed part): room for them at
     // once, not a doubling cascade of fresh pages.
     std::size_t arriving = 0;
     for (const Bytes& bytes : incoming_) arriving += bytes.size() / (8 + sizeof(Count));
     received_.reserve_nodes(arriving);
-    owner_index_.reserve(arriving);
     model::WorldState state;
     state.targets.resize(width);
     for (std::size_t from = 0; from < ranks; ++from) {
@@ -1205,6 +1204,7 @@ class Explorer {
                           "explore: a group reached this rank twice");
         received_.masks.push_back(mask);
         received_.begins.push_back(static_cast<std::uint32_t>(received_.keys.size()));
+        received_bases_.push_back(base);
         for (std::uint32_t node = 0; node < count; ++node) {
           const auto tagged = in.get<std::uint32_t>();
           const std::uint32_t id = tagged & ~state_follows;
@@ -1220,7 +1220,6 @@ class Explorer {
           received_.keys.push_back(node_key(ids[id], faults, error));
           received_.operations.push_back(in.get<std::uint16_t>());
           received_.counts.push_back(in.get<Count>());
-          owner_index_.push_back(base + node);
         }
       }
     }
@@ -1238,7 +1237,14 @@ class Explorer {
   /// rank's states).
   void settle_layer(std::size_t layer) {
     const auto owner_of = [&](std::uint32_t parent) {
-      return parent < own_nodes_ ? parent : owner_index_[parent - own_nodes_];
+      if (parent < own_nodes_) return parent;
+      // A received node: its group's start on its owner, and its place in the group. Only the
+      // few witness ends met in a layer ask, so a search, not 4 bytes a received node.
+      const auto node = static_cast<std::uint32_t>(parent - own_nodes_);
+      const auto after = std::upper_bound(received_.begins.begin(), received_.begins.end(), node);
+      SVCSIM_ASSERT(after != received_.begins.begin() && after != received_.begins.end());
+      const auto group = static_cast<std::size_t>(after - received_.begins.begin() - 1);
+      return received_bases_[group] + (node - received_.begins[group]);
     };
     const auto localize = [&](WitnessEnd& end) {
       if (end.found && end.layer == layer) end.node = owner_of(end.node);
@@ -1637,9 +1643,10 @@ class Explorer {
   const ExploreOptions& options_;
   const ExplorePartition& partition_;
   bool distributed_ = false;  // several ranks (share, settle_layer, merge_ranks)
-  // Several ranks: per node received (received_), its index on the rank holding it; per
-  // rank, the model states sent to it already (by id) and its ids of the states it sent here.
-  std::vector<std::uint32_t> owner_index_;
+  // Several ranks: per group received (received_), where it starts on the rank holding it;
+  // per rank, the model states sent to it already (by id) and its ids of the states it sent
+  // here.
+  std::vector<std::uint32_t> received_bases_;
   std::vector<std::vector<std::uint8_t>> sent_;
   std::vector<std::vector<std::uint32_t>> received_ids_;
   std::vector<Bytes> outgoing_;  // per rank: the message to it, while one is being exchanged
