@@ -796,13 +796,16 @@ class Explorer {
   }
 
   /// Adds a path of `count` runs, `operations` long, to the node `key` of the group being built:
-  /// a new node, or more runs for one met already (which takes `link` if the path is shorter).
+  /// a new node, or more runs for one met already (which takes this link if the path is
+  /// shorter).
   /// `parent` is the parent's index (for the graph), `parent_position` its place in its group.
   /// Inlined into expand: as a call it cost 15% more instructions (cachegrind, n = 16).
-  [[gnu::always_inline]] void add_node(Sink& sink, std::uint32_t group_begin, std::uint64_t key, Count count,
-                std::uint32_t parent, std::uint32_t parent_position, std::uint16_t choice,
-                std::uint16_t operations, const Layer& current, std::size_t step,
-                std::size_t op_variant, std::size_t reboot_variant) {
+  [[gnu::always_inline]] void add_node(Sink& sink, std::uint32_t group_begin, std::uint64_t key,
+                                       Count count, std::uint32_t parent,
+                                       std::uint32_t parent_position, std::uint16_t choice,
+                                       std::uint16_t operations, const Layer& current,
+                                       std::size_t step, std::size_t op_variant,
+                                       std::size_t reboot_variant) {
     Layer& next = *sink.out;
     if (const std::int64_t position = sink.table->find(key); position >= 0) {
       const auto index = group_begin + static_cast<std::uint32_t>(position);
@@ -1507,7 +1510,8 @@ class Explorer {
       choices.push_back(choice);
       mask &= ~bit_of(choice >> 8);
       --layer;
-      node = position + (distributed_ ? group_begin_over_ranks(layer, mask) : group_begin(layer, mask));
+      node = position +
+             (distributed_ ? group_begin_over_ranks(layer, mask) : group_begin(layer, mask));
     }
     std::reverse(choices.begin(), choices.end());
 

@@ -139,7 +139,8 @@ class LinkArena {
     ++size_;
   }
   /// Replaces link `index` (a shorter path to its node was found).
-  [[gnu::always_inline]] void set(std::uint64_t index, std::uint32_t position, std::uint16_t choice) {
+  [[gnu::always_inline]] void set(std::uint64_t index, std::uint32_t position,
+                                  std::uint16_t choice) {
     slot(index) = Link{pack(index, position), choice};
   }
   std::uint16_t choice(std::uint64_t index) const { return slot(index).choice; }
@@ -198,9 +199,8 @@ class LinkArena {
     if (other.escapes_.empty()) [[likely]] return;
     const std::lock_guard lock(escapes_lock_);
     for (const auto& [index, position] : other.escapes_) {
-      if (index < first || index - first >= count || other.slot(index).position != position_escaped) {
-        continue;
-      }
+      const bool copied = index >= first && index - first < count;
+      if (!copied || other.slot(index).position != position_escaped) continue;
       escapes_[at + (index - first)] = position;
     }
     escaped_.store(escapes_.size(), std::memory_order_relaxed);

@@ -98,7 +98,9 @@ TEST(ExplorerLinkArena, KeepsPositionsPastSixteenBitsAside) {
 TEST(ExplorerLinkArena, CopyInCarriesEscapedPositionsToTheirNewIndex) {
   LinkArena worker;
   worker.set_escape_from(2);  // as tests of the explorer do: most positions escape
-  for (std::uint32_t index = 0; index < 10; ++index) worker.push_back(index * 1000, static_cast<std::uint16_t>(index));
+  for (std::uint32_t index = 0; index < 10; ++index) {
+    worker.push_back(index * 1000, static_cast<std::uint16_t>(index));
+  }
   EXPECT_EQ(worker.escaped(), 9u);
 
   LinkArena layer;
@@ -127,7 +129,8 @@ TEST(ExplorerGroupDirectory, FindsAGroupsStartDenseOrSparse) {
   EXPECT_GT(sparse.bytes(), 0u);
 
   // A rank's groups, listed in colex order (numeric order): found by binary search.
-  const GroupDirectory ranked = GroupDirectory::sparse({0b0011, 0b0101, 0b0110, 0b1001}, {0, 2, 2, 3, 8});
+  const GroupDirectory ranked =
+      GroupDirectory::sparse({0b0011, 0b0101, 0b0110, 0b1001}, {0, 2, 2, 3, 8});
   EXPECT_EQ(ranked.begin_of(0b0011, 0), 0u);
   EXPECT_EQ(ranked.begin_of(0b0110, 0), 2u);
   EXPECT_EQ(ranked.begin_of(0b1001, 0), 3u);

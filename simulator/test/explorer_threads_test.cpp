@@ -93,7 +93,8 @@ TEST(ExplorerThreads, EscapedParentPositionsGiveTheSameWitnesses) {
   // dense and sparse: every witness must come out the same.
   const auto check = [](const scenario::Scenario& scenario, std::optional<int> fault_count_max) {
     for (const bool sparse : {false, true}) {
-      const std::string expected = everything(explore(scenario, chunked(1, fault_count_max, sparse)));
+      const std::string expected =
+          everything(explore(scenario, chunked(1, fault_count_max, sparse)));
       for (const int threads : {1, 2}) {
         EXPECT_EQ(everything(explore(scenario, chunked(threads, fault_count_max, sparse, 1))),
                   expected)
