@@ -17,7 +17,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <tuple>
 #include <unordered_map>
 #include <utility>
 
@@ -1054,7 +1053,7 @@ class Explorer {
   // faults, first error, count and operations, and its group's start on its owner, so that a
   // witness end met here names its node as the owner does. A link names its parent by its
   // position in its group, the same on every rank, and a witness walks back rank by rank
-  // (link_over_ranks, group_begin_over_ranks).
+  // (from_group_owner).
 
   int owner(std::uint64_t mask) const { return group_owner(mask, partition_.size); }
 
@@ -1349,36 +1348,18 @@ class Explorer {
     }
   }
 
-  /// The choice of node `node`'s link, in layer `layer` and group `mask`, and its parent's
-  /// position in its group, from the rank that holds the node, on every rank. Collective.
-  std::pair<std::uint16_t, std::uint32_t> link_over_ranks(std::size_t layer, std::uint32_t node,
-                                                          std::uint64_t mask) {
-    SVCSIM_ASSERT(static_cast<std::size_t>(std::popcount(mask)) == layer);
+  /// `compute()` as the rank holding group `mask` computes it, on every rank (collective: every
+  /// rank calls it with the same mask); one process computes it itself.
+  template <typename Value, typename Compute>
+  Value from_group_owner(std::uint64_t mask, Compute compute) {
+    if (!distributed_) return compute();
     Bytes mine;
-    if (owner(mask) == partition_.rank) {
-      const std::uint64_t index = layer_link_bases_[layer] + node;
-      ByteWriter out(mine);
-      out.put(links_.choice(index));
-      out.put(links_.position(index));
-    }
+    if (owner(mask) == partition_.rank) ByteWriter(mine).put<Value>(compute());
     const std::vector<Bytes> all = partition_.all_gather(mine);
     ByteReader in(all[static_cast<std::size_t>(owner(mask))]);
-    const auto choice = in.get<std::uint16_t>();
-    const auto position = in.get<std::uint32_t>();
+    const auto value = in.get<Value>();
     SVCSIM_ASSERT(in.done());
-    return {choice, position};
-  }
-
-  /// Where group `mask` of retired layer `layer` starts on the rank that holds it, on every
-  /// rank. Collective.
-  std::uint32_t group_begin_over_ranks(std::size_t layer, std::uint64_t mask) {
-    Bytes mine;
-    if (owner(mask) == partition_.rank) ByteWriter(mine).put(group_begin(layer, mask));
-    const std::vector<Bytes> all = partition_.all_gather(mine);
-    ByteReader in(all[static_cast<std::size_t>(owner(mask))]);
-    const auto begin = in.get<std::uint32_t>();
-    SVCSIM_ASSERT(in.done());
-    return begin;
+    return value;
   }
 
   /// Where group `mask` of retired layer `layer` starts in it (on ranks: in this rank's share).
@@ -1497,21 +1478,22 @@ class Explorer {
     if (end.choice != no_final_operation && (end.choice >> 8) != final_reboot_step) {
       mask &= ~bit_of(end.choice >> 8);
     }
+    // On ranks each link comes from the rank holding its node, and each group's start from
+    // the rank holding that group.
+    struct ReadLink {
+      std::uint32_t choice;
+      std::uint32_t position;
+    };
     while (layer > 0) {
-      std::uint16_t choice = 0;
-      std::uint32_t position = 0;
-      if (distributed_) {
-        std::tie(choice, position) = link_over_ranks(layer, node, mask);
-      } else {
+      const ReadLink link = from_group_owner<ReadLink>(mask, [&] {
         const std::uint64_t index = layer_link_bases_[layer] + node;
-        choice = links_.choice(index);
-        position = links_.position(index);
-      }
-      choices.push_back(choice);
-      mask &= ~bit_of(choice >> 8);
+        return ReadLink{links_.choice(index), links_.position(index)};
+      });
+      choices.push_back(static_cast<std::uint16_t>(link.choice));
+      mask &= ~bit_of(link.choice >> 8);
       --layer;
-      node = position +
-             (distributed_ ? group_begin_over_ranks(layer, mask) : group_begin(layer, mask));
+      node = link.position +
+             from_group_owner<std::uint32_t>(mask, [&] { return group_begin(layer, mask); });
     }
     std::reverse(choices.begin(), choices.end());
 
