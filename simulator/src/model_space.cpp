@@ -4,7 +4,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
+#include "packed_image.hpp"
 #include "svcsim/model/assert.hpp"
 #include "svcsim/simulator/policy.hpp"
 
@@ -46,11 +49,12 @@ class MaybeLocked {
 
 // --- StateTable -------------------------------------------------------------------------------
 
-StateTable::StateTable(bool offline, bool shared)
+StateTable::StateTable(bool offline, bool compact, bool shared)
     : offline_(offline),
       shared_(shared),
-      images_(reservation(1, sizeof(model::ServicedImage))),
-      committed_images_(offline ? reservation(1, sizeof(model::ServicedImage)) : 0),
+      words_(compact ? PackedImage::compact_words : PackedImage::full_words),
+      state_words_(offline ? 2 * words_ : words_),
+      images_(reservation(state_words_, sizeof(std::uint32_t))),
       hashes_(reservation(1, sizeof(std::uint64_t))),
       broken_(reservation(1, 1)) {
   for (Shard& shard : shards_) {
@@ -60,7 +64,12 @@ StateTable::StateTable(bool offline, bool shared)
   index_bytes_ = shards_.size() * 64 * sizeof(std::uint64_t);
 }
 
-std::uint32_t StateTable::find(const Index& table, const model::TargetState& state,
+void StateTable::pack(const model::TargetState& state, std::uint32_t* out) const {
+  PackedImage::pack(state, words_, out);
+  if (offline_) PackedImage::pack(state.committed, words_, out + words_);
+}
+
+std::uint32_t StateTable::find(const Index& table, const std::uint32_t* packed,
                                std::uint64_t hash, std::size_t& slot) const {
   const std::size_t mask = table.size() - 1;
   const std::uint64_t hash_high = hash & 0xFFFFFFFF00000000ull;
@@ -70,8 +79,8 @@ std::uint32_t StateTable::find(const Index& table, const model::TargetState& sta
     if (entry == 0) return 0;
     if ((entry & 0xFFFFFFFF00000000ull) != hash_high) continue;
     const auto id = static_cast<std::uint32_t>(entry) - 1;
-    if (hashes_[id] == hash && images_[id] == static_cast<const model::ServicedImage&>(state) &&
-        (!offline_ || committed_images_[id] == state.committed)) {
+    if (hashes_[id] == hash &&
+        PackedImage::same(&images_[std::size_t{id} * state_words_], packed, state_words_)) {
       return id + 1;
     }
   }
@@ -79,30 +88,29 @@ std::uint32_t StateTable::find(const Index& table, const model::TargetState& sta
 
 template <typename Check>
 StateTable::Interned StateTable::intern(const model::TargetState& state, Check&& check) {
-  const std::uint64_t hash = model::hash_state(state);
+  SVCSIM_ASSERT(offline_ || state.committed == model::ServicedImage{});
+  std::array<std::uint32_t, 2 * PackedImage::full_words> packed;
+  pack(state, packed.data());
+  const std::uint64_t hash = PackedImage::hash(packed.data(), state_words_);
   // The shard from the top bits, the slot from the low ones: independent within a shard.
   Shard& shard = shards_[hash >> (64 - shard_bits)];
   std::size_t slot = 0;
   if (const std::uint32_t found =
-          find(*shard.published.load(std::memory_order_acquire), state, hash, slot)) {
+          find(*shard.published.load(std::memory_order_acquire), packed.data(), hash, slot)) {
     return {found - 1, false, broken_[found - 1] != 0};
   }
   MaybeLocked locked(shard.lock, shared_);
   Index& table = *shard.tables.back();
   // Again under the lock: another thread may have added it, or grown the table, meanwhile.
-  if (const std::uint32_t found = find(table, state, hash, slot)) {
+  if (const std::uint32_t found = find(table, packed.data(), hash, slot)) {
     return {found - 1, false, broken_[found - 1] != 0};
   }
-  SVCSIM_ASSERT(offline_ || state.committed == model::ServicedImage{});
   const bool broken = check(state);
   const std::uint32_t id = size_.fetch_add(1, std::memory_order_relaxed);
   SVCSIM_ASSERT(id != UINT32_MAX);
-  images_.ensure(std::size_t{id} + 1);
-  images_[id] = state;
-  if (offline_) {
-    committed_images_.ensure(std::size_t{id} + 1);
-    committed_images_[id] = state.committed;
-  }
+  images_.ensure((std::size_t{id} + 1) * state_words_);
+  std::memcpy(&images_[std::size_t{id} * state_words_], packed.data(),
+              state_words_ * sizeof(std::uint32_t));
   hashes_.ensure(std::size_t{id} + 1);
   hashes_[id] = hash;
   broken_.ensure(std::size_t{id} + 1);
@@ -114,8 +122,9 @@ StateTable::Interned StateTable::intern(const model::TargetState& state, Check&&
 
 model::TargetState StateTable::state(std::uint32_t id) const {
   model::TargetState state;
-  static_cast<model::ServicedImage&>(state) = images_[id];
-  if (offline_) state.committed = committed_images_[id];
+  const std::uint32_t* packed = &images_[std::size_t{id} * state_words_];
+  static_cast<model::ServicedImage&>(state) = PackedImage::unpack(packed, words_);
+  if (offline_) state.committed = PackedImage::unpack(packed + words_, words_);
   return state;
 }
 
@@ -149,7 +158,7 @@ void StateTable::release_retired() {
 }
 
 std::uint64_t StateTable::bytes() const {
-  return images_.bytes() + committed_images_.bytes() + hashes_.bytes() + broken_.bytes() +
+  return images_.bytes() + hashes_.bytes() + broken_.bytes() +
          index_bytes_.load(std::memory_order_relaxed);
 }
 
@@ -221,8 +230,10 @@ ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
       variant_count_(kinds_.size() + 1),
       column_count_(steps_.size() * variant_count_),
       several_targets_(world.target_count() > 1),
-      nodes_(model::is_offline(world.context(0).target_kind), shared),
-      pending_(model::is_offline(world.context(0).target_kind), shared),
+      nodes_(model::is_offline(world.context(0).target_kind),
+             PackedImage::fits(world.catalog().size(), world.context(0).target_kind), shared),
+      pending_(model::is_offline(world.context(0).target_kind),
+               PackedImage::fits(world.catalog().size(), world.context(0).target_kind), shared),
       world_nodes_(world.target_count(), shared),
       world_pending_(world.target_count() + 1, shared),
       node_transitions_(reservation(column_count_, sizeof(MicroTransition))),
@@ -233,9 +244,9 @@ ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
     SVCSIM_ASSERT(steps_[reboot_step(static_cast<model::TargetIndex>(target))].operation.kind ==
                   model::OperationKind::reboot);
     if (several_targets_) {
+      const model::TargetKind kind = world.context(static_cast<model::TargetIndex>(target)).target_kind;
       target_states_.push_back(std::make_unique<StateTable>(
-          model::is_offline(world.context(static_cast<model::TargetIndex>(target)).target_kind),
-          shared));
+          model::is_offline(kind), PackedImage::fits(world.catalog().size(), kind), shared));
     }
   }
   // Each step's column starts on a huge page: a column's first page is then its own, not the

@@ -146,7 +146,8 @@ class ShardLock {
 /// through a published transition needs no lock.
 class StateTable {
  public:
-  StateTable(bool offline, bool shared);
+  /// `compact`: every state fits PackedImage's 32 bytes (PackedImage::fits).
+  StateTable(bool offline, bool compact, bool shared);
 
   struct Interned {
     std::uint32_t id = 0;
@@ -159,7 +160,7 @@ class StateTable {
   template <typename Check>
   Interned intern(const model::TargetState& state, Check&& check);
   model::TargetState state(std::uint32_t id) const;
-  /// model::hash_state(state(id)), stored when the state was interned.
+  /// PackedImage::hash of the state's packed words, stored when the state was interned.
   std::uint64_t hash(std::uint32_t id) const { return hashes_[id]; }
   std::size_t size() const { return size_.load(std::memory_order_acquire); }
   std::uint64_t bytes() const;
@@ -194,8 +195,10 @@ class StateTable {
   void grow_index(Shard& shard);
   void release_retired(Shard& shard);
   /// Probes `table` for `state`; the id + 1, or 0 when an empty slot ends the probe.
-  std::uint32_t find(const Index& table, const model::TargetState& state, std::uint64_t hash,
+  std::uint32_t find(const Index& table, const std::uint32_t* packed, std::uint64_t hash,
                      std::size_t& slot) const;
+  /// Writes `state` packed: its image, then (offline) its committed image, words_ each.
+  void pack(const model::TargetState& state, std::uint32_t* out) const;
 
   bool offline_;
   bool shared_;
@@ -203,9 +206,12 @@ class StateTable {
   std::atomic<std::uint64_t> index_bytes_{0};  // the shards' indexes, for bytes() on any thread
   std::array<Shard, std::size_t{1} << shard_bits> shards_;
   // States are stored as their live image, plus the committed image for offline targets only
-  // (an online target's is always empty): half the bytes for the common case.
-  ReservedArray<model::ServicedImage> images_;
-  ReservedArray<model::ServicedImage> committed_images_;
+  // (an online target's is always empty): half the bytes for the common case. Each image is
+  // words_ 32-bit words (packed_image.hpp: 8 for most targets, 16 for the rest), the committed
+  // one after the live one.
+  std::size_t words_;        // a packed image's words
+  std::size_t state_words_;  // a stored state's: words_, twice for offline targets
+  ReservedArray<std::uint32_t> images_;
   ReservedArray<std::uint64_t> hashes_;
   ReservedArray<std::uint8_t> broken_;
 };
@@ -289,7 +295,8 @@ class ModelSpace {
   std::size_t size() const;
   /// Calls `visit(table, hash, state)` for every state size() counts: `table` says which table
   /// holds it (one target: 0 node, 1 pending; several: the target's index), `hash` is
-  /// model::hash_state of it, kept since it was interned, and `state()` copies it out. Ranks of
+  /// its table's hash of it (of its packed words: the same on every rank), kept since it was
+  /// interned, and `state()` copies it out. Ranks of
   /// one exploration count the states they hold between them with this (explore under MPI), in
   /// rounds picked by the hash: the stored hash spares hashing every state once a round (15% of
   /// rank 0's time on 2 ranks, n = 20), and a state is copied only in its own round.

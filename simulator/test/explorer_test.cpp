@@ -15,6 +15,7 @@
 #include <fmt/ranges.h>
 
 #include "brute_force.hpp"
+#include "explore_summary.hpp"
 #include "source_dir.hpp"
 #include "scenario_generator.hpp"
 #include "world_generator.hpp"
@@ -122,6 +123,31 @@ TEST_F(ExplorerTest, EveryFaultKindOnShippedScenariosAgreesWithBruteForce) {
     scenario.faults.kinds = model::all_faults;
     scenario.faults.max = 1;
     expect_agreement(scenario);
+    ++checked;
+  }
+  EXPECT_GE(checked, 4u);
+}
+
+// The memo stores a state in 32 bytes when the catalog has at most 32 packages and the target
+// is not an install.wim, in 64 otherwise (packed_image.hpp). Packages the plan never touches
+// change no state but the form, so every shipped scenario with 40 more catalog packages must
+// give the same answer through the 64-byte form, one fault a run included.
+TEST_F(ExplorerTest, ACatalogPast32PackagesGivesTheSameAnswer) {
+  std::size_t checked = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    SCOPED_TRACE(entry.path().string());
+    scenario::Scenario scenario = load(entry.path());
+    scenario.faults.kinds = model::all_faults;
+    scenario.faults.max = 1;
+    const std::string expected = testing::everything(explore(scenario, {}));
+    while (scenario.catalog.size() < 40) {
+      model::Package unused = model::package_defaults(model::PackageKind::language_pack);
+      unused.id = fmt::format("KB9{:06}", scenario.catalog.size());
+      unused.file = unused.id + ".msu";
+      scenario.catalog.packages.push_back(std::move(unused));
+    }
+    EXPECT_EQ(testing::everything(explore(scenario, {})), expected);
     ++checked;
   }
   EXPECT_GE(checked, 4u);
