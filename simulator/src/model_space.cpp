@@ -55,7 +55,6 @@ StateTable::StateTable(bool offline, bool compact, bool shared)
       words_(compact ? PackedImage::compact_words : PackedImage::full_words),
       state_words_(offline ? 2 * words_ : words_),
       images_(reservation(state_words_, sizeof(std::uint32_t))),
-      hashes_(reservation(1, sizeof(std::uint64_t))),
       broken_(reservation(1, 1)) {
   for (Shard& shard : shards_) {
     shard.tables.push_back(std::make_unique<Index>(64, 0));
@@ -73,14 +72,15 @@ std::uint32_t StateTable::find(const Index& table, const std::uint32_t* packed,
                                std::uint64_t hash, std::size_t& slot) const {
   const std::size_t mask = table.size() - 1;
   const std::uint64_t hash_high = hash & 0xFFFFFFFF00000000ull;
-  for (slot = hash & mask;; slot = (slot + 1) & mask) {
+  for (slot = home_slot(hash) & mask;; slot = (slot + 1) & mask) {
     // Acquire: a slot is published after its state is written.
     const std::uint64_t entry = __atomic_load_n(&table[slot], __ATOMIC_ACQUIRE);
     if (entry == 0) return 0;
     if ((entry & 0xFFFFFFFF00000000ull) != hash_high) continue;
     const auto id = static_cast<std::uint32_t>(entry) - 1;
-    if (hashes_[id] == hash &&
-        PackedImage::same(&images_[std::size_t{id} * state_words_], packed, state_words_)) {
+    // The slot's 32 bits of hash told most others apart; the words decide (a compact state's
+    // are half a cache line, a line the slot's hash bits would otherwise have needed first).
+    if (PackedImage::same(&images_[std::size_t{id} * state_words_], packed, state_words_)) {
       return id + 1;
     }
   }
@@ -111,8 +111,6 @@ StateTable::Interned StateTable::intern(const model::TargetState& state, Check&&
   images_.ensure((std::size_t{id} + 1) * state_words_);
   std::memcpy(&images_[std::size_t{id} * state_words_], packed.data(),
               state_words_ * sizeof(std::uint32_t));
-  hashes_.ensure(std::size_t{id} + 1);
-  hashes_[id] = hash;
   broken_.ensure(std::size_t{id} + 1);
   broken_[id] = broken ? 1 : 0;
   __atomic_store_n(&table[slot], make_slot(id, hash), __ATOMIC_RELEASE);
@@ -134,7 +132,7 @@ void StateTable::grow_index(Shard& shard) {
   const std::size_t mask = grown->size() - 1;
   for (const std::uint64_t entry : old) {
     if (entry == 0) continue;
-    std::size_t slot = hashes_[static_cast<std::uint32_t>(entry) - 1] & mask;
+    std::size_t slot = home_slot(entry) & mask;  // the entry keeps the bits it needs
     while ((*grown)[slot] != 0) slot = (slot + 1) & mask;
     (*grown)[slot] = entry;
   }
@@ -158,7 +156,7 @@ void StateTable::release_retired() {
 }
 
 std::uint64_t StateTable::bytes() const {
-  return images_.bytes() + hashes_.bytes() + broken_.bytes() +
+  return images_.bytes() + broken_.bytes() +
          index_bytes_.load(std::memory_order_relaxed);
 }
 

@@ -43,6 +43,7 @@
 #include "svcsim/scenario/scenario.hpp"
 #include "svcsim/model/world.hpp"
 #include "huge_pages.hpp"
+#include "packed_image.hpp"
 
 namespace svcsim::simulator {
 
@@ -160,8 +161,11 @@ class StateTable {
   template <typename Check>
   Interned intern(const model::TargetState& state, Check&& check);
   model::TargetState state(std::uint32_t id) const;
-  /// PackedImage::hash of the state's packed words, stored when the state was interned.
-  std::uint64_t hash(std::uint32_t id) const { return hashes_[id]; }
+  /// PackedImage::hash of the state's packed words (computed again: 4 mixes for a compact
+  /// state, cheaper than the 8 bytes a state and the cache miss that keeping it cost).
+  std::uint64_t hash(std::uint32_t id) const {
+    return PackedImage::hash(&images_[std::size_t{id} * state_words_], state_words_);
+  }
   std::size_t size() const { return size_.load(std::memory_order_acquire); }
   std::uint64_t bytes() const;
   /// Frees the index tables that growing replaced. A shared table keeps them until this call,
@@ -175,6 +179,13 @@ class StateTable {
   // that state. One 64-bit word, read and published atomically.
   static std::uint64_t make_slot(std::uint32_t id, std::uint64_t hash) {
     return (hash & 0xFFFFFFFF00000000ull) | (std::uint64_t{id} + 1);
+  }
+  // Where a probe starts: from the same high half of the hash that the slot keeps, so a grown
+  // table places every entry from the entry alone, without hashing its state again (the shard
+  // is picked by the top 6 bits, the slot by the lowest of these 32: independent below 2^26
+  // slots a shard).
+  static std::size_t home_slot(std::uint64_t hash_or_slot) {
+    return static_cast<std::size_t>(hash_or_slot >> 32);
   }
   using Index = std::vector<std::uint64_t>;
   // The index is split by the hash's top bits into shards, each with its own lock and table.
@@ -212,7 +223,6 @@ class StateTable {
   std::size_t words_;        // a packed image's words
   std::size_t state_words_;  // a stored state's: words_, twice for offline targets
   ReservedArray<std::uint32_t> images_;
-  ReservedArray<std::uint64_t> hashes_;
   ReservedArray<std::uint8_t> broken_;
 };
 
@@ -293,18 +303,17 @@ class ModelSpace {
   }
   /// Distinct states: target states (node and pending) with one target, world states with more.
   std::size_t size() const;
-  /// Calls `visit(table, hash, state)` for every state size() counts: `table` says which table
-  /// holds it (one target: 0 node, 1 pending; several: the target's index), `hash` is
-  /// its table's hash of it (of its packed words: the same on every rank), kept since it was
-  /// interned, and `state()` copies it out. Ranks of
-  /// one exploration count the states they hold between them with this (explore under MPI), in
-  /// rounds picked by the hash: the stored hash spares hashing every state once a round (15% of
-  /// rank 0's time on 2 ranks, n = 20), and a state is copied only in its own round.
+  /// Calls `visit(table, hash, state)` for every state size() counts, always in the same order:
+  /// `table` says which table holds it (one target: 0 node, 1 pending; several: the target's
+  /// index), `hash()` is its table's hash of it (of its packed words: the same on every rank),
+  /// and `state()` copies it out. Ranks of one exploration count the states they hold between
+  /// them with this (explore under MPI), in rounds picked by the hash; both are computed only
+  /// when asked for.
   template <typename Visit>
   void for_each_state(Visit&& visit) const {
     const auto visit_table = [&](unsigned number, const StateTable& table) {
       for (std::uint32_t id = 0; id < table.size(); ++id) {
-        visit(number, table.hash(id), [&] { return table.state(id); });
+        visit(number, [&] { return table.hash(id); }, [&] { return table.state(id); });
       }
     };
     if (!several_targets_) {
