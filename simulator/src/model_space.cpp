@@ -92,7 +92,7 @@ StateTable::Interned StateTable::intern(const model::TargetState& state, Check&&
   std::array<std::uint32_t, 2 * PackedImage::full_words> packed;
   pack(state, packed.data());
   const std::uint64_t hash = PackedImage::hash(packed.data(), state_words_);
-  // The shard from the top bits, the slot from the low ones: independent within a shard.
+  // The shard from the top bits, the slot from the high half's low ones (home_slot).
   Shard& shard = shards_[hash >> (64 - shard_bits)];
   std::size_t slot = 0;
   if (const std::uint32_t found =

@@ -205,7 +205,8 @@ class StateTable {
   static constexpr unsigned shard_bits = 6;
   void grow_index(Shard& shard);
   void release_retired(Shard& shard);
-  /// Probes `table` for `state`; the id + 1, or 0 when an empty slot ends the probe.
+  /// Probes `table` for the state packed as `packed`; the id + 1, or 0 when an empty slot
+  /// ends the probe.
   std::uint32_t find(const Index& table, const std::uint32_t* packed, std::uint64_t hash,
                      std::size_t& slot) const;
   /// Writes `state` packed: its image, then (offline) its committed image, words_ each.
