@@ -80,7 +80,8 @@ std::uint32_t StateTable::find(const Index& table, const std::uint32_t* packed,
     const auto id = static_cast<std::uint32_t>(entry) - 1;
     // The slot's 32 bits of hash told most others apart; the words decide (a compact state's
     // are half a cache line, a line the slot's hash bits would otherwise have needed first).
-    if (PackedImage::same(&images_[std::size_t{id} * state_words_], packed, state_words_)) {
+    if (std::memcmp(&images_[std::size_t{id} * state_words_], packed,
+                    state_words_ * sizeof(std::uint32_t)) == 0) {
       return id + 1;
     }
   }

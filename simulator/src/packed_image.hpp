@@ -74,13 +74,6 @@ class PackedImage {
     return model::mix_bits(hash ^ count);
   }
 
-  /// Whether `count` packed words at `left` and `right` are the same; the compact count is
-  /// compared as one 32-byte block (a library memcmp call cost more than the hashing it saves).
-  static bool same(const std::uint32_t* left, const std::uint32_t* right, std::size_t count) {
-    if (count == compact_words) return std::memcmp(left, right, compact_words * 4) == 0;
-    return std::memcmp(left, right, count * 4) == 0;
-  }
-
   /// The image `pack` wrote as `words` words at `in`.
   static model::ServicedImage unpack(const std::uint32_t* in, std::size_t words) {
     Words all{};
