@@ -679,16 +679,31 @@ class Explorer {
   void pull_group(Sink& sink, const Layer& current, std::size_t layer, std::uint32_t source,
                   std::size_t step, std::uint64_t mask, std::uint32_t group_begin,
                   std::uint32_t parent_base) {
+    // Without fault kinds (the synthetic chains, most scenarios) every fault loop has one pass
+    // and every transition entry one variant: an instantiation of its own drops those loops
+    // and the multiply by the variant count from the explorer's inner loop.
+    if (space_->variant_count() == 1) {
+      pull_nodes<true>(sink, current, layer, source, step, mask, group_begin, parent_base);
+    } else {
+      pull_nodes<false>(sink, current, layer, source, step, mask, group_begin, parent_base);
+    }
+  }
+
+  template <bool one_variant>
+  [[gnu::always_inline]] void pull_nodes(Sink& sink, const Layer& current, std::size_t layer,
+                                         std::uint32_t source, std::size_t step,
+                                         std::uint64_t mask, std::uint32_t group_begin,
+                                         std::uint32_t parent_base) {
     const std::uint32_t first = current.begins[source];
     const std::uint32_t last = current.begins[source + 1];
     // The transition table is far larger than cache: ask for every node's entry before using
     // the first, so the misses overlap instead of queueing.
     for (std::uint32_t node = first; node < last; ++node) {
-      space_->prefetch(key_id(current.keys[node]), step);
+      space_->template prefetch<one_variant>(key_id(current.keys[node]), step);
     }
     for (std::uint32_t node = first; node < last && sink.ok(); ++node) {
-      expand(sink, current, layer, node, node + parent_base, node - first, step, mask,
-             group_begin);
+      expand<one_variant>(sink, current, layer, node, node + parent_base, node - first, step,
+                         mask, group_begin);
     }
   }
 
@@ -719,20 +734,25 @@ class Explorer {
   // (terminal, report_violation, graph recording, checkpoint's slow part) stay out of line.
   /// `parent` is how the witness ends and the graph name the node (`node` but on ranks);
   /// `position` is its place in its group, which is how a parent link names it.
+  /// `one_variant`: the space places no fault kind at a step (variant_count() == 1; a defect
+  /// placed at the start may still count as a fault).
+  template <bool one_variant>
   [[gnu::always_inline]] void expand(Sink& sink, const Layer& current, std::size_t layer,
                                      std::uint32_t node, std::uint32_t parent,
                                      std::uint32_t position, std::size_t step,
                                      std::uint64_t done, std::uint32_t group_begin) {
     const std::uint64_t key = current.keys[node];
     const std::uint32_t id = key_id(key);
+    // Even fault-free a key may count a fault: a device defect is placed at the start.
     const unsigned faults = key_faults(key);
     const unsigned first_error = key_error(key);
     const Count count = current.counts[node];
     const std::uint16_t operations = current.operations[node];
     const auto budget = static_cast<unsigned>(result_.fault_count_max);
-    const MicroTransition plain = space_->transition(id, step, 0);
+    const std::size_t variants = one_variant ? 1 : space_->variant_count();
+    const MicroTransition plain = space_->template transition<one_variant>(id, step, 0);
 
-    for (std::size_t op_variant = 0; op_variant < space_->variant_count(); ++op_variant) {
+    for (std::size_t op_variant = 0; op_variant < variants; ++op_variant) {
       if (op_variant > 0 && (faults >= budget || !plain.can_strike(space_->fault_of(op_variant)))) {
         continue;
       }
@@ -759,8 +779,7 @@ class Explorer {
       }
       const std::uint32_t rebooting = after_op.next;
       const MicroTransition plain_reboot = after_op.reboot_part();
-      for (std::size_t reboot_variant = 0; reboot_variant < space_->variant_count();
-           ++reboot_variant) {
+      for (std::size_t reboot_variant = 0; reboot_variant < variants; ++reboot_variant) {
         if (reboot_variant > 0 &&
             (faults_op >= budget || !plain_reboot.can_strike(space_->fault_of(reboot_variant)))) {
           continue;
