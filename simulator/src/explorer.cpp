@@ -199,8 +199,12 @@ class Explorer {
     }
     // The graph is recorded in the serial order only: a graph asks for a small space anyway.
     threads_ = options_.graph_state_max > 0 ? 1 : std::max(1, options_.threads);
-    space_.emplace(plan_, world_, std::move(steps), kinds_, expected_end_state(scenario_),
-                   threads_ > 1);
+    // No fault may be placed at a step (`--faults 0`, or `faults.max: 0`): the space needs no
+    // fault variants, so a transition takes one entry instead of one per kind, and the search
+    // takes the inner loop built for one variant. (A defect needs a fault too, so none is placed.)
+    std::vector<Fault> placeable = result_.fault_count_max > 0 ? kinds_ : std::vector<Fault>{};
+    space_.emplace(plan_, world_, std::move(steps), std::move(placeable),
+                   expected_end_state(scenario_), threads_ > 1);
     main_.reset(static_cast<std::size_t>(result_.fault_count_max) + 1);
     for (std::size_t remaining = 0; remaining <= step_count_; ++remaining) {
       factorials_.push_back(BigCount::factorial(static_cast<unsigned>(remaining)));
