@@ -21,6 +21,7 @@
 #include "svcsim/model/target_state.hpp"
 #include "svcsim/simulator/big_count.hpp"
 #include "huge_pages.hpp"
+#include "node_buffer.hpp"
 
 namespace svcsim::simulator::explorer_detail {
 
@@ -314,11 +315,11 @@ struct Layer {
   std::vector<std::uint64_t> masks;    // per group
   std::vector<std::uint32_t> begins;   // per group, plus one past the end
   MaskIndex index;
-  std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> keys;  // per node
-  std::vector<Count, HugePageAllocator<Count>> counts;  // per node: paths (prefixes x placements)
+  NodeBuffer<std::uint64_t> keys;  // per node
+  NodeBuffer<Count> counts;        // per node: paths (prefixes x placements)
   std::uint64_t link_base = 0;         // the arena index of node 0's link
   // per node: length of its shortest path (the link's)
-  std::vector<std::uint16_t, HugePageAllocator<std::uint16_t>> operations;
+  NodeBuffer<std::uint16_t> operations;
   std::vector<std::uint32_t> graph_ids;  // per node, only while recording the graph
 
   /// Room for `nodes` nodes in an empty layer. A buffer much larger than that is given back

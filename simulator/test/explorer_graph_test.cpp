@@ -136,5 +136,56 @@ TEST(ExplorerGroupDirectory, FindsAGroupsStartDenseOrSparse) {
   EXPECT_EQ(ranked.begin_of(0b1001, 0), 3u);
 }
 
+// NodeBuffer (node_buffer.hpp) replaced std::vector for a layer's per-node arrays so that its
+// append is always inlined; these pin down that it still behaves like one: appends across
+// growth (past HugePageAllocator's 4 MiB mapping threshold too) keep every element, reserve and
+// swap keep or exchange the storage, clear keeps the capacity.
+TEST(ExplorerNodeBuffer, KeepsEveryElementAcrossGrowth) {
+  NodeBuffer<std::uint64_t> buffer;
+  EXPECT_TRUE(buffer.empty());
+  constexpr std::uint64_t count = 1'500'000;  // 12 MB: grows from the heap onto a mapping
+  for (std::uint64_t value = 0; value < count; ++value) buffer.push_back(value * 7 + 1);
+  ASSERT_EQ(buffer.size(), count);
+  EXPECT_GE(buffer.capacity(), count);
+  for (std::uint64_t value = 0; value < count; ++value) {
+    ASSERT_EQ(buffer[value], value * 7 + 1) << "at " << value;
+  }
+  EXPECT_EQ(buffer.back(), (count - 1) * 7 + 1);
+  std::uint64_t sum = 0;
+  for (const std::uint64_t value : buffer) sum += value;
+  EXPECT_EQ(sum, 7 * (count * (count - 1) / 2) + count);
+}
+
+TEST(ExplorerNodeBuffer, ReserveResizeClearAndSwap) {
+  NodeBuffer<std::uint16_t> buffer;
+  buffer.reserve(100);
+  const std::uint16_t* const storage = buffer.data();
+  EXPECT_GE(buffer.capacity(), 100u);
+  for (std::uint16_t value = 0; value < 100; ++value) buffer.push_back(value);
+  EXPECT_EQ(buffer.data(), storage);  // within the reservation: never moved
+  buffer.resize(150);                 // grows: the first 100 stay
+  EXPECT_EQ(buffer.size(), 150u);
+  EXPECT_EQ(buffer[99], 99);
+  buffer.resize(10);
+  EXPECT_EQ(buffer.size(), 10u);
+  EXPECT_EQ(buffer[9], 9);
+
+  NodeBuffer<std::uint16_t> other;
+  other.push_back(42);
+  buffer.swap(other);
+  EXPECT_EQ(buffer.size(), 1u);
+  EXPECT_EQ(buffer[0], 42);
+  EXPECT_EQ(other.size(), 10u);
+  const std::size_t capacity = other.capacity();
+  other.clear();
+  EXPECT_TRUE(other.empty());
+  EXPECT_EQ(other.capacity(), capacity);
+
+  NodeBuffer<std::uint16_t> moved(std::move(buffer));
+  EXPECT_EQ(moved.size(), 1u);
+  EXPECT_TRUE(buffer.empty());  // NOLINT(bugprone-use-after-move): a moved-from buffer is empty
+  EXPECT_EQ(buffer.capacity(), 0u);
+}
+
 }  // namespace
 }  // namespace svcsim::simulator::explorer_detail
