@@ -364,11 +364,12 @@ struct Layer {
 /// reused, so it lives in L1 cache.
 class GroupTable {
  public:
-  GroupTable() : slots_(256) {}
+  GroupTable() : slots_(256), used_(128) {}
 
   /// The position in its group of the node with `key`, or -1 (then claim() stores it).
   [[gnu::always_inline]] std::int64_t find(std::uint64_t key) {
-    if ((used_.size() + 1) * 2 > slots_.size()) grow();
+    // At most half full, so that probes stay short; and so room in used_ for one more claim.
+    if ((used_count_ + 1) * 2 > slots_.size()) grow();
     const std::size_t wrap = slots_.size() - 1;
     for (std::size_t slot = spread(key) & wrap;; slot = (slot + 1) & wrap) {
       const Slot& entry = slots_[slot];
@@ -379,13 +380,15 @@ class GroupTable {
       if (entry.key == key) return entry.position_plus_one - 1;
     }
   }
-  void claim(std::uint64_t key, std::uint32_t position_in_group) {
+  /// Stores `key` where the find() before it stopped. used_ has room: find() grew the table
+  /// first (an indexed store, not a push_back, which GCC did not always inline in the loop).
+  [[gnu::always_inline]] void claim(std::uint64_t key, std::uint32_t position_in_group) {
     slots_[last_empty_] = Slot{key, position_in_group + 1};
-    used_.push_back(last_empty_);
+    used_[used_count_++] = static_cast<std::uint32_t>(last_empty_);
   }
   void reset() {
-    for (std::size_t slot : used_) slots_[slot].position_plus_one = 0;
-    used_.clear();
+    for (std::size_t used = 0; used < used_count_; ++used) slots_[used_[used]].position_plus_one = 0;
+    used_count_ = 0;
   }
 
  private:
@@ -402,19 +405,21 @@ class GroupTable {
   }
   void grow() {
     std::vector<Slot> entries;
-    for (std::size_t slot : used_) entries.push_back(slots_[slot]);
+    for (std::size_t used = 0; used < used_count_; ++used) entries.push_back(slots_[used_[used]]);
     slots_.assign(slots_.size() * 2, Slot{});
-    used_.clear();
+    used_.assign(slots_.size() / 2, 0);
+    used_count_ = 0;
     const std::size_t wrap = slots_.size() - 1;
     for (const Slot& entry : entries) {
       std::size_t slot = spread(entry.key) & wrap;
       while (slots_[slot].position_plus_one != 0) slot = (slot + 1) & wrap;
       slots_[slot] = entry;
-      used_.push_back(slot);
+      used_[used_count_++] = static_cast<std::uint32_t>(slot);
     }
   }
   std::vector<Slot> slots_;
-  std::vector<std::size_t> used_;
+  std::vector<std::uint32_t> used_;  // the slots claimed since reset(), for reset(): half of slots_
+  std::size_t used_count_ = 0;
   std::size_t last_empty_ = 0;
 };
 

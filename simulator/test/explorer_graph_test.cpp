@@ -187,5 +187,26 @@ TEST(ExplorerNodeBuffer, ReserveResizeClearAndSwap) {
   EXPECT_EQ(buffer.capacity(), 0u);
 }
 
+// The merge table grows past its first 256 slots while a group is built, and reset() empties
+// exactly what was claimed (the claimed slots are recorded in an array sized with the table).
+TEST(ExplorerGroupTable, FindsEveryClaimedKeyAcrossGrowthAndForgetsThemOnReset) {
+  GroupTable table;
+  constexpr std::uint32_t count = 5'000;
+  for (int round = 0; round < 2; ++round) {  // the second round reuses the grown table
+    for (std::uint32_t position = 0; position < count; ++position) {
+      const std::uint64_t key = std::uint64_t{position} * 0x10001 + 3;
+      ASSERT_EQ(table.find(key), -1) << "round " << round << ", key " << position;
+      table.claim(key, position);
+    }
+    for (std::uint32_t position = 0; position < count; ++position) {
+      ASSERT_EQ(table.find(std::uint64_t{position} * 0x10001 + 3), position);
+    }
+    EXPECT_EQ(table.find(7), -1);
+    table.reset();
+    EXPECT_EQ(table.find(3), -1);
+    EXPECT_EQ(table.find(std::uint64_t{count - 1} * 0x10001 + 3), -1);
+  }
+}
+
 }  // namespace
 }  // namespace svcsim::simulator::explorer_detail
