@@ -170,6 +170,7 @@ class Explorer {
     // Several ranks: each builds its own groups, listed and found by hashing, and orders the
     // witnesses it finds by the group's colex rank, the serial (dense) order.
     distributed_ = partition_.size > 1;
+    if (distributed_) split_ = split_steps(plan_, world_, partition_.size);
     if (distributed_) {
       SVCSIM_ASSERT_MSG(dense_ && options.graph_state_max == 0 && partition_.exchange &&
                             partition_.all_gather && partition_.rank >= 0 &&
@@ -248,7 +249,7 @@ class Explorer {
     current.begins = {0, static_cast<std::uint32_t>(current.keys.size())};
     // Several ranks: every rank knows the starts (a witness's device is read off them), one
     // holds them.
-    if (distributed_ && group_owner(0, partition_.size) != partition_.rank) {
+    if (distributed_ && owner(0) != partition_.rank) {
       current.clear();
       current.index.clear(1);
       current.begins = {0};
@@ -1078,7 +1079,7 @@ class Explorer {
   // position in its group, the same on every rank, and a witness walks back rank by rank
   // (from_group_owner).
 
-  int owner(std::uint64_t mask) const { return group_owner(mask, partition_.size); }
+  int owner(std::uint64_t mask) const { return group_owner(mask, partition_.size, split_); }
 
   /// The colex rank of `mask` among the subsets of its size: the dense serial group order.
   static std::uint64_t colex_rank(std::uint64_t mask) {
@@ -1665,6 +1666,7 @@ class Explorer {
   const model::Plan& plan_;
   const ExploreOptions& options_;
   const ExplorePartition& partition_;
+  std::vector<std::size_t> split_;  // the steps that decide a group's rank (split_steps), or none
   bool distributed_ = false;  // several ranks (share, settle_layer, merge_ranks)
   // Several ranks: per group received (received_), where it starts on the rank holding it;
   // per rank, the model states sent to it already (by id) and its ids of the states it sent
@@ -1729,9 +1731,40 @@ class Explorer {
 
 }  // namespace
 
-int group_owner(std::uint64_t mask, int size) {
+std::vector<std::size_t> split_steps(const model::Plan& plan, const model::World& world, int size) {
   SVCSIM_ASSERT(size >= 1);
-  return static_cast<int>(model::mix_bits(mask) % static_cast<std::uint64_t>(size));
+  if (!std::has_single_bit(static_cast<unsigned>(size)) || size == 1) return {};
+  const auto wanted = static_cast<std::size_t>(std::countr_zero(static_cast<unsigned>(size)));
+  // The kinds that change least of what other packages see, best first; the servicing stack
+  // and the cumulative chain (checkpoint or not) change what every later update sees, and a
+  // rank holding the groups with one of them done meets nearly every model state.
+  static constexpr std::array preferred = {
+      model::PackageKind::dotnet_cu,  model::PackageKind::language_pack, model::PackageKind::fod,
+      model::PackageKind::safeos_du,  model::PackageKind::setup_du,      model::PackageKind::enablement};
+  std::vector<bool> constrained(plan.steps.size(), false);
+  for (const auto& [first, second] : plan.before) constrained[first] = constrained[second] = true;
+  std::vector<std::size_t> split;
+  for (const model::PackageKind kind : preferred) {
+    for (std::size_t step = plan.steps.size(); step-- > 0 && split.size() < wanted;) {
+      const model::Operation& operation = plan.steps[step].operation;
+      if (constrained[step] || operation.kind != model::OperationKind::add) continue;
+      if (world.catalog()[operation.package].kind == kind) split.push_back(step);
+    }
+  }
+  if (split.size() < wanted) return {};
+  std::sort(split.begin(), split.end());
+  return split;
+}
+
+int group_owner(std::uint64_t mask, int size, const std::vector<std::size_t>& split) {
+  SVCSIM_ASSERT(size >= 1);
+  if (split.empty()) return static_cast<int>(model::mix_bits(mask) % static_cast<std::uint64_t>(size));
+  SVCSIM_ASSERT(std::size_t{1} << split.size() == static_cast<std::size_t>(size));
+  int owner = 0;
+  for (std::size_t bit = 0; bit < split.size(); ++bit) {
+    owner |= static_cast<int>((mask >> split[bit]) & 1) << bit;
+  }
+  return owner;
 }
 
 /// Whether every path count of this exploration fits in 64 bits: at most n! orders of prefixes

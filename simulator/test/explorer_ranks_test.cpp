@@ -71,6 +71,35 @@ TEST(ExplorerRanks, GroupsAreSpreadOverTheRanks) {
   }
 }
 
+TEST(ExplorerRanks, SplitStepsAreUnconstrainedDotNetUpdatesForPowersOfTwo) {
+  // The synthetic chain's .NET updates are steps 4, 5, 9, 10, 14 and 15 of 16.
+  scenario::Scenario scenario = make_synthetic_chain({.package_count = 16});
+  const model::World world = scenario::make_world(scenario);
+  using Steps = std::vector<std::size_t>;
+  EXPECT_EQ(split_steps(scenario.plan, world, 1), Steps{});
+  EXPECT_EQ(split_steps(scenario.plan, world, 2), Steps{15});
+  EXPECT_EQ(split_steps(scenario.plan, world, 4), (Steps{14, 15}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 8), (Steps{10, 14, 15}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 3), Steps{});    // not a power of two: hash
+  EXPECT_EQ(split_steps(scenario.plan, world, 128), Steps{});  // 7 wanted, 6 .NET steps: hash
+  // A step a `before` constraint touches is done in some layers only: not a split step.
+  scenario.plan.before.emplace_back(3, 15);
+  EXPECT_EQ(split_steps(scenario.plan, world, 2), Steps{14});
+  EXPECT_EQ(split_steps(scenario.plan, world, 4), (Steps{10, 14}));
+}
+
+TEST(ExplorerRanks, SplitStepsNumberTheRanks) {
+  const std::vector<std::size_t> split{3, 7};
+  EXPECT_EQ(group_owner(0, 4, split), 0);
+  EXPECT_EQ(group_owner(0b1000, 4, split), 1);
+  EXPECT_EQ(group_owner(0b1000'0000, 4, split), 2);
+  EXPECT_EQ(group_owner(0b1000'1000 | 0b0111'0111, 4, split), 3);  // other steps: no say
+  // Every rank holds a quarter of the 2^16 groups of a 16-step plan, as with the hash.
+  std::vector<int> held(4, 0);
+  for (std::uint64_t mask = 0; mask < (1u << 16); ++mask) ++held[static_cast<std::size_t>(group_owner(mask, 4, split))];
+  for (const int count : held) EXPECT_EQ(count, 1 << 14);
+}
+
 TEST(ExplorerRanks, ShippedScenariosAreTheSameOnTwoThreeAndFourRanks) {
   std::size_t checked = 0;
   for (const auto& entry : std::filesystem::directory_iterator(source_dir() / "scenarios")) {
