@@ -279,7 +279,9 @@ bool ScenarioReader::read_strategy(const Field& at, const Plan& plan, const Flee
     return true;
   };
   std::array<std::string_view, order_rule_count> rules{};
-  for (int value = 0; value < order_rule_count; ++value) rules[value] = order_rule_name(static_cast<OrderRule>(value));
+  for (std::size_t value = 0; value < rules.size(); ++value) {
+    rules[value] = order_rule_name(static_cast<OrderRule>(value));
+  }
   if (!read_choice("order", parse_order_rule, "order rule", names_of(rules), strategy.order) ||
       !read_choice("reboot", parse_reboot_policy, "reboot policy", "after_3010, at_end, never",
                    strategy.reboot) ||
