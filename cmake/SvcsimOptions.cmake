@@ -33,6 +33,38 @@ if(SVCSIM_BUILD_FUZZ)
   target_link_options(svcsim_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 
+# Profile-guided optimisation (scripts/setup.sh, README "Performance"): the explorer's inner loop
+# is a few hot functions whose speed turns on branch layout and inlining, which GCC guesses
+# better from a real run. SVCSIM_PGO=generate instruments the build to write profiles into
+# SVCSIM_PGO_DIR; scripts/pgo_train.sh runs that svcsim on shipped scenarios; SVCSIM_PGO=use
+# rebuilds the same tree from the profiles (the same build directory: GCC names a profile after
+# its object file's path). Only speed changes: every result is the same with or without it.
+#   use: -fprofile-partial-training keeps code the training did not run optimised as usual, not
+#   for size; a source edited since the training has a stale profile, which GCC then ignores for
+#   the functions that changed (-Wno-coverage-mismatch) instead of failing the build.
+set(SVCSIM_PGO OFF CACHE STRING "Profile-guided optimisation: OFF, generate or use (scripts/setup.sh)")
+set_property(CACHE SVCSIM_PGO PROPERTY STRINGS OFF generate use)
+set(SVCSIM_PGO_DIR "${CMAKE_BINARY_DIR}/pgo" CACHE PATH "Where SVCSIM_PGO writes and reads profiles")
+add_library(svcsim_pgo INTERFACE)
+if(SVCSIM_PGO STREQUAL "generate")
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    message(FATAL_ERROR "SVCSIM_PGO needs GCC (the profiles are GCC's), not ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  # atomic: the training runs explore on two threads, whose counters would otherwise race.
+  target_compile_options(svcsim_pgo INTERFACE
+    -fprofile-generate=${SVCSIM_PGO_DIR} -fprofile-update=atomic)
+  target_link_options(svcsim_pgo INTERFACE -fprofile-generate=${SVCSIM_PGO_DIR})
+elseif(SVCSIM_PGO STREQUAL "use")
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    message(FATAL_ERROR "SVCSIM_PGO needs GCC (the profiles are GCC's), not ${CMAKE_CXX_COMPILER_ID}")
+  endif()
+  target_compile_options(svcsim_pgo INTERFACE
+    -fprofile-use=${SVCSIM_PGO_DIR} -fprofile-partial-training -Wno-missing-profile
+    -Wno-coverage-mismatch)
+elseif(SVCSIM_PGO)
+  message(FATAL_ERROR "SVCSIM_PGO is '${SVCSIM_PGO}'; expected OFF, generate or use")
+endif()
+
 # svcsim_add_library(NAME FOLDER SOURCES...): one library per folder, public headers under
 # <folder>/include/svcsim/<folder>/, private headers beside the sources.
 function(svcsim_add_library name)
@@ -41,7 +73,7 @@ function(svcsim_add_library name)
   add_library(svcsim::${name} ALIAS ${name})
   target_include_directories(${name} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
                                      PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-  target_link_libraries(${name} PUBLIC ${arg_PUBLIC_DEPS} svcsim_sanitizers
+  target_link_libraries(${name} PUBLIC ${arg_PUBLIC_DEPS} svcsim_sanitizers svcsim_pgo
                                 PRIVATE ${arg_PRIVATE_DEPS} svcsim_warnings)
 endfunction()
 

@@ -50,8 +50,28 @@ else
     apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-echo "setup: configuring the release preset"
-cmake --preset release
+# Profile-guided optimisation (README "Performance"): svcsim is built once instrumented and
+# trained on shipped scenarios (scripts/pgo_train.sh, about 4 minutes here), then the preset is
+# built from the profiles. A later run finds them (build/release/pgo/trained) and skips the
+# training; delete that directory to train again after editing the explorer. SVCSIM_PGO=off
+# builds without it. Results never depend on it, only speed.
+pgo="${SVCSIM_PGO:-on}"
+case "$pgo" in
+  on) pgo_choice=use ;;
+  off) pgo_choice=OFF ;;
+  *) echo "setup: SVCSIM_PGO is '$pgo'; expected on or off" >&2; exit 2 ;;
+esac
+if [[ "$pgo" == on && ! -f build/release/pgo/trained ]]; then
+  echo "setup: profile-guided optimisation: building an instrumented svcsim"
+  rm -rf build/release/pgo
+  cmake --preset release -DSVCSIM_PGO=generate
+  cmake --build build/release --target svcsim
+  echo "setup: profile-guided optimisation: training it (scripts/pgo_train.sh)"
+  scripts/pgo_train.sh build/release
+  touch build/release/pgo/trained
+fi
+echo "setup: configuring the release preset (SVCSIM_PGO=$pgo_choice)"
+cmake --preset release -DSVCSIM_PGO="$pgo_choice"
 echo "setup: building the release preset"
 cmake --build --preset release
 
