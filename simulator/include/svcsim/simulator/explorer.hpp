@@ -111,6 +111,10 @@ struct ExploreOptions {
   /// one on are kept in a side table instead (0xFFFF: those 16 bits cannot hold). Tests lower
   /// it, so that witnesses through escaped positions are held to the same answers.
   std::uint32_t link_escape_from = 0xFFFF;
+  /// Ranks split by split steps send a layer's groups in rounds, each about this many of the
+  /// layer's nodes (all ranks' together), so that a rank holds one round of the groups it
+  /// pulls from at a time, not the whole layer's. Tests lower it to force many rounds.
+  std::uint64_t rank_round_node_max = std::uint64_t{1} << 19;
   /// Called now and then from the search (at most every 2^16 transitions).
   std::function<void(const ExploreProgress&)> progress;
   /// The ranks this exploration is split over; default: this process alone. With several,
