@@ -207,6 +207,8 @@ class Explorer {
     std::vector<Fault> placeable = result_.fault_count_max > 0 ? kinds_ : std::vector<Fault>{};
     space_.emplace(plan_, world_, std::move(steps), std::move(placeable),
                    expected_end_state(scenario_), threads_ > 1);
+    // Split by split steps, the groups other ranks send are advanced by a split step only.
+    if (stream_) space_->admit_visitors(split_);
     main_.reset(static_cast<std::size_t>(result_.fault_count_max) + 1);
     for (std::size_t remaining = 0; remaining <= step_count_; ++remaining) {
       factorials_.push_back(BigCount::factorial(static_cast<unsigned>(remaining)));
@@ -693,10 +695,10 @@ class Explorer {
           // Those of this round (build_in_rounds) or the layer's one exchange (share).
           SVCSIM_ASSERT(source - own_groups >= received_groups_ &&
                         source - own_groups - received_groups_ < received_.masks.size());
-          pull_group(sink, received_, layer,
-                     static_cast<std::uint32_t>(source - own_groups - received_groups_), step,
-                     mask, group_begin,
-                     static_cast<std::uint32_t>(current.keys.size() + received_nodes_));
+          pull_received_group(sink, layer,
+                              static_cast<std::uint32_t>(source - own_groups - received_groups_),
+                              step, mask, group_begin,
+                              static_cast<std::uint32_t>(current.keys.size() + received_nodes_));
         }
       }
       finish_group(sink, group_begin, group);
@@ -719,7 +721,23 @@ class Explorer {
     }
   }
 
-  template <bool one_variant>
+  /// pull_group for a group another rank sent (received_). Split by split steps, its nodes are
+  /// visitors (ModelSpace::admit_visitors); under the hash, node states. Out of pull_group, so
+  /// that the serial search's loop is the same code with ranks or without.
+  [[gnu::noinline]] void pull_received_group(Sink& sink, std::size_t layer, std::uint32_t source,
+                                             std::size_t step, std::uint64_t mask,
+                                             std::uint32_t group_begin, std::uint32_t parent_base) {
+    if (!stream_) {
+      pull_group(sink, received_, layer, source, step, mask, group_begin, parent_base);
+    } else if (space_->variant_count() == 1) {
+      pull_nodes<true, true>(sink, received_, layer, source, step, mask, group_begin, parent_base);
+    } else {
+      pull_nodes<false, true>(sink, received_, layer, source, step, mask, group_begin, parent_base);
+    }
+  }
+
+  /// `visiting`: the nodes' ids are visitors' (ModelSpace::visitor_transition), not nodes'.
+  template <bool one_variant, bool visiting = false>
   [[gnu::always_inline]] void pull_nodes(Sink& sink, const Layer& current, std::size_t layer,
                                          std::uint32_t source, std::size_t step,
                                          std::uint64_t mask, std::uint32_t group_begin,
@@ -729,11 +747,26 @@ class Explorer {
     // The transition table is far larger than cache: ask for every node's entry before using
     // the first, so the misses overlap instead of queueing.
     for (std::uint32_t node = first; node < last; ++node) {
-      space_->template prefetch<one_variant>(key_id(current.keys[node]), step);
+      if constexpr (visiting) {
+        space_->prefetch_visitor(key_id(current.keys[node]), step);
+      } else {
+        space_->template prefetch<one_variant>(key_id(current.keys[node]), step);
+      }
     }
     for (std::uint32_t node = first; node < last && sink.ok(); ++node) {
-      expand<one_variant>(sink, current, layer, node, node + parent_base, node - first, step,
-                         mask, group_begin);
+      expand<one_variant, visiting>(sink, current, layer, node, node + parent_base, node - first,
+                                    step, mask, group_begin);
+    }
+  }
+
+  /// The transition from the node or visitor (`visiting`) `id` by `step` with `variant`.
+  template <bool one_variant, bool visiting>
+  [[gnu::always_inline]] MicroTransition transition_of(std::uint32_t id, std::size_t step,
+                                                       std::size_t variant) {
+    if constexpr (visiting) {
+      return space_->template visitor_transition<one_variant>(id, step, variant);
+    } else {
+      return space_->template transition<one_variant>(id, step, variant);
     }
   }
 
@@ -766,7 +799,7 @@ class Explorer {
   /// `position` is its place in its group, which is how a parent link names it.
   /// `one_variant`: the space places no fault kind at a step (variant_count() == 1; a defect
   /// placed at the start may still count as a fault).
-  template <bool one_variant>
+  template <bool one_variant, bool visiting = false>
   [[gnu::always_inline]] void expand(Sink& sink, const Layer& current, std::size_t layer,
                                      std::uint32_t node, std::uint32_t parent,
                                      std::uint32_t position, std::size_t step,
@@ -780,19 +813,20 @@ class Explorer {
     const std::uint16_t operations = current.operations[node];
     const auto budget = static_cast<unsigned>(result_.fault_count_max);
     const std::size_t variants = one_variant ? 1 : space_->variant_count();
-    const MicroTransition plain = space_->template transition<one_variant>(id, step, 0);
+    const MicroTransition plain = transition_of<one_variant, visiting>(id, step, 0);
 
     for (std::size_t op_variant = 0; op_variant < variants; ++op_variant) {
       if (op_variant > 0 && (faults >= budget || !plain.can_strike(space_->fault_of(op_variant)))) {
         continue;
       }
       const MicroTransition after_op =
-          op_variant == 0 ? plain : space_->transition(id, step, op_variant);
+          op_variant == 0 ? plain : transition_of<false, visiting>(id, step, op_variant);
       const unsigned faults_op = faults + (op_variant > 0 ? 1u : 0u);
       const unsigned error_op = first_error != 0 ? first_error : error_code(after_op);
       if (after_op.has(micro_flag::violation)) {
         return report_violation(sink, layer, parent, done, make_choice(step, op_variant, 0), 0,
-                                space_->explain(id, step, op_variant));
+                                visiting ? space_->explain_visitor(id, step, op_variant)
+                                         : space_->explain(id, step, op_variant));
       }
       checkpoint(sink, layer);
       if (after_op.has(micro_flag::stops)) {
@@ -1102,7 +1136,8 @@ class Explorer {
   // faults, first error, count and operations, and its group's start on its owner, so that a
   // witness end met here names its node as the owner does. A link names its parent by its
   // position in its group, the same on every rank, and a witness walks back rank by rank
-  // (from_group_owner).
+  // (from_group_owner). Split by split steps, a received state is a visitor here
+  // (ModelSpace::admit_visitors): only the split step between the ranks advances it.
 
   int owner(std::uint64_t mask) const { return group_owner(mask, partition_.size, split_); }
 
@@ -1365,7 +1400,7 @@ class Explorer {
           if ((tagged & state_follows) != 0) {
             in.get_bytes(state.targets.data(), width * sizeof(model::TargetState));
             SVCSIM_ASSERT_MSG(ids[id] == UINT32_MAX, "explore: a rank sent a state twice");
-            ids[id] = space_->intern(state);
+            ids[id] = stream_ ? space_->intern_visitor(state) : space_->intern(state);
           }
           SVCSIM_ASSERT_MSG(ids[id] != UINT32_MAX, "explore: a rank sent a node before its state");
           const auto faults = in.get<std::uint8_t>();

@@ -229,6 +229,7 @@ ModelSpace::ModelSpace(const model::Plan& plan, const model::World& world,
       variant_count_(kinds_.size() + 1),
       column_count_(steps_.size() * variant_count_),
       several_targets_(world.target_count() > 1),
+      shared_(shared),
       nodes_(model::is_offline(world.context(0).target_kind),
              PackedImage::fits(world.catalog().size(), world.context(0).target_kind), shared),
       pending_(model::is_offline(world.context(0).target_kind),
@@ -388,10 +389,14 @@ std::string ModelSpace::describe_violation(std::span<const model::TargetState> b
 
 std::string ModelSpace::explain(std::uint32_t id, std::size_t step_index,
                                 std::size_t variant) const {
-  const std::size_t count = world_.target_count();
   Targets targets;
   load_node(id, targets);
-  const std::span<const model::TargetState> before(targets.data(), count);
+  return explain_from(targets, step_index, variant);
+}
+
+std::string ModelSpace::explain_from(const Targets& targets, std::size_t step_index,
+                                     std::size_t variant) const {
+  const std::span<const model::TargetState> before(targets.data(), world_.target_count());
   const model::WorldOutcome done = model::step(world_, before, steps_[step_index], fault_of(variant));
   return describe_violation(before, steps_[step_index], done);
 }
@@ -416,12 +421,14 @@ MicroTransition ModelSpace::entry_for(const model::Outcome& outcome) const {
   return result;
 }
 
-MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t step_index, std::size_t variant) {
+// Inlined into compute and compute_visitor, so that compute stays what it was before visitors
+// (the same instructions at n = 16, cachegrind).
+[[gnu::always_inline]] inline MicroTransition ModelSpace::compute_from(Targets& targets,
+                                                                      std::size_t step_index,
+                                                                      std::size_t variant) {
   const model::Step& step = steps_[step_index];
   const model::Fault fault = fault_of(variant);
   const std::size_t count = world_.target_count();
-  Targets targets;
-  load_node(id, targets);
   const std::span<const model::TargetState> before(targets.data(), count);
   const model::WorldOutcome done = model::step(world_, before, step, fault);
   SVCSIM_ASSERT_MSG(fault == model::Fault::none || done.outcome.fault == fault,
@@ -449,8 +456,91 @@ MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t step_index, st
     result.next = intern_node(targets, broken);
     if (broken) result.flags |= micro_flag::violation;
   }
+  return result;
+}
+
+MicroTransition ModelSpace::compute(std::uint32_t id, std::size_t step_index, std::size_t variant) {
+  Targets targets;
+  load_node(id, targets);
+  const MicroTransition result = compute_from(targets, step_index, variant);
   MicroTransition::publish(node_transitions_[entry_index(id, step_index, variant)], result);
   return result;
+}
+
+MicroTransition ModelSpace::compute_visitor(std::uint32_t id, std::size_t step_index,
+                                            std::size_t variant) {
+  Targets targets;
+  load_visitor(id, targets);
+  const MicroTransition result = compute_from(targets, step_index, variant);
+  MicroTransition::publish((*visitor_transitions_)[visitor_index(id, step_index, variant)], result);
+  return result;
+}
+
+// --- Visitors ---------------------------------------------------------------------------------
+
+void ModelSpace::admit_visitors(const std::vector<std::size_t>& steps) {
+  SVCSIM_ASSERT(visitor_transitions_ == nullptr && !steps.empty());
+  visitor_columns_.assign(steps_.size(), SIZE_MAX);
+  for (const std::size_t step : steps) {
+    SVCSIM_ASSERT(step < steps_.size() && visitor_columns_[step] == SIZE_MAX);
+    visitor_columns_[step] = visitor_column_count_++;
+  }
+  const model::TargetKind kind = world_.context(0).target_kind;
+  if (several_targets_) {
+    world_visitors_ = std::make_unique<TupleTable>(world_.target_count(), shared_);
+  } else {
+    visitors_ = std::make_unique<StateTable>(
+        model::is_offline(kind), PackedImage::fits(world_.catalog().size(), kind), shared_);
+  }
+  visitor_transitions_ = std::make_unique<ReservedArray<MicroTransition>>(
+      reservation(visitor_column_count_ * variant_count_, sizeof(MicroTransition)));
+}
+
+std::uint32_t ModelSpace::intern_visitor(const model::WorldState& state) {
+  SVCSIM_ASSERT(visitor_transitions_ != nullptr && state.targets.size() == world_.target_count());
+  std::uint32_t id = 0;
+  if (!several_targets_) {
+    // A visitor's own verdict is never read here (its owner checked it, and its transitions'
+    // results are interned as nodes, with theirs): its table of one target checks nothing.
+    id = visitors_->intern(state.targets[0], [](const model::TargetState&) { return false; }).id;
+  } else {
+    // Its targets' states share the targets' tables with the nodes, verdicts and all: a node
+    // met later in one of them must read the verdict it would have had.
+    std::array<std::uint32_t, model::target_count_max> ids{};
+    const std::size_t count = world_.target_count();
+    bool broken = false;
+    for (std::size_t target = 0; target < count; ++target) {
+      ids[target] = intern_target(*target_states_[target], static_cast<model::TargetIndex>(target),
+                                  state.targets[target], broken);
+    }
+    bool is_new = false;
+    id = world_visitors_->intern({ids.data(), count}, is_new);
+  }
+  visitor_transitions_->ensure((std::size_t{id} + 1) * visitor_column_count_ * variant_count_);
+  return id;
+}
+
+void ModelSpace::load_visitor(std::uint32_t id, Targets& targets) const {
+  if (!several_targets_) {
+    targets[0] = visitors_->state(id);
+    return;
+  }
+  const std::span<const std::uint32_t> ids = world_visitors_->tuple(id);
+  for (std::size_t target = 0; target < ids.size(); ++target) {
+    targets[target] = target_states_[target]->state(ids[target]);
+  }
+}
+
+std::size_t ModelSpace::visitor_count() const {
+  if (visitors_ != nullptr) return visitors_->size();
+  return world_visitors_ != nullptr ? world_visitors_->size() : 0;
+}
+
+std::string ModelSpace::explain_visitor(std::uint32_t id, std::size_t step_index,
+                                        std::size_t variant) const {
+  Targets targets;
+  load_visitor(id, targets);
+  return explain_from(targets, step_index, variant);
 }
 
 MicroTransition ModelSpace::compute_pending_reboot(std::uint32_t id, std::size_t variant) {
@@ -501,6 +591,7 @@ std::size_t ModelSpace::size() const {
 void ModelSpace::release_retired() {
   nodes_.release_retired();
   pending_.release_retired();
+  if (visitors_ != nullptr) visitors_->release_retired();
   for (const auto& table : target_states_) table->release_retired();
 }
 
@@ -509,6 +600,9 @@ std::uint64_t ModelSpace::bytes() const {
                         world_pending_.bytes() + classes_.bytes() + node_transitions_.bytes() +
                         pending_transitions_.bytes();
   for (const auto& table : target_states_) total += table->bytes();
+  if (visitors_ != nullptr) total += visitors_->bytes();
+  if (world_visitors_ != nullptr) total += world_visitors_->bytes();
+  if (visitor_transitions_ != nullptr) total += visitor_transitions_->bytes();
   return total;
 }
 

@@ -294,6 +294,36 @@ class ModelSpace {
     __builtin_prefetch(&node_transitions_[entry_index<one_variant>(id, step, 0)]);
   }
 
+  // Visitors (explore on ranks split by split steps): node states that another rank owns, sent
+  // here because a group of theirs reaches this rank by a split step. This rank advances them by
+  // that step only, so they get ids of their own and an entry per split step (times variants),
+  // not a row in every step's column. What a visitor leads to is an ordinary node or pending
+  // state here. At n = 20, half of the node states of the rank with the split step done are
+  // visitors on 2 ranks (96,000 of 192,000), two thirds on 4: as node states their rows took
+  // 24 MiB of the transition table by the explorer's count (the figure its memory limit reads),
+  // about 8 of them resident (their ids arrive in runs, so most of those rows' pages were never
+  // touched).
+
+  /// Makes room for visitors advanced by `steps` (plan steps); once, before the first visitor.
+  void admit_visitors(const std::vector<std::size_t>& steps);
+  /// The visitor id of `state`, interning it if new.
+  std::uint32_t intern_visitor(const model::WorldState& state);
+  /// As transition(), from visitor `id` by one of the steps admit_visitors named.
+  template <bool one_variant = false>
+  [[gnu::always_inline]] MicroTransition visitor_transition(std::uint32_t id, std::size_t step,
+                                                            std::size_t variant) {
+    const MicroTransition cached =
+        MicroTransition::load((*visitor_transitions_)[visitor_index(id, step, variant)]);
+    if (cached.has(micro_flag::computed)) [[likely]] return cached;
+    return compute_visitor(id, step, variant);
+  }
+  void prefetch_visitor(std::uint32_t id, std::size_t step) const {
+    __builtin_prefetch(&(*visitor_transitions_)[visitor_index(id, step, 0)]);
+  }
+  std::string explain_visitor(std::uint32_t id, std::size_t step, std::size_t variant) const;
+  /// Visitors interned so far.
+  std::size_t visitor_count() const;
+
   /// The world state of node `id`.
   model::WorldState state(std::uint32_t id) const;
   /// The class of a run ending in node state `id` (cached).
@@ -373,12 +403,24 @@ class ModelSpace {
   static constexpr std::size_t entries_per_huge_stretch =
       3 * huge_page_bytes / sizeof(MicroTransition);
   MicroTransition compute(std::uint32_t id, std::size_t step, std::size_t variant);
+  MicroTransition compute_visitor(std::uint32_t id, std::size_t step, std::size_t variant);
+  /// The transition from `targets` (loaded from a node or a visitor; `targets` is left as the
+  /// world after the step) by `step` with `variant`, its results interned, not yet published.
+  MicroTransition compute_from(Targets& targets, std::size_t step, std::size_t variant);
+  std::string explain_from(const Targets& targets, std::size_t step, std::size_t variant) const;
+  std::size_t visitor_index(std::uint32_t id, std::size_t step, std::size_t variant) const {
+    const std::size_t column = visitor_columns_[step];
+    SVCSIM_ASSERT(column != SIZE_MAX);
+    return (std::size_t{id} * visitor_column_count_ + column) * variant_count_ + variant;
+  }
   MicroTransition compute_pending_reboot(std::uint32_t id, std::size_t variant);
   /// The cache entry's code, fault sites and policy flags for an outcome (not its target).
   MicroTransition entry_for(const model::Outcome& outcome) const;
 
   /// Loads node `id`'s targets into `targets` (the first target_count() entries).
   void load_node(std::uint32_t id, Targets& targets) const;
+  /// Loads visitor `id`'s targets.
+  void load_visitor(std::uint32_t id, Targets& targets) const;
   /// Loads pending state `id`'s targets; returns the target whose reboot it waits for.
   model::TargetIndex load_pending(std::uint32_t id, Targets& targets) const;
   /// Interns the world `targets` after `changed` took `state` as a node (or pending) state.
@@ -407,6 +449,7 @@ class ModelSpace {
   std::size_t column_count_ = 0;   // per node: steps x variants
   std::size_t step_stride_ = 0;    // entries from one step's column to the next's
   bool several_targets_ = false;
+  bool shared_ = false;  // several threads use the space (interning locks)
   // One target: node and pending target states, each its own table (ids = world ids).
   StateTable nodes_;
   StateTable pending_;
@@ -417,6 +460,14 @@ class ModelSpace {
   ReservedArray<MicroTransition> node_transitions_;
   ReservedArray<MicroTransition> pending_transitions_;
   ReservedArray<std::uint8_t> classes_;  // per node id: class + 1 without error (low 4 bits), with
+  // Visitors (admit_visitors): per plan step its column among the visitors' (SIZE_MAX: none);
+  // one target's states in a table of their own, several targets' as tuples over the targets'
+  // tables (the tuple is its own, so a visitor never takes a node id).
+  std::vector<std::size_t> visitor_columns_;
+  std::size_t visitor_column_count_ = 0;
+  std::unique_ptr<StateTable> visitors_;
+  std::unique_ptr<TupleTable> world_visitors_;
+  std::unique_ptr<ReservedArray<MicroTransition>> visitor_transitions_;
 };
 
 }  // namespace svcsim::simulator
