@@ -257,17 +257,34 @@ class LinkArena {
   std::atomic<std::uint64_t> escaped_{0};  // escapes_.size(), for bytes() on any thread
 };
 
+/// Whether group `left` comes before `right` in a rank's list of a layer (explore on ranks): by
+/// their bases (the masks without the split steps' bits, `split_mask`), then by mask. With no
+/// split steps, numeric order, which is colex order among masks of one size.
+inline bool group_before(std::uint64_t left, std::uint64_t right, std::uint64_t split_mask) {
+  const std::uint64_t left_base = left & ~split_mask;
+  const std::uint64_t right_base = right & ~split_mask;
+  return left_base != right_base ? left_base < right_base : left < right;
+}
+
 /// Where each group of a retired layer starts, for witnesses: a parent link names its parent by
 /// the position in its group, and the group is the child's mask less the step. Dense layers
 /// keep one start per subset (found by colex rank): 4 bytes a group. Sparse ones keep their
-/// masks beside their starts, as listed: 12 bytes a group. A rank lists its groups in colex
-/// order, which is numeric order, and a lookup there is a binary search; one process's sparse
+/// masks beside their starts, as listed: 12 bytes a group. A rank lists its groups in base
+/// order (group_before), and a lookup there is a binary search; one process's sparse
 /// layers list them in the order first reached, and a lookup is a scan. Sorting them instead
 /// cost 280 to 410 ns a group on this project's machine (random masks, 0.2 to 10 million
 /// groups, under load), for every layer of every search; keeping them as listed, 43 to 66 ns
 /// (mostly the fresh pages of the copy); a scan costs under a nanosecond a group, once for
 /// each layer each witness walks through.
 class GroupDirectory {
+  struct Order {
+    std::uint64_t split_mask = 0;
+    bool operator()(std::uint64_t left, std::uint64_t right) const {
+      return group_before(left, right, split_mask);
+    }
+  };
+  Order order() const { return {split_mask_}; }
+
  public:
   /// Dense: `begins[r]` is where the group of colex rank r starts.
   static GroupDirectory dense(std::vector<std::uint32_t> begins) {
@@ -276,15 +293,18 @@ class GroupDirectory {
     directory.dense_ = true;
     return directory;
   }
-  /// Sparse: group g is `masks[g]` and starts at `begins[g]`.
+  /// Sparse: group g is `masks[g]` and starts at `begins[g]`; `split_mask`: the split steps'
+  /// bits, which group_before orders by last.
   static GroupDirectory sparse(const std::vector<std::uint64_t>& masks,
-                               const std::vector<std::uint32_t>& begins) {
+                               const std::vector<std::uint32_t>& begins,
+                               std::uint64_t split_mask = 0) {
     SVCSIM_ASSERT(begins.size() >= masks.size());
     GroupDirectory directory;
     directory.masks_ = masks;
     directory.begins_.assign(begins.begin(),
                              begins.begin() + static_cast<std::ptrdiff_t>(masks.size()));
-    directory.sorted_ = std::is_sorted(masks.begin(), masks.end());
+    directory.split_mask_ = split_mask;
+    directory.sorted_ = std::is_sorted(masks.begin(), masks.end(), directory.order());
     return directory;
   }
   /// The start of the group of `mask`; `colex_rank` is that mask's rank (dense only).
@@ -293,7 +313,7 @@ class GroupDirectory {
       SVCSIM_ASSERT(colex_rank < begins_.size());
       return begins_[colex_rank];
     }
-    const auto found = sorted_ ? std::lower_bound(masks_.begin(), masks_.end(), mask)
+    const auto found = sorted_ ? std::lower_bound(masks_.begin(), masks_.end(), mask, order())
                                : std::find(masks_.begin(), masks_.end(), mask);
     SVCSIM_ASSERT_MSG(found != masks_.end() && *found == mask,
                       "explore: a parent link names a group its layer does not hold");
@@ -303,7 +323,8 @@ class GroupDirectory {
 
  private:
   bool dense_ = false;
-  bool sorted_ = false;               // sparse: masks_ ascending (binary search)
+  bool sorted_ = false;               // sparse: masks_ in group_before's order (binary search)
+  std::uint64_t split_mask_ = 0;
   std::vector<std::uint64_t> masks_;  // sparse: as listed
   std::vector<std::uint32_t> begins_;
 };

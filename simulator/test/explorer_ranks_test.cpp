@@ -6,6 +6,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -72,23 +73,27 @@ TEST(ExplorerRanks, GroupsAreSpreadOverTheRanks) {
 }
 
 TEST(ExplorerRanks, SplitStepsAreUnconstrainedDotNetUpdatesForPowersOfTwo) {
-  // The synthetic chain's .NET updates are steps 4, 5, 9, 10, 14 and 15 of 16.
+  // The synthetic chain's .NET updates are steps 4, 5, 9, 10, 14 and 15 of 16: two a bit of
+  // the rank while there are enough, then one a bit, then the hash.
   scenario::Scenario scenario = make_synthetic_chain({.package_count = 16});
   const model::World world = scenario::make_world(scenario);
   using Steps = std::vector<std::size_t>;
   EXPECT_EQ(split_steps(scenario.plan, world, 1), Steps{});
-  EXPECT_EQ(split_steps(scenario.plan, world, 2), Steps{15});
-  EXPECT_EQ(split_steps(scenario.plan, world, 4), (Steps{14, 15}));
-  EXPECT_EQ(split_steps(scenario.plan, world, 8), (Steps{10, 14, 15}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 2), (Steps{14, 15}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 4), (Steps{9, 10, 14, 15}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 8), (Steps{4, 5, 9, 10, 14, 15}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 16), (Steps{9, 10, 14, 15}));  // 8 wanted: 4
   EXPECT_EQ(split_steps(scenario.plan, world, 3), Steps{});    // not a power of two: hash
   EXPECT_EQ(split_steps(scenario.plan, world, 128), Steps{});  // 7 wanted, 6 .NET steps: hash
   // A step a `before` constraint touches is done in some layers only: not a split step.
   scenario.plan.before.emplace_back(3, 15);
-  EXPECT_EQ(split_steps(scenario.plan, world, 2), Steps{14});
-  EXPECT_EQ(split_steps(scenario.plan, world, 4), (Steps{10, 14}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 2), (Steps{10, 14}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 4), (Steps{5, 9, 10, 14}));
+  EXPECT_EQ(split_steps(scenario.plan, world, 8), (Steps{9, 10, 14}));  // 6 wanted, 5 left: 3
 }
 
 TEST(ExplorerRanks, SplitStepsNumberTheRanks) {
+  // One step a bit of the rank: its being done.
   const std::vector<std::size_t> split{3, 7};
   EXPECT_EQ(group_owner(0, 4, split), 0);
   EXPECT_EQ(group_owner(0b1000, 4, split), 1);
@@ -98,6 +103,30 @@ TEST(ExplorerRanks, SplitStepsNumberTheRanks) {
   std::vector<int> held(4, 0);
   for (std::uint64_t mask = 0; mask < (1u << 16); ++mask) ++held[static_cast<std::size_t>(group_owner(mask, 4, split))];
   for (const int count : held) EXPECT_EQ(count, 1 << 14);
+}
+
+TEST(ExplorerRanks, PairedSplitStepsNumberTheRanksByParity) {
+  // Two steps a bit of the rank: whether exactly one of them is done.
+  const std::vector<std::size_t> split{1, 3, 5, 7};
+  EXPECT_EQ(group_owner(0, 4, split), 0);
+  EXPECT_EQ(group_owner(0b0000'0010, 4, split), 1);
+  EXPECT_EQ(group_owner(0b0000'1000, 4, split), 1);
+  EXPECT_EQ(group_owner(0b0000'1010, 4, split), 0);  // both: even
+  EXPECT_EQ(group_owner(0b1000'0000, 4, split), 2);
+  EXPECT_EQ(group_owner(0b1010'0010, 4, split), 1);
+  EXPECT_EQ(group_owner(0b1000'1000 | 0b0101'0101, 4, split), 3);  // other steps: no say
+  // The wide middle layers, where a rank's memory peaks, are split about evenly: layer k of a
+  // 16-step plan gives one rank of 2 a share of 2k(16 - k)/240, at most 55% of it for k = 5
+  // to 11 (one step a bit gives the rank with it done k/16: 69% of layer 11).
+  std::vector<std::vector<int>> held(17, std::vector<int>(2, 0));
+  for (std::uint64_t mask = 0; mask < (1u << 16); ++mask) {
+    ++held[static_cast<std::size_t>(std::popcount(mask))]
+          [static_cast<std::size_t>(group_owner(mask, 2, {1, 3}))];
+  }
+  for (std::size_t layer = 5; layer <= 11; ++layer) {
+    const int groups = held[layer][0] + held[layer][1];
+    for (const int count : held[layer]) EXPECT_LE(count, groups * 55 / 100) << "layer " << layer;
+  }
 }
 
 TEST(ExplorerRanks, ShippedScenariosAreTheSameOnTwoThreeAndFourRanks) {
@@ -126,25 +155,31 @@ TEST(ExplorerRanks, SyntheticChainsAreTheSameWithThreadsInsideTheRanks) {
 }
 
 TEST(ExplorerRanks, GroupsSentInRoundsOfAnySizeGiveTheSameResult) {
+  // The 9-step chain has two .NET steps: a pair on 2 ranks, one step a bit on 4; the 12-step
+  // chain (without faults, to stay small) has four, a pair a bit on 4.
   // With split steps, a layer's groups travel in rounds (about rank_round_node_max nodes
   // each): tiny rounds make every layer past the first few take many, and a received group
   // must still be there when the successors that pull from it are built, on every thread.
-  const scenario::Scenario chain = make_synthetic_chain(
+  const scenario::Scenario chain_9 = make_synthetic_chain(
       {.package_count = 9, .fault_count_max = 1,
        .fault_kinds = model::reboot_faults | model::fault_bit(model::Fault::execute_failure)});
-  const model::World world = scenario::make_world(chain);
-  ASSERT_FALSE(split_steps(chain.plan, world, 4).empty()) << "the chain must split by steps";
-  const std::string expected = everything(explore(chain, with_faults(std::nullopt)));
-  for (const std::uint64_t round_nodes : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{300}}) {
-    for (const int ranks : {2, 4}) {
-      for (const int threads : {1, 2}) {
-        ExploreOptions options = with_faults(std::nullopt, threads);
-        options.rank_round_node_max = round_nodes;
-        const std::vector<ExploreResult> results = ThreadRanks::explore(chain, options, ranks);
-        for (std::size_t rank = 0; rank < results.size(); ++rank) {
-          EXPECT_EQ(everything(results[rank]), expected)
-              << "rank " << rank << " of " << ranks << ", " << threads << " threads, rounds of "
-              << round_nodes << " nodes";
+  const scenario::Scenario chain_12 = make_synthetic_chain({.package_count = 12});
+  ASSERT_EQ(split_steps(chain_9.plan, scenario::make_world(chain_9), 2).size(), 2u);
+  ASSERT_EQ(split_steps(chain_9.plan, scenario::make_world(chain_9), 4).size(), 2u);
+  ASSERT_EQ(split_steps(chain_12.plan, scenario::make_world(chain_12), 4).size(), 4u);
+  for (const scenario::Scenario* chain : {&chain_9, &chain_12}) {
+    const std::string expected = everything(explore(*chain, with_faults(std::nullopt)));
+    for (const std::uint64_t round_nodes : {std::uint64_t{1}, std::uint64_t{7}, std::uint64_t{300}}) {
+      for (const int ranks : {2, 4}) {
+        for (const int threads : {1, 2}) {
+          ExploreOptions options = with_faults(std::nullopt, threads);
+          options.rank_round_node_max = round_nodes;
+          const std::vector<ExploreResult> results = ThreadRanks::explore(*chain, options, ranks);
+          for (std::size_t rank = 0; rank < results.size(); ++rank) {
+            EXPECT_EQ(everything(results[rank]), expected)
+                << chain->plan.steps.size() << " steps, rank " << rank << " of " << ranks << ", "
+                << threads << " threads, rounds of " << round_nodes << " nodes";
+          }
         }
       }
     }

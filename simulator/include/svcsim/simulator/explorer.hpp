@@ -68,18 +68,20 @@ struct ExplorePartition {
 /// by hashing. Several ranks need the dense order: they take plans of at most this many steps.
 inline constexpr std::size_t dense_step_count_max = 26;
 
-/// The plan steps whose being done or not decides which of `size` ranks builds a group: b of
-/// them for 2^b ranks, or none (then a hash of the mask decides). Candidates are `add` steps
-/// that no `before` constraint touches, of a package outside the cumulative chain (.NET first,
-/// then language packs, features on demand, Safe OS and Setup dynamic updates, enablement
-/// packages), the last in plan order among equals. Why (docs/cluster.md): a group never loses a
-/// step, so groups flow only from ranks without a split step to ranks with it, and an update
-/// that changes little else splits the model states between the ranks too.
+/// The plan steps whose being done or not decides which of `size` ranks builds a group: for 2^b
+/// ranks, 2b of them when the plan has that many, else b, else none (then a hash of the mask
+/// decides). Candidates are `add` steps that no `before` constraint touches, of a package
+/// outside the cumulative chain (.NET first, then language packs, features on demand, Safe OS
+/// and Setup dynamic updates, enablement packages), the last in plan order among equals; the
+/// list is in plan order. Why (docs/cluster.md): a group never loses a step, and an update that
+/// changes little else splits the model states between the ranks too; with two steps a bit of
+/// the rank, every layer is split about evenly, where with one the rank with the step done holds
+/// k/n of layer k.
 std::vector<std::size_t> split_steps(const model::Plan& plan, const model::World& world, int size);
 
-/// The rank that builds the group of `mask` among `size` ranks: with `split` (log2 size steps,
-/// from split_steps), the bits of `mask` at those steps read as a number, the first step's
-/// lowest; otherwise a hash of `mask`.
+/// The rank that builds the group of `mask` among `size` ranks (2^b), from split_steps' list:
+/// with 2b steps, bit i of the rank says whether exactly one of steps 2i and 2i+1 is done (the
+/// parity of the pair); with b steps, whether step i is done; with none, a hash of `mask`.
 int group_owner(std::uint64_t mask, int size, const std::vector<std::size_t>& split = {});
 
 struct ExploreOptions {
