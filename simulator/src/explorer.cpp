@@ -1943,9 +1943,9 @@ std::vector<std::size_t> split_steps(const model::Plan& plan, const model::World
     std::sort(split.begin(), split.end());
     return split;
   };
-  // Two steps a bit of the rank when the plan has them: their parity splits every layer about
-  // evenly (docs/cluster.md: the largest of 2 ranks 219 to 208 MiB at n = 20, of 4 ranks 157
-  // to 140); one step a bit otherwise.
+  // Two steps a bit of the rank when the plan has them: their parity splits the middle layers
+  // about evenly (docs/cluster.md: the largest of 2 ranks 219 to 208 MiB at n = 20, of 4 ranks
+  // 157 to 142); one step a bit otherwise.
   std::vector<std::size_t> paired = choose(2 * wanted);
   return paired.empty() ? choose(wanted) : paired;
 }

@@ -75,8 +75,8 @@ inline constexpr std::size_t dense_step_count_max = 26;
 /// and Setup dynamic updates, enablement packages), the last in plan order among equals; the
 /// list is in plan order. Why (docs/cluster.md): a group never loses a step, and an update that
 /// changes little else splits the model states between the ranks too; with two steps a bit of
-/// the rank, every layer is split about evenly, where with one the rank with the step done holds
-/// k/n of layer k.
+/// the rank, the wide middle layers split about evenly, where with one the rank with the step
+/// done holds k/n of layer k.
 std::vector<std::size_t> split_steps(const model::Plan& plan, const model::World& world, int size);
 
 /// The rank that builds the group of `mask` among `size` ranks (2^b), from split_steps' list:
