@@ -283,6 +283,16 @@ std::uint32_t ModelSpace::intern_target(StateTable& table, model::TargetIndex ta
   return interned.id;
 }
 
+std::size_t ModelSpace::intern_targets(const model::TargetState* targets, std::uint32_t* ids,
+                                       bool& broken) {
+  const std::size_t count = world_.target_count();
+  for (std::size_t target = 0; target < count; ++target) {
+    ids[target] = intern_target(*target_states_[target], static_cast<model::TargetIndex>(target),
+                                targets[target], broken);
+  }
+  return count;
+}
+
 std::uint32_t ModelSpace::intern_node(const Targets& targets, bool& broken) {
   if (!several_targets_) {
     const std::uint32_t id = intern_target(nodes_, 0, targets[0], broken);
@@ -290,11 +300,7 @@ std::uint32_t ModelSpace::intern_node(const Targets& targets, bool& broken) {
     return id;
   }
   std::array<std::uint32_t, model::target_count_max> ids{};
-  const std::size_t count = world_.target_count();
-  for (std::size_t target = 0; target < count; ++target) {
-    ids[target] = intern_target(*target_states_[target], static_cast<model::TargetIndex>(target),
-                                targets[target], broken);
-  }
+  const std::size_t count = intern_targets(targets.data(), ids.data(), broken);
   bool is_new = false;
   const std::uint32_t id = world_nodes_.intern({ids.data(), count}, is_new);
   grow_nodes(std::size_t{id} + 1);
@@ -309,11 +315,7 @@ std::uint32_t ModelSpace::intern_pending(const Targets& targets, model::TargetIn
     return id;
   }
   std::array<std::uint32_t, model::target_count_max + 1> ids{};
-  const std::size_t count = world_.target_count();
-  for (std::size_t target = 0; target < count; ++target) {
-    ids[target] = intern_target(*target_states_[target], static_cast<model::TargetIndex>(target),
-                                targets[target], broken);
-  }
+  const std::size_t count = intern_targets(targets.data(), ids.data(), broken);
   ids[count] = reboot_target;
   bool is_new = false;
   const std::uint32_t id = world_pending_.intern({ids.data(), count + 1}, is_new);
@@ -507,12 +509,8 @@ std::uint32_t ModelSpace::intern_visitor(const model::WorldState& state) {
     // Its targets' states share the targets' tables with the nodes, verdicts and all: a node
     // met later in one of them must read the verdict it would have had.
     std::array<std::uint32_t, model::target_count_max> ids{};
-    const std::size_t count = world_.target_count();
     bool broken = false;
-    for (std::size_t target = 0; target < count; ++target) {
-      ids[target] = intern_target(*target_states_[target], static_cast<model::TargetIndex>(target),
-                                  state.targets[target], broken);
-    }
+    const std::size_t count = intern_targets(state.targets.data(), ids.data(), broken);
     bool is_new = false;
     id = world_visitors_->intern({ids.data(), count}, is_new);
   }
@@ -529,11 +527,6 @@ void ModelSpace::load_visitor(std::uint32_t id, Targets& targets) const {
   for (std::size_t target = 0; target < ids.size(); ++target) {
     targets[target] = target_states_[target]->state(ids[target]);
   }
-}
-
-std::size_t ModelSpace::visitor_count() const {
-  if (visitors_ != nullptr) return visitors_->size();
-  return world_visitors_ != nullptr ? world_visitors_->size() : 0;
 }
 
 std::string ModelSpace::explain_visitor(std::uint32_t id, std::size_t step_index,

@@ -321,8 +321,6 @@ class ModelSpace {
     __builtin_prefetch(&(*visitor_transitions_)[visitor_index(id, step, 0)]);
   }
   std::string explain_visitor(std::uint32_t id, std::size_t step, std::size_t variant) const;
-  /// Visitors interned so far.
-  std::size_t visitor_count() const;
 
   /// The world state of node `id`.
   model::WorldState state(std::uint32_t id) const;
@@ -423,12 +421,14 @@ class ModelSpace {
   void load_visitor(std::uint32_t id, Targets& targets) const;
   /// Loads pending state `id`'s targets; returns the target whose reboot it waits for.
   model::TargetIndex load_pending(std::uint32_t id, Targets& targets) const;
-  /// Interns the world `targets` after `changed` took `state` as a node (or pending) state.
-  /// `from` is the tuple it came from (multi-target only); `broken` is set if a new target
+  /// Interns the world `targets` as a node (or pending) state. `broken` is set if a new target
   /// state breaks an invariant.
   std::uint32_t intern_node(const Targets& targets, bool& broken);
   std::uint32_t intern_pending(const Targets& targets, model::TargetIndex reboot_target,
                                bool& broken);
+  /// Interns each target's state in its table (several targets only) into `ids`; returns how
+  /// many targets there are. `broken` is set if a new one breaks an invariant.
+  std::size_t intern_targets(const model::TargetState* targets, std::uint32_t* ids, bool& broken);
   /// Interns one target's state; checks it when new. `broken` is set if it breaks an invariant.
   std::uint32_t intern_target(StateTable& table, model::TargetIndex target,
                               const model::TargetState& state, bool& broken);
