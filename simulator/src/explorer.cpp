@@ -686,19 +686,14 @@ class Explorer {
         const auto step = static_cast<std::size_t>(std::countr_zero(rest));
         const std::uint64_t previous = mask & ~bit_of(step);
         if ((predecessors_[step] & ~previous) != 0) continue;
-        const std::uint32_t source = current.index.find(previous);
-        if (source == UINT32_MAX) continue;
-        // Numbers past the layer's own groups are groups another rank sent (share).
-        const auto own_groups = static_cast<std::uint32_t>(current.masks.size());
-        if (source < own_groups) {
+        if (const std::uint32_t source = current.index.find(previous); source != UINT32_MAX) {
           pull_group(sink, current, layer, source, step, mask, group_begin, 0);
-        } else {
-          // Those of this round (build_in_rounds) or the layer's one exchange (share).
-          SVCSIM_ASSERT(source - own_groups >= received_groups_ &&
-                        source - own_groups - received_groups_ < received_.masks.size());
-          pull_received_group(sink, layer,
-                              static_cast<std::uint32_t>(source - own_groups - received_groups_),
-                              step, mask, group_begin,
+        } else if (const std::uint32_t received = received_.index.find(previous);
+                   received != UINT32_MAX) {
+          // A group another rank sent, in this round (build_in_rounds) or the layer's one
+          // exchange (share).
+          SVCSIM_ASSERT(distributed_ && received < received_.masks.size());
+          pull_received_group(sink, layer, received, step, mask, group_begin,
                               static_cast<std::uint32_t>(current.keys.size() + received_nodes_));
         }
       }
@@ -1170,6 +1165,7 @@ class Explorer {
           // a group of its is taken to exist (one that does not leaves this group empty).
           reached = (predecessors_[step] & ~previous) == 0 &&
                     (current.index.find(previous) != UINT32_MAX ||
+                     received_.index.find(previous) != UINT32_MAX ||
                      (stream_ && owner(previous) != partition_.rank));
         }
         if (reached) next.masks.push_back(mask);
@@ -1273,6 +1269,8 @@ class Explorer {
         }
         ranges[to].last = at;
       }
+      round_base_first_ = round * per_round;
+      round_base_end_ = base_end;
       share_groups(current, ranges);
       std::uint64_t until = built;
       while (until < group_count && base(next.masks[until]) < base_end) ++until;
@@ -1381,6 +1379,10 @@ class Explorer {
     received_groups_ += received_.masks.size();
     received_nodes_ += received_.keys.size();
     received_.clear();
+    // The received groups' own index, for this exchange's groups only: in the layer's index
+    // beside its own groups, every round's stayed to the end of the layer, and at n = 20 on 2
+    // ranks the widest layer's index doubled to 8 MiB (16 MiB with the next layer's).
+    received_.index.clear(received_index_expected_);
     // At most this many nodes arrive (a node is at least its fixed part): room for them at
     // once, not a doubling cascade of fresh pages.
     std::size_t arriving = 0;
@@ -1396,9 +1398,13 @@ class Explorer {
         const auto mask = in.get<std::uint64_t>();
         const auto base = in.get<std::uint32_t>();
         const auto count = in.get<std::uint32_t>();
-        const auto number =
-            static_cast<std::uint32_t>(own_groups + received_groups_ + received_.masks.size());
-        SVCSIM_ASSERT_MSG(layer.index.insert(mask, number, number + 1),
+        // Each round's groups have bases of its own (build_in_rounds), so a group cannot come
+        // in two rounds; nor may it be one of this rank's.
+        const auto number = static_cast<std::uint32_t>(received_.masks.size());
+        SVCSIM_ASSERT_MSG(layer.index.find(mask) == UINT32_MAX &&
+                              (!stream_ || (mask & ~split_mask_) >= round_base_first_) &&
+                              (!stream_ || (mask & ~split_mask_) < round_base_end_) &&
+                              received_.index.insert(mask, number, number + 1),
                           "explore: a group reached this rank twice");
         received_.masks.push_back(mask);
         received_.begins.push_back(static_cast<std::uint32_t>(received_.keys.size()));
@@ -1425,6 +1431,7 @@ class Explorer {
     }
     SVCSIM_ASSERT(own_nodes_ + received_nodes_ + received_.keys.size() < UINT32_MAX &&
                   own_groups + received_groups_ + received_.masks.size() < UINT32_MAX);
+    received_index_expected_ = received_.masks.size() + 1;
     received_.begins.push_back(static_cast<std::uint32_t>(received_.keys.size()));
     received_starts_.back() = static_cast<std::uint32_t>(received_nodes_ + received_.keys.size());
     // Read into the layer: the next one is built beside it without the messages.
@@ -1878,6 +1885,10 @@ class Explorer {
   // Ranks: the groups of the layer before that other ranks sent (share), and how many nodes
   // of that layer are this rank's own (parent links number the received ones after them).
   Layer received_;
+  // How many groups the last exchange brought: room for as many in received_.index at once. The bases of the round being exchanged (build_in_rounds).
+  std::size_t received_index_expected_ = 1;
+  std::uint64_t round_base_first_ = 0;
+  std::uint64_t round_base_end_ = UINT64_MAX;
   std::uint64_t own_nodes_ = 0;
   double growth_ = 1.0; // how much the last layer grew over the one before
   bool dense_ = false; // groups are all subsets in colex order (plans of up to 26 steps)

@@ -78,8 +78,9 @@ class MaskIndex {
     while (capacity < expected * 2) capacity *= 2;
     slots_.assign(capacity, Slot{});
   }
-  /// The group of `mask`, or UINT32_MAX.
+  /// The group of `mask`, or UINT32_MAX (also before the first clear()).
   std::uint32_t find(std::uint64_t mask) const {
+    if (slots_.empty()) return UINT32_MAX;
     const std::size_t wrap = slots_.size() - 1;
     for (std::size_t slot = model::mix_bits(mask) & wrap;; slot = (slot + 1) & wrap) {
       if (slots_[slot].group == UINT32_MAX) return UINT32_MAX;
@@ -108,7 +109,7 @@ class MaskIndex {
   void grow() {
     std::vector<Slot> old;
     old.swap(slots_);
-    slots_.assign(old.size() * 2, Slot{});
+    slots_.assign(std::max<std::size_t>(16, old.size() * 2), Slot{});
     const std::size_t wrap = slots_.size() - 1;
     for (const Slot& entry : old) {
       if (entry.group == UINT32_MAX) continue;
