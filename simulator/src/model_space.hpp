@@ -163,6 +163,8 @@ class StateTable {
   model::TargetState state(std::uint32_t id) const;
   /// PackedImage::hash of the state's packed words (computed again: 4 mixes for a compact
   /// state, cheaper than the 8 bytes a state and the cache miss that keeping it cost).
+  /// The verdict `check` gave state `id` when it was interned.
+  bool broken(std::uint32_t id) const { return broken_[id] != 0; }
   std::uint64_t hash(std::uint32_t id) const {
     return PackedImage::hash(&images_[std::size_t{id} * state_words_], state_words_);
   }
@@ -402,9 +404,14 @@ class ModelSpace {
       3 * huge_page_bytes / sizeof(MicroTransition);
   MicroTransition compute(std::uint32_t id, std::size_t step, std::size_t variant);
   MicroTransition compute_visitor(std::uint32_t id, std::size_t step, std::size_t variant);
-  /// The transition from `targets` (loaded from a node or a visitor; `targets` is left as the
-  /// world after the step) by `step` with `variant`, its results interned, not yet published.
-  MicroTransition compute_from(Targets& targets, std::size_t step, std::size_t variant);
+  /// The transition from `targets` (loaded from node state `node`, or from a visitor when
+  /// `node` is no_node; `targets` is left as the world after the step) by `step` with
+  /// `variant`, its results interned, not yet published.
+  MicroTransition compute_from(Targets& targets, std::size_t step, std::size_t variant,
+                               std::uint32_t node);
+  static constexpr std::uint32_t no_node = UINT32_MAX;
+  /// Whether node state `id` breaks an invariant (its targets' verdicts, kept since interning).
+  bool node_broken(std::uint32_t id) const;
   std::string explain_from(const Targets& targets, std::size_t step, std::size_t variant) const;
   std::size_t visitor_index(std::uint32_t id, std::size_t step, std::size_t variant) const {
     const std::size_t column = visitor_columns_[step];
