@@ -225,7 +225,7 @@ class Explorer {
     Layer current;
     current.masks.push_back(0);
     current.index.clear(1);
-    current.index.insert(0, 0, 1, current.masks);
+    current.index.insert(0, 0, 1);
     current.link_base = links_.size();
     const model::DeviceBits always = model::device_always(scenario_.catalog);
     const model::DeviceBits listed = scenario_.faults.devices;
@@ -666,7 +666,7 @@ class Explorer {
         if (!allowed(mask, step)) continue;
         const std::uint64_t successor = mask | bit_of(step);
         const auto number = static_cast<std::uint32_t>(next.masks.size());
-        if (next.index.insert(successor, number, next.masks.size() + 1, next.masks)) {
+        if (next.index.insert(successor, number, next.masks.size() + 1)) {
           next.masks.push_back(successor);
         }
       }
@@ -686,10 +686,9 @@ class Explorer {
         const auto step = static_cast<std::size_t>(std::countr_zero(rest));
         const std::uint64_t previous = mask & ~bit_of(step);
         if ((predecessors_[step] & ~previous) != 0) continue;
-        if (const std::uint32_t source = current.index.find(previous, current.masks);
-            source != UINT32_MAX) {
+        if (const std::uint32_t source = current.index.find(previous); source != UINT32_MAX) {
           pull_group(sink, current, layer, source, step, mask, group_begin, 0);
-        } else if (const std::uint32_t received = received_.index.find(previous, received_.masks);
+        } else if (const std::uint32_t received = received_.index.find(previous);
                    received != UINT32_MAX) {
           // A group another rank sent, in this round (build_in_rounds) or the layer's one
           // exchange (share).
@@ -1165,8 +1164,8 @@ class Explorer {
           // Streamed (build_in_rounds), another rank's groups arrive after this list is made:
           // a group of its is taken to exist (one that does not leaves this group empty).
           reached = (predecessors_[step] & ~previous) == 0 &&
-                    (current.index.find(previous, current.masks) != UINT32_MAX ||
-                     received_.index.find(previous, received_.masks) != UINT32_MAX ||
+                    (current.index.find(previous) != UINT32_MAX ||
+                     received_.index.find(previous) != UINT32_MAX ||
                      (stream_ && owner(previous) != partition_.rank));
         }
         if (reached) next.masks.push_back(mask);
@@ -1183,7 +1182,7 @@ class Explorer {
     }
     next.index.clear(next.masks.size() + 1);
     for (std::size_t group = 0; group < next.masks.size(); ++group) {
-      next.index.insert(next.masks[group], static_cast<std::uint32_t>(group), group + 1, next.masks);
+      next.index.insert(next.masks[group], static_cast<std::uint32_t>(group), group + 1);
     }
   }
 
@@ -1402,10 +1401,10 @@ class Explorer {
         // Each round's groups have bases of its own (build_in_rounds), so a group cannot come
         // in two rounds; nor may it be one of this rank's.
         const auto number = static_cast<std::uint32_t>(received_.masks.size());
-        SVCSIM_ASSERT_MSG(layer.index.find(mask, layer.masks) == UINT32_MAX &&
+        SVCSIM_ASSERT_MSG(layer.index.find(mask) == UINT32_MAX &&
                               (!stream_ || (mask & ~split_mask_) >= round_base_first_) &&
                               (!stream_ || (mask & ~split_mask_) < round_base_end_) &&
-                              received_.index.insert(mask, number, number + 1, received_.masks),
+                              received_.index.insert(mask, number, number + 1),
                           "explore: a group reached this rank twice");
         received_.masks.push_back(mask);
         received_.begins.push_back(static_cast<std::uint32_t>(received_.keys.size()));

@@ -71,83 +71,54 @@ static_assert(sizeof(Link) == 4 && std::is_trivially_copyable_v<Link>);
 constexpr std::uint16_t position_escaped = 0xFFFF;
 
 /// mask -> group number, open addressing; deterministic (no iteration over it).
-///
-/// A slot is 8 bytes: the mask's low 32 bits and the group. While every mask in the index fits
-/// 32 bits (plans of up to 32 steps, ranks always) that is the whole mask; past that, a match
-/// on the low half is confirmed against the layer's masks (`masks`, indexed by group), which
-/// every caller passes. 16-byte slots holding the whole mask made the index the largest heap
-/// consumer of a rank at its peak (n = 20, 2 ranks: 16.8 MiB, heaptrack).
 class MaskIndex {
  public:
-  using Masks = std::vector<std::uint64_t>;
-
   void clear(std::size_t expected) {
     std::size_t capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
-    // A reused layer's index from a wider layer gives its memory back, as its buffers do.
-    if (slots_.capacity() > capacity) std::vector<Slot>().swap(slots_);
     slots_.assign(capacity, Slot{});
-    wide_ = false;
   }
   /// The group of `mask`, or UINT32_MAX (also before the first clear()).
-  std::uint32_t find(std::uint64_t mask, const Masks& masks) const {
-    if (slots_.empty() || (!wide_ && (mask >> 32) != 0)) return UINT32_MAX;
+  std::uint32_t find(std::uint64_t mask) const {
+    if (slots_.empty()) return UINT32_MAX;
     const std::size_t wrap = slots_.size() - 1;
     for (std::size_t slot = model::mix_bits(mask) & wrap;; slot = (slot + 1) & wrap) {
-      const Slot entry = slots_[slot];
-      if (entry.group == UINT32_MAX) return UINT32_MAX;
-      if (matches(entry, mask, masks)) return entry.group;
+      if (slots_[slot].group == UINT32_MAX) return UINT32_MAX;
+      if (slots_[slot].mask == mask) return slots_[slot].group;
     }
   }
-  /// Inserts `mask` with `group` unless present; returns true if inserted. `masks` holds the
-  /// masks of the groups inserted before (the new one may follow after).
-  bool insert(std::uint64_t mask, std::uint32_t group, std::size_t count_after,
-              const Masks& masks) {
-    SVCSIM_ASSERT(group != UINT32_MAX);
-    if (count_after * 2 > slots_.size()) grow(masks);
+  /// Inserts `mask` with `group` unless present; returns true if inserted.
+  bool insert(std::uint64_t mask, std::uint32_t group, std::size_t count_after) {
+    if (count_after * 2 > slots_.size()) grow();
     const std::size_t wrap = slots_.size() - 1;
     for (std::size_t slot = model::mix_bits(mask) & wrap;; slot = (slot + 1) & wrap) {
       if (slots_[slot].group == UINT32_MAX) {
-        slots_[slot] = {static_cast<std::uint32_t>(mask), group};
-        wide_ = wide_ || (mask >> 32) != 0;
+        slots_[slot] = {mask, group};
         return true;
       }
-      if (matches(slots_[slot], mask, masks)) return false;
+      if (slots_[slot].mask == mask) return false;
     }
   }
   std::uint64_t bytes() const { return slots_.capacity() * sizeof(Slot); }
 
  private:
   struct Slot {
-    std::uint32_t low = 0;  // the mask's low 32 bits
+    std::uint64_t mask = 0;
     std::uint32_t group = UINT32_MAX;
   };
-  static_assert(sizeof(Slot) == 8);
-  bool matches(const Slot& entry, std::uint64_t mask, const Masks& masks) const {
-    if (entry.low != static_cast<std::uint32_t>(mask)) return false;
-    if (!wide_) return (mask >> 32) == 0;
-    SVCSIM_ASSERT(entry.group < masks.size());
-    return masks[entry.group] == mask;
-  }
-  std::uint64_t mask_of(const Slot& entry, const Masks& masks) const {
-    if (!wide_) return entry.low;
-    SVCSIM_ASSERT(entry.group < masks.size());
-    return masks[entry.group];
-  }
-  void grow(const Masks& masks) {
+  void grow() {
     std::vector<Slot> old;
     old.swap(slots_);
     slots_.assign(std::max<std::size_t>(16, old.size() * 2), Slot{});
     const std::size_t wrap = slots_.size() - 1;
     for (const Slot& entry : old) {
       if (entry.group == UINT32_MAX) continue;
-      std::size_t slot = model::mix_bits(mask_of(entry, masks)) & wrap;
+      std::size_t slot = model::mix_bits(entry.mask) & wrap;
       while (slots_[slot].group != UINT32_MAX) slot = (slot + 1) & wrap;
       slots_[slot] = entry;
     }
   }
   std::vector<Slot> slots_;
-  bool wide_ = false;  // some mask in the index does not fit 32 bits
 };
 
 /// Parent links of every layer, appended in one chunked arena: a link is never moved or copied

@@ -208,42 +208,5 @@ TEST(ExplorerGroupTable, FindsEveryClaimedKeyAcrossGrowthAndForgetsThemOnReset) 
   }
 }
 
-// A slot keeps a mask's low 32 bits: while every mask fits them that is the whole mask; once one
-// does not, a match is confirmed against the masks. Either way a mask sharing another's low half
-// must not be taken for it, before, across and after growth.
-TEST(ExplorerMaskIndex, FindsNarrowAndWideMasksAndTellsApartThoseSharingALowHalf) {
-  MaskIndex index;
-  MaskIndex::Masks masks;
-  EXPECT_EQ(index.find(5, masks), UINT32_MAX);  // before the first clear
-  index.clear(1);
-  const auto add = [&](std::uint64_t mask) {
-    const auto group = static_cast<std::uint32_t>(masks.size());
-    const bool inserted = index.insert(mask, group, masks.size() + 1, masks);
-    if (inserted) masks.push_back(mask);
-    return inserted;
-  };
-  for (std::uint64_t mask = 0; mask < 1000; ++mask) ASSERT_TRUE(add(mask * 7919));
-  EXPECT_FALSE(add(7919));  // present already
-  const std::uint64_t high = std::uint64_t{1} << 40;
-  EXPECT_EQ(index.find(high | 7919, masks), UINT32_MAX);  // narrow index, wide query
-  ASSERT_TRUE(add(high | 7919));                           // now wide
-  for (std::uint64_t mask = 0; mask < 1000; ++mask) ASSERT_TRUE(add(high | (mask * 7919 + 1)));
-  for (std::uint32_t group = 0; group < masks.size(); ++group) {
-    ASSERT_EQ(index.find(masks[group], masks), group) << masks[group];
-  }
-  EXPECT_EQ(index.find(7919, masks), 1u);
-  EXPECT_EQ(index.find(high | 7919, masks), 1000u);
-  EXPECT_EQ(index.find((high << 1) | 7919, masks), UINT32_MAX);
-  EXPECT_EQ(index.find(3, masks), UINT32_MAX);
-  EXPECT_FALSE(add(high | 1));
-  // clear() forgets every mask and the width, and gives back room it no longer needs.
-  index.clear(4);
-  masks.clear();
-  EXPECT_EQ(index.find(7919, masks), UINT32_MAX);
-  ASSERT_TRUE(add(7919));
-  EXPECT_EQ(index.find(high | 7919, masks), UINT32_MAX);
-  EXPECT_LE(index.bytes(), 16u * 8u);
-}
-
 }  // namespace
 }  // namespace svcsim::simulator::explorer_detail
