@@ -1885,7 +1885,9 @@ class Explorer {
   // Ranks: the groups of the layer before that other ranks sent (share), and how many nodes
   // of that layer are this rank's own (parent links number the received ones after them).
   Layer received_;
-  // How many groups the last exchange brought: room for as many in received_.index at once. The bases of the round being exchanged (build_in_rounds).
+  // How many groups the last exchange brought: room for as many in received_.index at once.
+  // And the bases of the round being exchanged (build_in_rounds), which every group received
+  // must have.
   std::size_t received_index_expected_ = 1;
   std::uint64_t round_base_first_ = 0;
   std::uint64_t round_base_end_ = UINT64_MAX;
