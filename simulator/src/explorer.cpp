@@ -1220,7 +1220,6 @@ class Explorer {
     outgoing_.resize(ranks);
     incoming_.resize(ranks);
     own_nodes_ = layer.keys.size();
-    received_groups_ = 0;
     received_nodes_ = 0;
     received_bases_.clear();
     received_starts_.assign(1, 0);
@@ -1376,7 +1375,6 @@ class Explorer {
     for (Bytes& bytes : outgoing_) Bytes().swap(bytes);
 
     // The last exchange's groups are built from already (build_in_rounds): their nodes go.
-    received_groups_ += received_.masks.size();
     received_nodes_ += received_.keys.size();
     received_.clear();
     // The received groups' own index, for this exchange's groups only: in the layer's index
@@ -1430,7 +1428,7 @@ class Explorer {
       }
     }
     SVCSIM_ASSERT(own_nodes_ + received_nodes_ + received_.keys.size() < UINT32_MAX &&
-                  own_groups + received_groups_ + received_.masks.size() < UINT32_MAX);
+                  received_.masks.size() < UINT32_MAX);
     received_index_expected_ = received_.masks.size() + 1;
     received_.begins.push_back(static_cast<std::uint32_t>(received_.keys.size()));
     received_starts_.back() = static_cast<std::uint32_t>(received_nodes_ + received_.keys.size());
@@ -1860,7 +1858,6 @@ class Explorer {
   // Per group received this layer, where it starts in the numbering of the layer's received
   // nodes (after the rank's own), and one past the last: settle_layer finds a node's group.
   std::vector<std::uint32_t> received_starts_;
-  std::uint64_t received_groups_ = 0;  // received by the layer's exchanges before the last
   std::uint64_t received_nodes_ = 0;   // their nodes
   bool stream_ = false;  // ranks split by split steps: build_in_rounds
   // Every rank's nodes of the layer being shared (settle_layer): the rounds it takes.

@@ -438,7 +438,8 @@ MicroTransition ModelSpace::entry_for(const model::Outcome& outcome) const {
                     "the explorer asks only for faults listed in fault_sites");
   MicroTransition result = entry_for(done.outcome);
   bool broken = check_transition(before, step, done);
-  const bool unchanged = done.outcome.state == targets[step.target];
+  // Compared for nodes only: a visitor's result is interned whether or not it changed.
+  const bool unchanged = node != no_node && done.outcome.state == targets[step.target];
   targets[step.target] = done.outcome.state;
 
   if (reboot_follows(plan_, world_.context(step.target), done.outcome)) {
@@ -456,7 +457,7 @@ MicroTransition ModelSpace::entry_for(const model::Outcome& outcome) const {
     result.reboot_fault_sites = reboot.fault_sites;
     if (reboot.has(micro_flag::violation)) result.flags |= micro_flag::reboot_violation;
     if (reboot.has(micro_flag::stops)) result.flags |= micro_flag::reboot_stops;
-  } else if (unchanged && node != no_node) {
+  } else if (unchanged) {
     // The step left the world as it was (a refused add, mostly: 44% of the transitions computed
     // at n = 20): the result is the node state it started from, interned already. Interning it
     // again was a hash and an index probe that missed cache, about 7% of the search's time.
